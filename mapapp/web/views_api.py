@@ -1,0 +1,33 @@
+"""JSON/GeoJSON API and downloads: thin adapters over mapapp.api."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from mapapp import api
+from mapapp.web.helpers import get_store
+
+__all__ = ["bp"]
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/api/layers")
+def layers():
+    """List the layers with their feature counts and URLs."""
+    return jsonify(api.list_layers(get_store()))
+
+
+@bp.get("/api/layers/<layer_id>")
+def layer(layer_id: str):
+    """Return one layer as GeoJSON."""
+    return Response(api.layer_body(get_store(), layer_id), mimetype=api.GEOJSON_TYPE)
+
+
+@bp.get("/download/<filename>")
+def download(filename: str):
+    """Return a layer, or everything, as a GeoJSON attachment."""
+    name, body = api.download(get_store(), filename)
+    response = Response(body, mimetype=api.GEOJSON_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
