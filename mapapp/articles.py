@@ -68,7 +68,8 @@ def parse_article(text: str, name: str, default_id: str | None = None) -> Articl
     if not match:
         raise InvalidArticle(f"{name}: no front matter (the file must start with a '---' block)")
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        # BaseLoader keeps every value a string: no YAML guessing at dates or booleans.
+        meta = yaml.load(match.group(1), Loader=yaml.BaseLoader) or {}
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 2}" if where else ""

@@ -90,7 +90,9 @@ def date_precision(value: str) -> str:
     try:
         return DATE_PRECISIONS[len(value)]
     except (KeyError, TypeError):
-        raise ValueError(f"not an ISO 8601 date of day, month or year precision: {value!r}") from None
+        raise ValueError(
+            f"not an ISO 8601 date of day, month or year precision: {value!r}"
+        ) from None
 
 
 def round_coords(coords, ndigits: int = 6):

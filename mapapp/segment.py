@@ -15,7 +15,27 @@ _BOUNDARY = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s+["'“‘«(\[]?[^\W\d
 _CLOSING_MARK = re.compile(r"\s*\.?/\.\s*$")
 # Words that end with a dot but do not end a sentence.
 _ABBREVIATIONS = frozenset(
-    "tp tp. st mr mrs ms dr ts pgs gs ths ông bà th tt no vs etc v.v".split()
+    [
+        "tp",
+        "tp.",
+        "st",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "ts",
+        "pgs",
+        "gs",
+        "ths",
+        "ông",
+        "bà",
+        "th",
+        "tt",
+        "no",
+        "vs",
+        "etc",
+        "v.v",
+    ]
 )
 
 

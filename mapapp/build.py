@@ -1,0 +1,284 @@
+"""Build the GeoJSON layers from articles, the gazetteer, the curation file and references."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
+
+from mapapp.articles import Article, read_article
+from mapapp.curation import Curation, SentenceRef, resolve_ref
+from mapapp.errors import CurationError
+from mapapp.geometry import ReferenceGeometry, geodesic_length_km, to_geojson_geometry
+from mapapp.model import PRECISIONS, date_precision, make_source
+
+__all__ = ["Builder", "load_articles"]
+
+_EVENT_KEYS = (
+    "name", "name_vi", "event_type", "date", "date_end", "date_note", "actors", "quantities",
+    "quantity_qualifiers", "summary", "geo_note", "geo_precision",
+)  # fmt: skip
+_FEATURE_KEYS = (
+    "name", "name_vi", "kind", "geo_precision", "geometry_source", "geo_note", "post_count",
+    "width_km", "length_km", "date", "date_end", "external_sources",
+)  # fmt: skip
+
+
+def load_articles(articles_dir: Path) -> dict[str, Article]:
+    """Read every article file of a directory, keyed by article id."""
+    articles: dict[str, Article] = {}
+    for path in sorted(Path(articles_dir).glob("*.md")):
+        article = read_article(path)
+        articles[article.id] = article
+    return articles
+
+
+def _worst_precision(precisions) -> str:
+    return max(precisions, key=PRECISIONS.index, default="region")
+
+
+def _feature(fid: str, layer: str, geometry: dict | None, properties: dict) -> dict:
+    props = {"layer": layer}
+    props.update({k: v for k, v in properties.items() if v not in (None, [], {}, "")})
+    return {"type": "Feature", "id": fid, "geometry": geometry, "properties": props}
+
+
+class Builder:
+    """Turn a data directory's inputs into layer feature lists (nothing is written here)."""
+
+    def __init__(
+        self,
+        articles: dict[str, Article],
+        gazetteer,
+        curation: Curation,
+        reference: ReferenceGeometry,
+    ):
+        self.articles = articles
+        self.gazetteer = gazetteer
+        self.curation = curation
+        self.reference = reference
+
+    @classmethod
+    def for_data_dir(cls, data_dir: Path, gazetteer, articles=None) -> Builder:
+        """Return a builder reading ``data_dir`` (articles may be given to override the files)."""
+        data_dir = Path(data_dir)
+        if articles is None:
+            articles = load_articles(data_dir / "articles")
+        return cls(
+            articles,
+            gazetteer,
+            Curation.load(data_dir / "curation.yaml"),
+            ReferenceGeometry(data_dir / "reference"),
+        )
+
+    # -- sources -----------------------------------------------------------------------
+    def source(self, ref: SentenceRef, spans=None) -> dict:
+        """Return the ``sources`` entry of one sentence (with mention spans, if any)."""
+        sentence = self.articles[ref.article_id].sentence(ref.sentence)
+        entry = make_source(ref.article_id, ref.sentence, sentence.text)
+        if spans:
+            entry["spans"] = [list(s) for s in sorted(spans)]
+        return entry
+
+    def _refs(self, entry: dict, keys: tuple[str, ...], where: str) -> list[SentenceRef]:
+        refs: list[SentenceRef] = []
+        for key in keys:
+            value = entry.get(key)
+            items = value if isinstance(value, list) else ([value] if value else [])
+            for item in items:
+                ref = resolve_ref(item, self.articles, where)
+                if ref not in refs:
+                    refs.append(ref)
+        return refs
+
+    def _entity(self, entity_id: str, where: str):
+        try:
+            return self.gazetteer.entity(entity_id)
+        except KeyError:
+            raise CurationError(f"{where}: unknown place {entity_id!r}") from None
+
+    # -- places --------------------------------------------------------------------------
+    def mentions(self) -> dict[str, dict[SentenceRef, list[tuple[int, int, str]]]]:
+        """Map entity id to the sentences that mention it, with (start, end, surface)."""
+        found: dict[str, dict[SentenceRef, list]] = defaultdict(lambda: defaultdict(list))
+        for article in self.articles.values():
+            for sentence in article.sentences:
+                for m in self.gazetteer.find(sentence.text):
+                    ref = SentenceRef(article.id, sentence.number)
+                    found[m.entity_id][ref].append((m.start, m.end, m.surface))
+        return found
+
+    def places(self) -> list[dict]:
+        """Return one feature per place mentioned (or implied, per the curation file)."""
+        features = []
+        mentions = self.mentions()
+        implied = {
+            pid: facts for pid, facts in self.curation.places.items() if facts.get("implied_by")
+        }
+        for entity_id in sorted(set(mentions) | set(implied)):
+            entity = self._entity(entity_id, f"curation place {entity_id!r}")
+            by_ref = mentions.get(entity_id, {})
+            sources = [
+                self.source(ref, [(s, e) for s, e, _ in by_ref[ref]]) for ref in sorted(by_ref)
+            ]
+            facts = self.curation.places.get(entity_id, {})
+            if not sources:
+                refs = self._refs(facts, ("implied_by",), f"curation place {entity_id!r}")
+                sources = [self.source(ref) for ref in sorted(refs)]
+            surfaces = [surface for refs in by_ref.values() for _, _, surface in refs]
+            name_vi = facts.get("name_vi") or (
+                max(set(surfaces), key=lambda s: (surfaces.count(s), s))
+                if surfaces
+                else entity.name_vi
+            )
+            props = {
+                "name": facts.get("name") or entity.name,
+                "name_vi": name_vi,
+                "kind": entity.kind,
+                "geo_precision": entity.precision,
+                "geometry_source": entity.source,
+                "country": entity.country,
+                "geonames_id": entity.geonames_id,
+                "mention": "implied" if not by_ref else "named",
+                "geo_note": facts.get("note"),
+                "sources": sources,
+            }
+            geometry = to_geojson_geometry(Point(entity.lon, entity.lat))
+            features.append(_feature(f"place-{entity_id}", "places", geometry, props))
+        return features
+
+    # -- events --------------------------------------------------------------------------
+    def _place_geometry(self, place_ids: list[str], where: str) -> tuple[dict, str]:
+        entities = [self._entity(pid, where) for pid in place_ids]
+        if not entities:
+            raise CurationError(f"{where}: an event needs at least one place")
+        points = [(e.lon, e.lat) for e in entities]
+        geom = Point(points[0]) if len(points) == 1 else MultiPoint(points)
+        precision = entities[0].precision if len(entities) == 1 else "approximate"
+        return to_geojson_geometry(geom), precision
+
+    def events(self, proposals: list[dict]) -> list[dict]:
+        """Merge geoparser proposals with the curation file's event entries."""
+        by_ref: dict[SentenceRef, dict] = {}
+        for proposal in proposals:
+            by_ref.setdefault(SentenceRef(proposal["article_id"], proposal["sentence"]), proposal)
+        entries: list[tuple[dict, list[SentenceRef], dict]] = []
+        consumed: set[SentenceRef] = set()
+        for entry in self.curation.events:
+            where = f"curation event {entry['id']!r}"
+            at = self._refs(entry, ("at",), where)
+            if not at:
+                raise CurationError(f"{where}: needs 'at' (the sentence it is reported in)")
+            consumed.add(at[0])
+            if entry.get("drop"):
+                continue
+            base = dict(by_ref.get(at[0], {}))
+            refs = at + [r for r in self._refs(entry, ("also",), where) if r != at[0]]
+            entries.append((entry, refs, base))
+        for ref, proposal in sorted(by_ref.items()):
+            if ref not in consumed:
+                entries.append(({"id": proposal["id"]}, [ref], proposal))
+        return sorted(
+            (self._event(*e) for e in entries), key=lambda f: (f["properties"]["date"], f["id"])
+        )
+
+    def _event(self, entry: dict, refs: list[SentenceRef], base: dict) -> dict:
+        where = f"event {entry['id']!r}"
+        props = {k: base.get(k) for k in _EVENT_KEYS}
+        props.update({k: entry[k] for k in _EVENT_KEYS if k in entry})
+        place_ids = entry.get("places") or base.get("places") or []
+        geometry, precision = self._place_geometry(list(place_ids), where)
+        props["geo_precision"] = props.get("geo_precision") or precision
+        if not props.get("date") or not props.get("event_type"):
+            raise CurationError(f"{where}: an event needs a date and an event_type")
+        props["date_precision"] = date_precision(str(props["date"]))
+        props["kind"] = props["event_type"]
+        props["name"] = props.get("name") or props["event_type"].replace("_", " ").capitalize()
+        props["name_vi"] = props.get("name_vi") or props["name"]
+        props["places"] = [f"place-{pid}" for pid in place_ids]
+        props["geometry_source"] = "the event's place(s): " + ", ".join(
+            f"{self._entity(pid, where).name} ({self._entity(pid, where).source})"
+            for pid in place_ids
+        )
+        props["sources"] = [self.source(ref) for ref in refs]
+        return _feature(entry["id"], "events", geometry, props)
+
+    # -- hand-made features --------------------------------------------------------------
+    def _hand_geometry(self, entry: dict, where: str):
+        if "point" in entry:
+            return Point(entry["point"]["lon"], entry["point"]["lat"])
+        if "at_place" in entry:
+            entity = self._entity(entry["at_place"], where)
+            return Point(entity.lon, entity.lat)
+        if "link" in entry:
+            ends = [self._entity(pid, where) for pid in entry["link"]]
+            legs = [LineString([(ends[0].lon, ends[0].lat), (e.lon, e.lat)]) for e in ends[1:]]
+            return legs[0] if len(legs) == 1 else MultiLineString(legs)
+        if "geometry" in entry:
+            try:
+                return self.reference.named(entry["geometry"])
+            except KeyError as exc:
+                raise CurationError(f"{where}: {exc.args[0]}") from None
+        raise CurationError(f"{where}: needs one of point, at_place, link, geometry")
+
+    def hand_features(self) -> dict[str, list[dict]]:
+        """Return the curation file's own features, grouped by layer."""
+        layers: dict[str, list[dict]] = defaultdict(list)
+        for entry in self.curation.features:
+            where = f"curation feature {entry['id']!r}"
+            geom = self._hand_geometry(entry, where)
+            props = {k: entry.get(k) for k in _FEATURE_KEYS}
+            if entry.get("geometry") in ("lachin_road",):
+                props["straight_length_km"] = round(geodesic_length_km(geom), 1)
+            figures = []
+            for figure in entry.get("article_figures", []):
+                ref = resolve_ref(figure, self.articles, where)
+                figures.append(
+                    {
+                        "value": figure["value"],
+                        "unit": figure["unit"],
+                        "what": figure.get("what"),
+                        **self.source(ref),
+                    }
+                )
+            props["article_figures"] = figures
+            props["sources"] = [self.source(r) for r in self._refs(entry, ("sources",), where)]
+            layers[entry["layer"]].append(
+                _feature(entry["id"], entry["layer"], to_geojson_geometry(geom), props)
+            )
+        return layers
+
+    def regions(self) -> list[dict]:
+        """Return the reference country outlines (no sources: pure reference geometry)."""
+        return [
+            _feature(
+                f"region-{code.lower()}",
+                "regions",
+                to_geojson_geometry(geom),
+                {
+                    "name": name,
+                    "name_vi": name,
+                    "kind": "country_outline",
+                    "iso_a3": code,
+                    "geo_precision": "exact",
+                    "geometry_source": source,
+                },
+            )
+            for code, name, geom, source in self.country_outlines_sorted()
+        ]
+
+    def country_outlines_sorted(self):
+        """Return the reference outlines sorted by ISO code."""
+        return sorted(self.reference.country_outlines(), key=lambda row: row[0])
+
+    def build(self, proposals: list[dict]) -> dict[str, list[dict]]:
+        """Return every layer's features, deterministically ordered."""
+        hand = self.hand_features()
+        return {
+            "places": self.places(),
+            "peacekeeping-posts": hand.get("peacekeeping-posts", []),
+            "routes": hand.get("routes", []),
+            "events": self.events(proposals),
+            "regions": self.regions(),
+        }

@@ -1,0 +1,106 @@
+"""Geometry built from the sourced reference files: the 2020 road, the corridor, the outlines."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+import shapely
+from pyproj import Transformer
+from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
+from shapely.geometry.polygon import orient
+from shapely.ops import substring, transform
+
+from mapapp.model import round_coords
+
+__all__ = ["ReferenceGeometry", "to_geojson_geometry", "geodesic_length_km"]
+
+# UTM zone 38N: metric, and accurate to well under 0.1 % over the Lachin corridor.
+_METRIC_CRS = "EPSG:32638"
+_TO_METRIC = Transformer.from_crs("EPSG:4326", _METRIC_CRS, always_xy=True)
+_TO_WGS84 = Transformer.from_crs(_METRIC_CRS, "EPSG:4326", always_xy=True)
+# Where the corridor runs: from the border crossing (waypoint 2) to Zarysly (waypoint 6).
+_CORRIDOR_WAYPOINTS = slice(2, 7)
+_OUTLINES = (
+    ("ne10m_ARM_AZE.geojson", ("ARM", "AZE"), "Natural Earth 10m v5.1.1 (public domain)"),
+    ("ne110m_ARM_AZE_RUS_TUR.geojson", ("RUS", "TUR"), "Natural Earth 110m (public domain)"),
+)
+
+
+def _metric(geom):
+    return transform(_TO_METRIC.transform, geom)
+
+
+def _wgs84(geom):
+    return transform(_TO_WGS84.transform, geom)
+
+
+def geodesic_length_km(line: LineString) -> float:
+    """Return the length of a lon/lat line in kilometres, measured in UTM 38N."""
+    return _metric(line).length / 1000
+
+
+def to_geojson_geometry(geom) -> dict:
+    """Return an RFC 7946 geometry: 6 decimals, polygon exteriors counter-clockwise."""
+    if isinstance(geom, Polygon):
+        geom = orient(geom, sign=1.0)
+    elif isinstance(geom, MultiPolygon):
+        geom = MultiPolygon([orient(p, sign=1.0) for p in geom.geoms])
+    data = mapping(geom)
+    return {"type": data["type"], "coordinates": round_coords(_as_lists(data["coordinates"]))}
+
+
+def _as_lists(coords):
+    if isinstance(coords, (int, float)):
+        return coords
+    return [_as_lists(c) for c in coords]
+
+
+class ReferenceGeometry:
+    """Geometry derived from the files in ``<data dir>/reference``."""
+
+    def __init__(self, reference_dir: Path):
+        self.reference_dir = Path(reference_dir)
+
+    def _read(self, name: str) -> dict:
+        return json.loads((self.reference_dir / name).read_text("utf-8"))
+
+    @cached_property
+    def lachin_road(self) -> LineString:
+        """The Goris – Stepanakert road as it ran in November 2020 (approximate)."""
+        for feature in self._read("lachin_route_2020.geojson")["features"]:
+            if feature["geometry"]["type"] == "LineString":
+                return shape(feature["geometry"])
+        raise ValueError("lachin_route_2020.geojson has no LineString")
+
+    @cached_property
+    def lachin_corridor(self) -> Polygon:
+        """The corridor as the 5 km wide band the 9 November statement describes."""
+        centre = LineString(self.lachin_road.coords[_CORRIDOR_WAYPOINTS])
+        band = _metric(centre).buffer(2500, cap_style="flat", join_style="round")
+        return shapely.simplify(_wgs84(band), 0.0002)
+
+    @cached_property
+    def demined_28km(self) -> LineString:
+        """The last 28 km of the road before Stepanakert: the article's demined section."""
+        metric = _metric(self.lachin_road)
+        return _wgs84(substring(metric, metric.length - 28_000, metric.length))
+
+    def named(self, name: str):
+        """Return a named derived geometry (``lachin_road``, ``lachin_corridor``, ...)."""
+        if name not in ("lachin_road", "lachin_corridor", "demined_28km"):
+            raise KeyError(f"unknown reference geometry {name!r}")
+        return getattr(self, name)
+
+    def country_outlines(self) -> list[tuple[str, str, object, str]]:
+        """Return (ISO3, name, geometry, source) for each reference country outline."""
+        out = []
+        for filename, codes, source in _OUTLINES:
+            for feature in self._read(filename)["features"]:
+                code = feature["properties"]["iso_a3"]
+                if code in codes:
+                    out.append(
+                        (code, feature["properties"]["name"], shape(feature["geometry"]), source)
+                    )
+        return out

@@ -1,0 +1,31 @@
+"""Shared fixtures: a copy of the bundled data in tmp_path, the app, its client."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mapapp import create_app
+
+REPO = Path(__file__).resolve().parents[1]
+GEODATA = REPO / "geodata"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """Return a private copy of the bundled geodata/ (tests may write to it)."""
+    target = tmp_path / "geodata"
+    shutil.copytree(GEODATA, target, ignore=shutil.ignore_patterns(".lock", "*.tmp"))
+    return target
+
+
+@pytest.fixture
+def app(data_dir: Path):
+    return create_app({"DATA_DIR": str(data_dir), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
