@@ -71,6 +71,63 @@ def validate(data_dir: Path) -> None:
     click.echo(f"OK: {total} features in {len(snap.layers)} layers, {len(snap.articles)} articles")
 
 
+def _gazetteer(data_dir: Path):
+    from mapapp.geoparse import Gazetteer
+
+    return Gazetteer.load(data_dir / "gazetteer.yaml")
+
+
+def _print_change(change, verbose: bool) -> None:
+    for label, ids in (
+        ("added", change.added),
+        ("updated", change.updated),
+        ("removed", change.removed),
+    ):
+        for fid in ids:
+            click.echo(f"  {label:9} {fid}")
+    if verbose:
+        for fid in change.unchanged:
+            click.echo(f"  unchanged {fid}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_data_dir_option
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list unchanged features.")
+def ingest(files: tuple[Path, ...], data_dir: Path, dry_run: bool, verbose: bool) -> None:
+    """Add or update article FILES and put their places and events on the map."""
+    from mapapp.ingest import ingest as run_ingest
+
+    change = run_ingest(list(files), data_dir, _gazetteer(data_dir), dry_run=dry_run)
+    _print_change(change, verbose)
+    prefix = "dry run, nothing written: " if dry_run else ""
+    articles = f"{len(change.articles)} article file(s) new or changed; "
+    click.echo(f"{prefix}{articles}{change.summary()}")
+
+
+@cli.command()
+@_data_dir_option
+@click.option("--check", is_flag=True, help="Exit 1 if the layers on disk differ; write nothing.")
+def build(data_dir: Path, check: bool) -> None:
+    """Regenerate every layer from the articles, the gazetteer and the curation file."""
+    from mapapp.ingest import build_layers, diff_layers
+    from mapapp.store import Store
+
+    store = Store(data_dir)
+    with store.lock():
+        new = build_layers(data_dir, _gazetteer(data_dir))
+        change = diff_layers(store.read_layers_fresh(), new)
+        _print_change(change, verbose=False)
+        if check:
+            if change.changed:
+                raise click.ClickException(f"layers are not current: {change.summary()}")
+            click.echo(f"layers are current: {change.summary()}")
+            return
+        store.write_layers(new)
+    click.echo(f"built {data_dir}: {change.summary()}")
+
+
 def main() -> None:
     """Run the command line, turning domain errors into one-line messages."""
     try:

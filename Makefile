@@ -1,0 +1,46 @@
+# Set-up and everyday commands. `make serve` and `make test` work on a fresh machine.
+VENV ?= .venv
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+BIN := $(VENV)/bin
+
+.PHONY: serve test setup system-deps lint build validate bench screenshots clean
+
+serve: setup ## Serve the bundled data at http://$(HOST):$(PORT)
+	$(BIN)/mapapp serve --host $(HOST) --port $(PORT)
+
+test: setup system-deps ## Run the whole test suite, browser tests included
+	$(BIN)/python -m pytest
+
+setup: $(BIN)/.installed node_modules/.installed
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+system-deps: ## Debian packages the tests drive: chromium (browser tests)
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+build: setup ## Regenerate geodata/*.geojson from the articles, gazetteer and curation file
+	$(BIN)/mapapp build
+
+validate: setup
+	$(BIN)/mapapp validate
+
+screenshots: setup system-deps ## Refresh the README screenshots in docs/
+	MAPAPP_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser -k screenshot
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache test-artifacts
