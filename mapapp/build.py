@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 from pathlib import Path
 
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
@@ -36,6 +37,16 @@ def load_articles(articles_dir: Path) -> dict[str, Article]:
 
 def _worst_precision(precisions) -> str:
     return max(precisions, key=PRECISIONS.index, default="region")
+
+
+def _written_name(canonical: str | None, surfaces: list[str]) -> str | None:
+    """Return the name as the articles write it: the canonical form if they use it, else
+    their most frequent form."""
+    if not surfaces:
+        return canonical
+    if canonical and canonical.casefold() in {s.casefold() for s in surfaces}:
+        return canonical
+    return max(sorted(set(surfaces)), key=surfaces.count)
 
 
 def _feature(fid: str, layer: str, geometry: dict | None, properties: dict) -> dict:
@@ -99,6 +110,7 @@ class Builder:
             raise CurationError(f"{where}: unknown place {entity_id!r}") from None
 
     # -- places --------------------------------------------------------------------------
+    @cached_property
     def mentions(self) -> dict[str, dict[SentenceRef, list[tuple[int, int, str]]]]:
         """Map entity id to the sentences that mention it, with (start, end, surface)."""
         found: dict[str, dict[SentenceRef, list]] = defaultdict(lambda: defaultdict(list))
@@ -112,7 +124,7 @@ class Builder:
     def places(self) -> list[dict]:
         """Return one feature per place mentioned (or implied, per the curation file)."""
         features = []
-        mentions = self.mentions()
+        mentions = self.mentions
         implied = {
             pid: facts for pid, facts in self.curation.places.items() if facts.get("implied_by")
         }
@@ -127,11 +139,7 @@ class Builder:
                 refs = self._refs(facts, ("implied_by",), f"curation place {entity_id!r}")
                 sources = [self.source(ref) for ref in sorted(refs)]
             surfaces = [surface for refs in by_ref.values() for _, _, surface in refs]
-            name_vi = facts.get("name_vi") or (
-                max(set(surfaces), key=lambda s: (surfaces.count(s), s))
-                if surfaces
-                else entity.name_vi
-            )
+            name_vi = facts.get("name_vi") or _written_name(entity.name_vi, surfaces)
             props = {
                 "name": facts.get("name") or entity.name,
                 "name_vi": name_vi,
@@ -148,6 +156,15 @@ class Builder:
             features.append(_feature(f"place-{entity_id}", "places", geometry, props))
         return features
 
+    @cached_property
+    def main_places(self) -> dict[str, str]:
+        """Map article id to the entity it mentions most (ties: the more specific place)."""
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for entity_id, by_ref in self.mentions.items():
+            for ref, spans in by_ref.items():
+                counts[ref.article_id][entity_id] += len(spans)
+        return {aid: max(sorted(c), key=c.get) for aid, c in counts.items()}
+
     # -- events --------------------------------------------------------------------------
     def _place_geometry(self, place_ids: list[str], where: str) -> tuple[dict, str]:
         entities = [self._entity(pid, where) for pid in place_ids]
@@ -155,8 +172,7 @@ class Builder:
             raise CurationError(f"{where}: an event needs at least one place")
         points = [(e.lon, e.lat) for e in entities]
         geom = Point(points[0]) if len(points) == 1 else MultiPoint(points)
-        precision = entities[0].precision if len(entities) == 1 else "approximate"
-        return to_geojson_geometry(geom), precision
+        return to_geojson_geometry(geom), _worst_precision(e.precision for e in entities)
 
     def events(self, proposals: list[dict]) -> list[dict]:
         """Merge geoparser proposals with the curation file's event entries."""
@@ -170,11 +186,13 @@ class Builder:
             at = self._refs(entry, ("at",), where)
             if not at:
                 raise CurationError(f"{where}: needs 'at' (the sentence it is reported in)")
-            consumed.add(at[0])
+            also = [r for r in self._refs(entry, ("also",), where) if r != at[0]]
+            # A proposal from a sentence the editor cited is covered by this entry.
+            consumed.update([at[0], *also])
             if entry.get("drop"):
                 continue
             base = dict(by_ref.get(at[0], {}))
-            refs = at + [r for r in self._refs(entry, ("also",), where) if r != at[0]]
+            refs = at + also
             entries.append((entry, refs, base))
         for ref, proposal in sorted(by_ref.items()):
             if ref not in consumed:
@@ -187,16 +205,25 @@ class Builder:
         where = f"event {entry['id']!r}"
         props = {k: base.get(k) for k in _EVENT_KEYS}
         props.update({k: entry[k] for k in _EVENT_KEYS if k in entry})
-        place_ids = entry.get("places") or base.get("places") or []
+        located = [base["location"]] if base.get("location") else base.get("places", [])
+        place_ids = entry.get("places") or located
+        fallback = not place_ids and refs[0].article_id in self.main_places
+        if fallback:
+            # The sentence names no place: fall back on the place its article is about.
+            place_ids = [self.main_places[refs[0].article_id]]
+            props["geo_note"] = props.get("geo_note") or (
+                "the sentence names no place; shown at the place the article is mostly about"
+            )
         geometry, precision = self._place_geometry(list(place_ids), where)
-        props["geo_precision"] = props.get("geo_precision") or precision
+        props["geo_precision"] = entry.get("geo_precision") or ("region" if fallback else precision)
         if not props.get("date") or not props.get("event_type"):
             raise CurationError(f"{where}: an event needs a date and an event_type")
         props["date_precision"] = date_precision(str(props["date"]))
         props["kind"] = props["event_type"]
         props["name"] = props.get("name") or props["event_type"].replace("_", " ").capitalize()
         props["name_vi"] = props.get("name_vi") or props["name"]
-        props["places"] = [f"place-{pid}" for pid in place_ids]
+        mentioned = list(dict.fromkeys([*place_ids, *base.get("places", [])]))
+        props["places"] = [f"place-{pid}" for pid in mentioned]
         props["geometry_source"] = "the event's place(s): " + ", ".join(
             f"{self._entity(pid, where).name} ({self._entity(pid, where).source})"
             for pid in place_ids

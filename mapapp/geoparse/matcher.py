@@ -1,0 +1,95 @@
+"""Whole-word phrase matching in one pass: an Aho-Corasick automaton over folded text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
+
+from mapapp.geoparse.text import fold
+
+__all__ = ["Hit", "PhraseMatcher", "phrase_key", "select_longest"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One phrase found in the folded text: its span and the payload stored for the phrase."""
+
+    start: int
+    end: int
+    payload: Any
+
+
+def phrase_key(phrase: str) -> str:
+    """Return the key a phrase is stored under: folded, with runs of separators collapsed."""
+    return " ".join(fold(phrase).split())
+
+
+class PhraseMatcher:
+    """Find stored phrases in text, case-insensitively and only as whole words.
+
+    Punctuation and hyphens count as word separators, so "Nga-Thổ Nhĩ kỳ" holds the phrases "Nga"
+    and "Thổ Nhĩ Kỳ", and "Nagorno-Karabakh" matches "Nagorno Karabakh" too. Text must be NFC.
+    Keys and text are padded with a space, so the automaton only reports matches that start and end
+    on word boundaries: one pass over the text, whatever the number of phrases.
+    """
+
+    def __init__(self, phrases: Iterable[tuple[str, Any]]):
+        """Build the automaton from ``(phrase, payload)`` pairs; a repeated key keeps its first."""
+        self._automaton = ahocorasick.Automaton()
+        self._size = 0
+        for phrase, payload in phrases:
+            key = phrase_key(phrase)
+            if not key or f" {key} " in self._automaton:
+                continue
+            self._automaton.add_word(f" {key} ", (len(key) + 2, payload))
+            self._size += 1
+        if self._size:
+            self._automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __contains__(self, phrase: str) -> bool:
+        return f" {phrase_key(phrase)} " in self._automaton
+
+    def payload(self, phrase: str, default: Any = None) -> Any:
+        """Return the payload stored for ``phrase``, or ``default``."""
+        value = self._automaton.get(f" {phrase_key(phrase)} ", None)
+        return default if value is None else value[1]
+
+    def iter_hits(self, folded: str) -> list[Hit]:
+        """Return every stored phrase in ``folded`` (the output of ``fold``), overlaps included."""
+        if not self._size:
+            return []
+        hits = []
+        for last, (length, payload) in self._automaton.iter(f" {folded} "):
+            # In the padded text the phrase is [last-length+2, last); shift back by the pad.
+            start = last - length + 1
+            hits.append(Hit(start, start + length - 2, payload))
+        return hits
+
+    def find(self, text: str) -> list[Hit]:
+        """Fold ``text`` and return its longest non-overlapping hits, in text order."""
+        return select_longest(self.iter_hits(fold(text)))
+
+
+def select_longest(hits: Iterable[Hit], keep: Callable[[Hit], bool] | None = None) -> list[Hit]:
+    """Keep the longest hits that do not overlap (leftmost first among equals), in text order.
+
+    ``keep`` can veto a hit before it takes its place, so that a shorter hit inside a vetoed
+    longer one still gets its chance.
+    """
+    chosen: list[Hit] = []
+    taken: list[tuple[int, int]] = []
+    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
+        if any(hit.start < end and start < hit.end for start, end in taken):
+            continue
+        if keep is not None and not keep(hit):
+            continue
+        chosen.append(hit)
+        taken.append((hit.start, hit.end))
+    chosen.sort(key=lambda h: h.start)
+    return chosen

@@ -1,0 +1,273 @@
+"""Vietnamese numbers with units ("hơn 4.000 người", "2,5 km", "hàng nghìn người")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Quantity", "find_quantities", "UNITS", "MAGNITUDES"]
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """Return the space-separated words of ``words`` as a set."""
+    return frozenset(words.split())
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A counted or measured figure; ``text[start:end] == surface``.
+
+    ``unit`` is a normalised key ("people", "km", "aircraft", ...), ``qualifier`` one of
+    ``more_than``, ``nearly``, ``about``, ``at_least``, ``at_most``, ``up_to``, ``less_than``, or
+    a magnitude word for vague counts ("hàng nghìn người": value 1000, qualifier ``thousands``,
+    i.e. the value is the order of magnitude and a lower bound). ``detail`` is a model
+    designation written after the unit ("2 máy bay An-124": ``An-124``).
+    """
+
+    start: int
+    end: int
+    surface: str
+    value: float | int
+    unit: str
+    qualifier: str | None = None
+    detail: str | None = None
+
+
+#: Vietnamese unit phrases and their normalised keys. Only figures with one of these units are
+#: read: a bare number, a year or a count of discourse participants ("hai nhà lãnh đạo") is not.
+UNITS: dict[str, str] = {
+    "người": "people",
+    "người dân": "people",
+    "dân thường": "civilians",
+    "thường dân": "civilians",
+    "người tị nạn": "refugees",
+    "người tỵ nạn": "refugees",
+    "nạn nhân": "victims",
+    "trẻ em": "children",
+    "quân nhân": "personnel",
+    "binh sĩ": "personnel",
+    "binh lính": "personnel",
+    "lính": "personnel",
+    "chiến sĩ": "personnel",
+    "sĩ quan": "officers",
+    "tay súng": "fighters",
+    "chiến binh": "fighters",
+    "phiến quân": "fighters",
+    "nhân viên": "staff",
+    "sinh viên": "students",
+    "du học sinh": "students",
+    "học sinh": "students",
+    "chuyến bay": "flights",
+    "chuyến": "trips",
+    "chuyến đi": "trips",
+    "máy bay": "aircraft",
+    "phi cơ": "aircraft",
+    "máy bay vận tải": "aircraft",
+    "máy bay chiến đấu": "aircraft",
+    "máy bay quân sự": "aircraft",
+    "máy bay ném bom": "aircraft",
+    "trực thăng": "helicopters",
+    "máy bay trực thăng": "helicopters",
+    "máy bay không người lái": "drones",
+    "thiết bị": "equipment",
+    "trang thiết bị": "equipment",
+    "khí tài": "equipment",
+    "trạm quan sát": "observation_posts",
+    "chốt quan sát": "observation_posts",
+    "điểm quan sát": "observation_posts",
+    "trạm kiểm soát": "checkpoints",
+    "chốt kiểm soát": "checkpoints",
+    "trạm": "posts",
+    "chốt": "posts",
+    "đồn": "posts",
+    "xe bọc thép": "armoured_vehicles",
+    "xe thiết giáp": "armoured_vehicles",
+    "xe tăng": "tanks",
+    "xe tải": "trucks",
+    "xe cơ giới": "vehicles",
+    "xe quân sự": "vehicles",
+    "xe": "vehicles",
+    "phương tiện": "vehicles",
+    "ô tô": "vehicles",
+    "tàu": "ships",
+    "tàu chiến": "ships",
+    "tên lửa": "missiles",
+    "quả tên lửa": "missiles",
+    "quả đạn": "shells",
+    "đạn pháo": "shells",
+    "ngôi nhà": "houses",
+    "căn nhà": "houses",
+    "ngôi làng": "villages",
+    "làng": "villages",
+    "liều": "doses",
+    "liều vaccine": "doses",
+    "ca nhiễm": "cases",
+    "ca mắc": "cases",
+    "km": "km",
+    "ki-lô-mét": "km",
+    "kilômét": "km",
+    "kilomet": "km",
+    "cây số": "km",
+    "km2": "km2",
+    "km²": "km2",
+    "m": "m",
+    "mét": "m",
+    "ha": "ha",
+    "héc-ta": "ha",
+    "hecta": "ha",
+    "tấn": "tonnes",
+    "năm": "years",
+    "tháng": "months",
+    "tuần": "weeks",
+    "ngày": "days",
+    "giờ": "hours",
+    "tiếng": "hours",
+    "phút": "minutes",
+    "%": "percent",
+    "phần trăm": "percent",
+    "usd": "usd",
+    "đô la": "usd",
+    "đô la mỹ": "usd",
+    "đôla": "usd",
+    "euro": "eur",
+    "eur": "eur",
+    "rúp": "rub",
+    "đồng": "vnd",
+    "vnd": "vnd",
+    "vnđ": "vnd",
+}
+#: Vague magnitudes: "hàng nghìn" is thousands (value 1000, a lower bound).
+MAGNITUDES: dict[str, tuple[int, str]] = {
+    "chục": (10, "tens"),
+    "trăm": (100, "hundreds"),
+    "nghìn": (1000, "thousands"),
+    "ngàn": (1000, "thousands"),
+    "vạn": (10_000, "tens_of_thousands"),
+    "chục nghìn": (10_000, "tens_of_thousands"),
+    "chục ngàn": (10_000, "tens_of_thousands"),
+    "trăm nghìn": (100_000, "hundreds_of_thousands"),
+    "trăm ngàn": (100_000, "hundreds_of_thousands"),
+    "triệu": (1_000_000, "millions"),
+    "tỷ": (1_000_000_000, "billions"),
+    "tỉ": (1_000_000_000, "billions"),
+}
+_MULTIPLIERS = {
+    "nghìn": 1e3,
+    "ngàn": 1e3,
+    "vạn": 1e4,
+    "triệu": 1e6,
+    "tỷ": 1e9,
+    "tỉ": 1e9,
+    "nghìn tỷ": 1e12,
+}
+_QUALIFIERS = {
+    "hơn": "more_than",
+    "trên": "more_than",
+    "gần": "nearly",
+    "gần như": "nearly",
+    "khoảng": "about",
+    "chừng": "about",
+    "khoảng chừng": "about",
+    "xấp xỉ": "about",
+    "ước tính": "about",
+    "ít nhất": "at_least",
+    "tối thiểu": "at_least",
+    "không dưới": "at_least",
+    "tối đa": "at_most",
+    "không quá": "at_most",
+    "lên tới": "up_to",
+    "lên đến": "up_to",
+    "dưới": "less_than",
+    "chưa đầy": "less_than",
+    "chưa tới": "less_than",
+    "chưa đến": "less_than",
+}
+# "năm" (five) is left out: it is also "year"; "một" (one, a) counts only in "một tháng rưỡi".
+_WORD_NUMBERS = {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
+_WORD_NUMBERS |= {"mười": 10}
+# Units a model designation may follow ("máy bay IL-76", "xe tăng T-72").
+_MODEL_UNITS = {"aircraft", "helicopters", "drones", "tanks", "vehicles", "ships", "missiles"}
+# Words before a number that make it a date, an ordinal or an address, not a count.
+_NOT_A_COUNT_AFTER = _word_set(
+    "ngày tháng năm hôm mùng mồng số lúc điều khoản chương mục phần trang quận phường thứ hạng"
+)
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_QUANTITY = re.compile(
+    rf"(?<![\w.,/-])(?:(?P<qual>{_alternation(_QUALIFIERS)})\s+)?"
+    rf"(?:(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d/]|[.,]\d)"
+    rf"(?:\s+(?P<mult>{_alternation(_MULTIPLIERS)}))?\s*"
+    rf"|(?P<word>{_alternation([*_WORD_NUMBERS, 'một'])})\s+"
+    rf"|(?P<vague>hàng|vài|mấy)\s+(?P<mag>{_alternation(MAGNITUDES)})\s+)"
+    rf"(?:(?:chiếc|cái|quả|con)\s+)?(?P<unit>{_alternation(UNITS)})(?!\w)"
+    rf"(?:\s+(?P<half>rưỡi)(?!\w))?"
+    rf"(?:\s+(?P<detail>[A-Z][A-Za-z]{{0,4}}-\d{{1,4}}[A-Za-z0-9]{{0,4}})(?![\w-]))?",
+    re.IGNORECASE,
+)
+
+
+def _number(text: str) -> float | int:
+    """Read "1.960" as 1960 and "2,5" as 2.5: "." groups thousands, "," marks decimals."""
+    value = float(text.replace(".", "").replace(",", "."))
+    return int(value) if value.is_integer() else value
+
+
+def _tidy(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+# "12 giờ trưa", "10 giờ 30": a time of day, not a duration.
+_CLOCK_AFTER = re.compile(r"\s*(?:\d|sáng|trưa|chiều|tối|đêm|khuya|kém)", re.IGNORECASE)
+
+
+def _word_before(text: str, start: int) -> str:
+    match = re.search(r"(\w+)\s+$", text[max(0, start - 20) : start])
+    return match.group(1).lower() if match else ""
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Return the figures with a unit in ``text`` (NFC), in order; spans index ``text``.
+
+    Not read: dates ("24/11"), model numbers ("An-124"), "Covid-19", years, and numbers with no
+    unit after them. Numbers written as words are read from "hai" to "mười", plus "một ... rưỡi".
+    """
+    found = []
+    for match in _QUANTITY.finditer(text):
+        groups = match.groupdict()
+        if _word_before(text, match.start()) in _NOT_A_COUNT_AFTER:
+            continue
+        if groups["word"] and groups["word"].lower() == "một" and not groups["half"]:
+            continue
+        unit = UNITS[groups["unit"].lower()]
+        if unit == "hours" and _CLOCK_AFTER.match(text, match.end("unit")):
+            continue
+        qualifier = _QUALIFIERS[groups["qual"].lower()] if groups["qual"] else None
+        if groups["num"]:
+            value = _number(groups["num"])
+            if groups["mult"]:
+                value = value * _MULTIPLIERS[groups["mult"].lower()]
+        elif groups["word"]:
+            value = _WORD_NUMBERS.get(groups["word"].lower(), 1)
+        else:
+            value, qualifier = MAGNITUDES[groups["mag"].lower()]
+        if groups["half"]:
+            value += 0.5
+        detail = groups["detail"] if unit in _MODEL_UNITS else None
+        end = match.end() if detail or not groups["detail"] else match.start("detail")
+        end = len(text[:end].rstrip())
+        found.append(
+            Quantity(
+                match.start(),
+                end,
+                text[match.start() : end],
+                _tidy(value),
+                unit,
+                qualifier,
+                detail,
+            )
+        )
+    return found
