@@ -10,7 +10,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.polygon import orient
-from shapely.ops import substring, transform
+from shapely.ops import substring
 
 from mapapp.model import round_coords
 
@@ -29,11 +29,11 @@ _OUTLINES = (
 
 
 def _metric(geom):
-    return transform(_TO_METRIC.transform, geom)
+    return shapely.transform(geom, _TO_METRIC.transform, interleaved=False)
 
 
 def _wgs84(geom):
-    return transform(_TO_WGS84.transform, geom)
+    return shapely.transform(geom, _TO_WGS84.transform, interleaved=False)
 
 
 def geodesic_length_km(line: LineString) -> float:

@@ -100,7 +100,5 @@ def ingest(paths: list[Path], data_dir: Path, gazetteer, dry_run: bool = False) 
         change.articles = new_articles
         if dry_run or not change.changed:
             return change
-        for aid in new_articles:
-            store.write_article(aid, incoming[aid][1])
-        store.write_layers(new)
+        store.write(new, {aid: incoming[aid][1] for aid in new_articles})
     return change

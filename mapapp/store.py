@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mapapp.articles import ARTICLE_ID_RE, Article, read_article
 from mapapp.errors import InvalidData, NotFound
-from mapapp.fileio import atomic_write, data_lock
+from mapapp.fileio import atomic_write_many, data_lock
 from mapapp.model import LAYER_IDS, LAYERS, Layer
 
 __all__ = ["Store", "Snapshot", "dump_geojson"]
@@ -154,17 +154,22 @@ class Store:
 
     def write_layers(self, layers: dict[str, list[dict]]) -> None:
         """Atomically replace the named layers; call while holding ``lock()``."""
-        for layer_id, features in layers.items():
-            atomic_write(self.layer_path(layer_id), dump_geojson(_collection(features)))
+        self.write(layers, {})
 
-    def write_article(self, article_id: str, text: str) -> Path:
-        """Atomically write an article file; call while holding ``lock()``."""
-        if not ARTICLE_ID_RE.match(article_id):
-            raise NotFound(f"bad article id {article_id!r}")
-        self.articles_dir.mkdir(parents=True, exist_ok=True)
-        path = self.articles_dir / f"{article_id}.md"
-        atomic_write(path, text.encode("utf-8"))
-        return path
+    def write(self, layers: dict[str, list[dict]], articles: dict[str, str]) -> None:
+        """Write article files and layers together: every file is staged before any is
+        replaced, so a failure leaves the old data whole. Call while holding ``lock()``."""
+        files = {
+            self.layer_path(layer_id): dump_geojson(_collection(features))
+            for layer_id, features in layers.items()
+        }
+        if articles:
+            self.articles_dir.mkdir(parents=True, exist_ok=True)
+        for article_id, text in articles.items():
+            if not ARTICLE_ID_RE.match(article_id):
+                raise NotFound(f"bad article id {article_id!r}")
+            files[self.articles_dir / f"{article_id}.md"] = text.encode("utf-8")
+        atomic_write_many(files)
 
     def read_layers_fresh(self) -> dict[str, list[dict]]:
         """Read every layer from disk, bypassing the snapshot (for read-modify-write)."""

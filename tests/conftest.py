@@ -29,3 +29,11 @@ def app(data_dir: Path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    """The gazetteer of the bundled data (loaded once: it takes about a second)."""
+    from mapapp.geoparse import Gazetteer
+
+    return Gazetteer.load(GEODATA / "gazetteer.yaml")

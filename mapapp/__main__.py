@@ -1,0 +1,5 @@
+"""Allow ``python -m mapapp``."""
+
+from mapapp.cli import main
+
+main()
