@@ -38,9 +38,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["mapapp.store"] = Store(app.config["DATA_DIR"])
 
-    from mapapp.web import errors, map_page, pages, vendor, views_api
+    from mapapp.web import errors, language, map_page, pages, vendor, views_api
 
     errors.register(app)
+    language.register(app)
     app.register_blueprint(map_page.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(views_api.bp)
