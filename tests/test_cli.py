@@ -1,0 +1,131 @@
+"""The `mapapp` command: serve over real HTTP, validate, build --check."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mapapp", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(data_dir: Path):
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mapapp",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/layers", timeout=2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                _, err = proc.communicate()
+                pytest.fail(f"mapapp serve did not come up:\n{err.decode()}")
+            time.sleep(0.1)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_serve_uses_a_production_server(server: str) -> None:
+    with urllib.request.urlopen(server + "/api/layers/events") as response:
+        assert response.headers["Server"] == "mapapp"  # waitress, not Werkzeug's dev server
+        assert response.headers["Content-Type"] == "application/geo+json"
+        assert json.load(response)["type"] == "FeatureCollection"
+
+
+def test_serve_errors_are_json_without_traceback(server: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(server + "/download/../../etc/passwd")
+    assert info.value.code == 404
+    body = info.value.read().decode()
+    assert "Traceback" not in body and "Werkzeug Debugger" not in body
+
+
+def test_serve_refuses_a_missing_data_dir(tmp_path: Path) -> None:
+    result = run_cli("serve", "--data-dir", str(tmp_path / "nope"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Error: data directory '{tmp_path / 'nope'}' does not exist"
+
+
+def test_validate_ok_and_broken(data_dir: Path) -> None:
+    ok = run_cli("validate", "--data-dir", str(data_dir))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.stdout.startswith("OK: ")
+    events = data_dir / "events.geojson"
+    body = json.loads(events.read_text("utf-8"))
+    body["features"][0]["properties"]["sources"][0]["quote"] = "bịa đặt"
+    events.write_text(json.dumps(body, ensure_ascii=False), "utf-8")
+    broken = run_cli("validate", "--data-dir", str(data_dir))
+    assert broken.returncode == 1
+    assert "quote is not verbatim sentence" in broken.stdout
+    assert "1 problem(s)" in broken.stderr
+
+
+def test_build_check(data_dir: Path) -> None:
+    current = run_cli("build", "--check", "--data-dir", str(data_dir))
+    assert current.returncode == 0, current.stderr
+    (data_dir / "routes.geojson").write_text(
+        '{"type": "FeatureCollection", "features": []}', "utf-8"
+    )
+    stale = run_cli("build", "--check", "--data-dir", str(data_dir))
+    assert stale.returncode == 1
+    assert "layers are not current" in stale.stderr
+
+
+def test_broken_curation_is_a_clear_error(data_dir: Path) -> None:
+    path = data_dir / "curation.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace(
+            'contains: "Mới đây nhất, ngày 16/11"', 'contains: "không có câu này"'
+        ),
+        "utf-8",
+    )
+    result = run_cli("build", "--data-dir", str(data_dir))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: curation event 'ev-2020-11-16-airlift': 'không có câu này' matches no sentence "
+        "of article '2020-11-17-russia-humanitarian-centre'"
+    )
