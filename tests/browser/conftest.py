@@ -1,0 +1,261 @@
+"""Browser fixtures: a real mapapp server on a free loopback port, driven by Debian's chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import playwright.sync_api as playwright_api
+import pytest
+
+from mapapp.mapstyle import css_token
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = REPO / "tests" / "mapfixture"
+VIEWPORT = {"width": 1280, "height": 800}
+_START_TIMEOUT_S = 20
+_WAIT_TIMEOUT_MS = 10_000
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """Return a one-colour PNG: the stand-in for every map tile."""
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"".join(
+        [b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header), chunk(b"IDAT", zlib.compress(raw))]
+        + [chunk(b"IEND", b"")]
+    )
+
+
+BLANK_TILE = _png(256, 256, (242, 239, 233))
+
+
+@dataclass
+class Server:
+    """A running ``mapapp serve``: its base URL and data directory."""
+
+    url: str
+    data_dir: Path
+
+    def get(self, path: str) -> bytes:
+        """Return the body of a GET on the server."""
+        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+            return response.read()
+
+    def layers(self) -> dict[str, dict]:
+        """Return every layer as the API serves it, in the API's order."""
+        listing = json.loads(self.get("/api/layers"))
+        return {entry["id"]: json.loads(self.get(entry["url"])) for entry in listing}
+
+    def overlay_members(self) -> dict[str, set[str]]:
+        """Return the feature ids each layer-control overlay should hold (events by type)."""
+        members: dict[str, set[str]] = {}
+        for layer_id, collection in self.layers().items():
+            for feature in collection["features"]:
+                key = layer_id
+                if layer_id == "events":
+                    event_type = feature["properties"].get("event_type") or "other"
+                    key = f"events-{css_token(event_type)}"
+                members.setdefault(key, set()).add(feature["id"])
+        return members
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def run_server(data_dir: Path, log_dir: Path) -> Iterator[Server]:
+    """Start ``mapapp serve`` as a subprocess; fail with its stderr if it does not come up."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "MAPAPP_TILE_URL": url + "/tiles/{z}/{x}/{y}.png"}
+    command = [str(Path(sys.executable).with_name("mapapp")), "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--data-dir", str(data_dir), "--threads", "4"]
+    log_path = log_dir / f"server-{port}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"mapapp serve did not come up:\n{log_path.read_text()}")
+            try:
+                urllib.request.urlopen(url + "/api/layers", timeout=1).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.05)  # the server is still starting: poll the socket, not the page
+        yield Server(url, data_dir)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def make_server(tmp_path_factory) -> Iterator[Callable[[Path], Server]]:
+    """Return a function serving a data directory until the end of the session."""
+    with ExitStack() as stack:
+
+        def make(data_dir: Path) -> Server:
+            return stack.enter_context(run_server(data_dir, tmp_path_factory.mktemp("log")))
+
+        yield make
+
+
+@pytest.fixture(scope="session")
+def fixture_data(tmp_path_factory) -> Callable[[], Path]:
+    """Return a function making a fresh copy of the hand-made fixture (layers and articles)."""
+
+    def copy() -> Path:
+        return shutil.copytree(FIXTURE, tmp_path_factory.mktemp("data") / "geodata")
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    with playwright_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def server(make_server, fixture_data) -> Server:
+    """Serve a copy of the fixture data for the whole session (tests only read it)."""
+    return make_server(fixture_data())
+
+
+@pytest.fixture(scope="session")
+def repo_server(make_server, tmp_path_factory) -> Server:
+    """Serve a copy of the repository's geodata/."""
+    data = tmp_path_factory.mktemp("repo") / "geodata"
+    shutil.copytree(REPO / "geodata", data, ignore=shutil.ignore_patterns(".lock", "*.tmp"))
+    return make_server(data)
+
+
+@dataclass
+class Watched:
+    """A page with everything that must not happen recorded, to assert on at the end."""
+
+    page: object
+    server: Server
+    console_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def goto(self, path: str):
+        """Open a path of the server and return the response."""
+        return self.page.goto(self.server.url + path)
+
+    def open_map(self, path: str = "/") -> None:
+        """Open the map and wait until every feature of every layer is drawn."""
+        response = self.goto(path)
+        assert response.status == 200
+        self.wait_for_drawn(
+            "[data-feature-id]", set().union(*self.server.overlay_members().values())
+        )
+
+    def drawn_ids(self, selector: str = "[data-feature-id]") -> set[str]:
+        """Return the ids of the features with elements matching ``selector`` on the page."""
+        script = "els => els.map(e => e.dataset.featureId)"
+        return set(self.page.eval_on_selector_all(selector, script))
+
+    def wait_for_drawn(self, selector: str, ids: set[str]) -> None:
+        """Wait until exactly ``ids`` have elements matching ``selector``."""
+        self.page.wait_for_function(
+            """([selector, ids]) => {
+                const drawn = new Set([...document.querySelectorAll(selector)]
+                    .map(e => e.dataset.featureId));
+                return drawn.size === ids.length && ids.every(id => drawn.has(id));
+            }""",
+            arg=[selector, sorted(ids)],
+        )
+
+    def problems(self) -> list[str]:
+        return self.console_errors + self.foreign_requests + self.dialogs
+
+
+@pytest.fixture
+def open_page(browser) -> Iterator[Callable[[Server], Watched]]:
+    """Return a function opening a fresh 1280x800 page on a server, watched for problems.
+
+    Tiles are answered with a blank PNG; a request to any other host is aborted and recorded;
+    console errors, uncaught exceptions and dialogs are recorded. Any of them fails the test.
+    """
+    contexts, watched = [], []
+
+    def open_(server: Server) -> Watched:
+        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        context.set_default_timeout(_WAIT_TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        w = Watched(page, server)
+        watched.append(w)
+        own = urlsplit(server.url).netloc
+
+        def route(route):
+            url = route.request.url
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob"):
+                route.continue_()
+            elif parts.netloc != own:
+                w.foreign_requests.append(f"request to another host: {url}")
+                route.abort()
+            elif parts.path.startswith("/tiles/"):
+                route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
+            else:
+                route.continue_()
+
+        context.route("**/*", route)
+        page.on(
+            "console",
+            lambda m: m.type == "error" and w.console_errors.append(f"console: {m.text}"),
+        )
+        page.on("pageerror", lambda e: w.console_errors.append(f"page error: {e}"))
+
+        def dialog(d):
+            w.dialogs.append(f"dialog: {d.type} {d.message}")
+            d.dismiss()
+
+        page.on("dialog", dialog)
+        return w
+
+    yield open_
+    for context in contexts:
+        context.close()
+    problems = [p for w in watched for p in w.problems()]
+    assert not problems, problems

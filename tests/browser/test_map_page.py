@@ -1,0 +1,139 @@
+"""The map page in a real browser: clean load, overlays, popups, article links, downloads, focus."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HIGHLIGHT = "rgb(255, 229, 138)"  # pages.css: .sentence:target
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOT = REPO / "test-artifacts" / "map.png"
+DOCS_SCREENSHOT = REPO / "docs" / "screenshot-map.png"
+
+
+@pytest.mark.parametrize("which", ["server", "repo_server"])
+def test_page_loads_every_feature_with_no_error_and_no_foreign_request(
+    open_page, request, which: str
+) -> None:
+    watched = open_page(request.getfixturevalue(which))
+    watched.open_map()
+    watched.page.wait_for_selector(".leaflet-tile-loaded")
+    assert watched.page.locator(".leaflet-control-layers-expanded").is_visible()
+    assert watched.page.locator("#map-legend").is_visible()
+    assert not watched.problems()
+
+
+def test_each_overlay_switches_its_features_off_and_on(open_page, server) -> None:
+    watched = open_page(server)
+    watched.open_map()
+    page = watched.page
+    members = server.overlay_members()
+    everything = set().union(*members.values())
+    labels = page.locator(".leaflet-control-layers-overlays .ov").evaluate_all(
+        "els => els.map(e => e.dataset.overlay)"
+    )
+    assert sorted(labels) == sorted(members)
+    for overlay_id, ids in members.items():
+        box = page.locator(
+            f'.leaflet-control-layers-overlays label:has(.ov[data-overlay="{overlay_id}"]) input'
+        )
+        box.uncheck()
+        watched.wait_for_drawn(f".mf-ov-{overlay_id}", set())
+        assert watched.drawn_ids() == everything - ids
+        box.check()
+        watched.wait_for_drawn(f".mf-ov-{overlay_id}", ids)
+        assert watched.drawn_ids() == everything
+
+
+def test_event_popup_links_to_its_sentence_highlighted(open_page, server) -> None:
+    watched = open_page(server)
+    watched.open_map()
+    page = watched.page
+    feature_id = "event-deployment-complete"
+    page.locator(f'.leaflet-marker-icon[data-feature-id="{feature_id}"]').click()
+    popup = page.locator(f'.leaflet-popup .fp[data-feature-id="{feature_id}"]')
+    popup.wait_for()
+    assert popup.locator(".fp-name").inner_text() == "Peacekeeping deployment completed"
+    assert "1,960 people" in popup.locator(".fp-figures").inner_text()
+    link = popup.locator("a.fp-source-link").first
+    href = link.get_attribute("href")
+    quote = popup.locator("blockquote").first.inner_text()
+    assert href == "/articles/2020-11-25-putin-erdogan-call#s14"
+    link.click()
+    page.wait_for_url(server.url + href)
+    target = page.locator(":target")
+    assert target.get_attribute("id") == "s14"
+    assert quote in target.inner_text()
+    assert target.evaluate("el => getComputedStyle(el).backgroundColor") == HIGHLIGHT
+
+
+def test_download_control_yields_each_layer_as_the_api_serves_it(open_page, server) -> None:
+    watched = open_page(server)
+    watched.open_map()
+    page = watched.page
+    expected = server.layers()
+    expected["all"] = {
+        "type": "FeatureCollection",
+        "features": [f for collection in expected.values() for f in collection["features"]],
+    }
+    links = page.locator("#map-downloads a[download]")
+    assert sorted(links.evaluate_all("els => els.map(e => e.dataset.layer)")) == sorted(expected)
+    for index in range(links.count()):
+        link = links.nth(index)
+        layer_id = link.get_attribute("data-layer")
+        with page.expect_download() as info:
+            link.click()
+        download = info.value
+        assert download.suggested_filename == f"mapapp-{layer_id}.geojson"
+        assert json.loads(Path(download.path()).read_text("utf-8")) == expected[layer_id]
+
+
+def test_focus_opens_the_feature_popup_in_view(open_page, server) -> None:
+    watched = open_page(server)
+    watched.open_map("/?focus=place-moscow")
+    page = watched.page
+    popup = page.locator('.leaflet-popup .fp[data-feature-id="place-moscow"]')
+    popup.wait_for()
+    assert popup.locator(".fp-name").inner_text() == "Moscow"
+    in_view = page.evaluate(
+        """() => {
+            const map = Object.values(window).find(v => v instanceof L.Map);
+            return map.getBounds().contains([55.75204, 37.61781]);
+        }"""
+    )
+    assert in_view
+
+
+def test_focus_on_an_unknown_feature_is_a_404_page_naming_it(open_page, server) -> None:
+    watched = open_page(server)
+    response = watched.goto("/?focus=no-such-feature")
+    assert response.status == 404
+    assert "no-such-feature" in watched.page.locator(".error-message").inner_text()
+    # Chromium reports the 404 itself on the console; that one is expected.
+    watched.console_errors[:] = [e for e in watched.console_errors if "404" not in e]
+
+
+def test_screenshot_of_the_bundled_map(open_page, request) -> None:
+    """Save the map at 1280x800 to test-artifacts/ (and docs/ with MAPAPP_UPDATE_SCREENSHOTS=1).
+
+    It shows the bundled geodata/, or the test fixture while geodata/ is not built.
+    """
+    bundled = any((REPO / "geodata").glob("*.geojson"))
+    watched = open_page(request.getfixturevalue("repo_server" if bundled else "server"))
+    watched.open_map()
+    page = watched.page
+    page.wait_for_selector(".leaflet-tile-loaded")
+    page.evaluate("() => document.fonts.ready")
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOT)
+    assert SCREENSHOT.stat().st_size > 10_000
+    if os.environ.get("MAPAPP_UPDATE_SCREENSHOTS") == "1":
+        assert bundled, "docs/ shows the bundled data: build geodata/ first"
+        DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(SCREENSHOT, DOCS_SCREENSHOT)

@@ -1,0 +1,312 @@
+"""The map page as HTML: local assets only, every feature drawn and sourced, escaping, focus."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from mapapp import maplayout, mapview
+from mapapp.popups import escape_html, format_date, format_quantity
+from mapapp.store import Store
+
+FIXTURE = Path(__file__).parent / "mapfixture"
+TILE_URL = "http://tiles.test/{z}/{x}/{y}.png"
+HOSTILE = (
+    '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1"> '
+    "` ${window.__pwned=1} </script> back\\slash 'single'"
+)
+# A JSON string literal as folium writes it: quotes, with backslash escapes inside.
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """Return a private copy of the small hand-made map fixture (overrides the shared one)."""
+    target = tmp_path / "geodata"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+@pytest.fixture
+def app(data_dir: Path):
+    from mapapp import create_app
+
+    return create_app(
+        {"DATA_DIR": str(data_dir), "TILE_URL": TILE_URL, "TILE_ATTRIBUTION": "Test tiles"}
+    )
+
+
+def fixture_features(data_dir: Path) -> dict[str, dict]:
+    return Store(data_dir).snapshot().features
+
+
+def script_of(soup: BeautifulSoup) -> str:
+    """Return the map's inline script (the one that creates the Leaflet map)."""
+    scripts = [s.string or "" for s in soup.find_all("script") if not s.get("src")]
+    return next(s for s in scripts if "L.map(" in s)
+
+
+def popups_by_id(script: str) -> dict[str, BeautifulSoup]:
+    """Parse every popup the script binds, keyed by the feature id it names."""
+    out = {}
+    for literal in re.findall(r"\.bindPopup\((" + _JSON_STRING + ")", script):
+        popup = BeautifulSoup(json.loads(literal), "html.parser")
+        out[popup.select_one("article.fp")["data-feature-id"]] = popup
+    return out
+
+
+def overlay_labels(script: str) -> dict[str, BeautifulSoup]:
+    """Parse the layer control's overlay names (Leaflet inserts them as HTML)."""
+    block = script[script.index("overlays :") :]
+    block = block[: block.index("},")]
+    labels = [BeautifulSoup(json.loads(k), "html.parser") for k in re.findall(_JSON_STRING, block)]
+    return {label.select_one(".ov")["data-overlay"]: label for label in labels}
+
+
+def get_page(client, url: str = "/") -> tuple[BeautifulSoup, str]:
+    response = client.get(url)
+    assert response.status_code == 200, response.data[:500]
+    soup = BeautifulSoup(response.data, "html.parser")
+    return soup, script_of(soup)
+
+
+def test_assets_are_local_and_the_only_other_host_is_the_tile_server(client) -> None:
+    response = client.get("/")
+    soup = BeautifulSoup(response.data, "html.parser")
+    loaded = [t["src"] for t in soup.find_all(src=True)]
+    loaded += [t["href"] for t in soup.find_all("link", href=True)]
+    assert loaded, "the page loads Leaflet"
+    assert all(u.startswith("/") or u.startswith("data:") for u in loaded), loaded
+    assert "/vendor/leaflet/dist/leaflet.js" in loaded
+    assert "/vendor/leaflet/dist/leaflet.css" in loaded
+    urls = set(re.findall(r"https?://[^\s\"'`<>)]+", response.get_data(as_text=True)))
+    assert urls == {TILE_URL}
+
+
+def test_default_tiles_are_the_only_resource_from_another_host(data_dir: Path) -> None:
+    from mapapp import create_app
+
+    app = create_app({"DATA_DIR": str(data_dir)})
+    html = app.test_client().get("/").get_data(as_text=True)
+    attribution = app.config["TILE_ATTRIBUTION"]
+    for url in set(re.findall(r"https?://[^\s\"'`<>)\\]+", html)):
+        assert url == app.config["TILE_URL"] or url in attribution, url
+
+
+@pytest.mark.parametrize("name", ["leaflet/dist/leaflet.js", "leaflet/dist/leaflet.css"])
+def test_leaflet_is_served_from_node_modules(app, client, name: str) -> None:
+    response = client.get(f"/vendor/{name}")
+    assert response.status_code == 200
+    assert response.data == (Path(app.config["VENDOR_DIR"]) / name).read_bytes()
+
+
+def test_page_has_navigation_downloads_and_legend(client, data_dir: Path) -> None:
+    soup, _ = get_page(client)
+    assert soup.select_one("header nav a[href='/articles']")
+    links = {a["data-layer"]: a["href"] for a in soup.select("#map-downloads a[download]")}
+    expected = {p.stem: f"/download/{p.stem}.geojson" for p in data_dir.glob("*.geojson")}
+    assert links == {**expected, "all": "/download/all.geojson"}
+    legend = soup.select_one("#map-legend")
+    headings = [h.get_text() for h in legend.select("h3")]
+    assert headings == ["Position", "Places", "Peacekeeping", "Routes and links", "Events"]
+    assert "Casualties" in legend.get_text()
+
+
+def test_every_feature_has_a_tagged_sourced_popup(client, data_dir: Path) -> None:
+    _, script = get_page(client)
+    features = fixture_features(data_dir)
+    popups = popups_by_id(script)
+    assert set(popups) == set(features)
+    tagged = {
+        json.loads(s) for s in re.findall(r'"data-feature-id", (' + _JSON_STRING + ")", script)
+    }
+    assert tagged == set(features)
+    for fid, feature in features.items():
+        links = [a["href"] for a in popups[fid].select("a.fp-source-link")]
+        assert links == [s["url"] for s in feature["properties"]["sources"]]
+
+
+def test_one_overlay_per_layer_and_event_type(client) -> None:
+    _, script = get_page(client)
+    labels = overlay_labels(script)
+    assert list(labels) == [
+        "places",
+        "peacekeeping-posts",
+        "routes",
+        "events-phone_call",
+        "events-deployment",
+        "events-airlift",
+        "events-demining",
+        "events-casualties",
+        "regions",
+    ]
+    assert labels["events-phone_call"].get_text(" ", strip=True) == "Events: Phone calls 2"
+    assert '"collapsed": false' in script
+
+
+def test_event_popup_shows_date_type_actors_figures_position_and_quote(client) -> None:
+    _, script = get_page(client)
+    popup = popups_by_id(script)["event-casualties"]
+    facts = {
+        dt.get_text(): dd.get_text(" ", strip=True)
+        for dt, dd in zip(popup.select("dt"), popup.select("dd"), strict=True)
+    }
+    assert facts["Date"].startswith("2020 (year only)")
+    assert facts["Figures"] == "more than 4,000 killed more than 8,000 wounded"
+    assert facts["Position"].startswith("only the region is known · Nagorno-Karabakh")
+    assert popup.select_one(".fp-kind").get_text() == "Events · Casualties"
+    quote = popup.select_one("blockquote").get_text()
+    assert quote.startswith("Trong một tháng rưỡi xung đột, hơn 4.000 người đã thiệt mạng")
+    call = popups_by_id(script)["event-putin-erdogan-call"]
+    assert call.select_one(".fp-name-vi").get_text() == "cuộc điện đàm"
+    assert call.select_one(".fp-date").get_text(" ", strip=True) == "24 November 2020 (exact day)"
+    assert call.select_one(".fp-actors").get_text() == "Vladimir Putin, Recep Tayyip Erdogan"
+
+
+def test_route_popup_states_the_articles_own_figure(client) -> None:
+    _, script = get_page(client)
+    popup = popups_by_id(script)["route-lachin-road"]
+    said = popup.select(".fp-figures li")
+    text = "6 km: length of the Lachin pass road, as the article states it (sentence 13)"
+    assert said[0].get_text(" ", strip=True) == text
+    assert said[0].a["href"] == "/articles/2020-11-17-russia-humanitarian-centre#s13"
+
+
+def drawn(fmap, feature_id: str) -> list:
+    """Return the folium elements drawn for one feature."""
+    for overlay in fmap._children.values():
+        for group in getattr(overlay, "_children", {}).values():
+            if getattr(group, "layer_name", None) == feature_id:
+                return list(group._children.values())
+    raise KeyError(feature_id)
+
+
+def test_precision_decides_how_a_point_looks(data_dir: Path) -> None:
+    options = mapview.MapOptions(TILE_URL, "t", "/l.js", "/l.css")
+    fmap = mapview.build_map(Store(data_dir).layer_info(), options)
+    exact = drawn(fmap, "place-stepanakert")
+    assert [type(e).__name__ for e in exact][:1] == ["Marker"]
+    assert "mk-prec-exact" in exact[0].icon.options["html"]
+    approximate = drawn(fmap, "place-lachin-corridor")[0]
+    assert "mk-prec-approximate" in approximate.icon.options["html"]
+    region = drawn(fmap, "place-nagorno-karabakh")
+    circle = region[0]
+    assert (circle.factory, circle.options["radius"]) == ("circle", 30000)
+    assert circle.options["fill"]
+    assert circle.options["fillOpacity"] < 0.3 and circle.options["dashArray"]
+    assert "mk-area-label" in region[1].icon.options["html"], "a region is lettered, not pinned"
+    zone = drawn(fmap, "post-zone-north")[0]
+    assert zone.factory == "polygon" and zone.options["dashArray"]
+    road = drawn(fmap, "route-lachin-road")[0]
+    assert road.factory == "polyline" and road.options["dashArray"], "approximate line is dashed"
+    call = drawn(fmap, "event-putin-erdogan-call")
+    assert [type(e).__name__ for e in call][:2] == ["Marker", "Marker"], "one badge per capital"
+
+
+def test_first_view_frames_nagorno_karabakh(client) -> None:
+    _, script = get_page(client)
+    bounds = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", script, re.DOTALL).group(1)
+    assert json.loads(bounds) == maplayout.HOME_BOUNDS
+    assert "openPopup" not in script
+    assert "maxBounds" not in script, "Moscow and Ankara stay reachable"
+
+
+def test_focus_frames_the_feature_and_opens_its_popup(client) -> None:
+    _, script = get_page(client, "/?focus=place-moscow")
+    (south, west), (north, east) = json.loads(
+        re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", script, re.DOTALL).group(1)
+    )
+    assert south < 55.75204 < north and west < 37.61781 < east
+    group = re.search(r"(\w+)\.openPopup\(\);", script).group(1)
+    assert re.search(group + r'\.on\("add".*?"place-moscow"', script, re.DOTALL)
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "text"),
+    [
+        ("/?focus=no-such-feature", 404, "no-such-feature"),
+        ("/?focus=%3Cb%3Ebold%3C/b%3E", 404, "<b>bold</b>"),
+        ("/?focus=", 400, "focus"),
+    ],
+)
+def test_bad_focus_is_an_html_error_naming_it(client, url: str, status: int, text: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    soup = BeautifulSoup(response.data, "html.parser")
+    assert text in soup.select_one(".error-message").get_text()
+    assert soup.find("b") is None
+
+
+def test_escape_html_covers_html_and_template_literals() -> None:
+    html = "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+    assert escape_html("<a href=\"x\">'&'</a>") == html
+    assert escape_html("`${x}` \\") == "&#96;&#36;{x}&#96; &#92;"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("2020-11-24", "24 November 2020"),
+        ("2020-11", "November 2020"),
+        ("2020", "2020"),
+        ("soon", "soon"),
+    ],
+)
+def test_format_date(value: str, words: str) -> None:
+    assert format_date(value) == words
+
+
+def test_format_quantity() -> None:
+    assert format_quantity("killed", 4000, "more_than") == "more than 4,000 killed"
+    assert format_quantity("observation_posts", 23) == "23 observation posts"
+    assert format_quantity("km", 28.5, "about") == "about 28.5 km"
+    assert format_quantity("refugees", 1000, "thousands") == "thousands of refugees"
+    assert format_quantity("people", 10_000, "tens_of_thousands") == "tens of thousands of people"
+    assert format_quantity("aircraft:An-124", 2) == "2 aircraft (An-124)"
+
+
+def add_hostile_feature(data_dir: Path) -> dict:
+    """Add an event whose every text field is hostile; return it."""
+    path = data_dir / "events.geojson"
+    collection = json.loads(path.read_text("utf-8"))
+    feature = json.loads(json.dumps(collection["features"][0]))
+    props = feature["properties"]
+    feature["id"] = "event-hostile"
+    for key in ("name", "name_vi", "summary", "geometry_source", "geo_note", "date_note"):
+        props[key] = HOSTILE
+    props["event_type"] = HOSTILE
+    props["actors"] = [HOSTILE]
+    props["quantities"] = {HOSTILE: 1}
+    props["sources"][0]["quote"] = HOSTILE
+    props["sources"][0]["article_id"] = "javascript:alert(1)//"
+    collection["features"].append(feature)
+    path.write_text(json.dumps(collection), "utf-8")
+    return feature
+
+
+def test_hostile_text_is_escaped_at_every_sink(client, data_dir: Path) -> None:
+    add_hostile_feature(data_dir)
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    for fragment in ("<script>window", "<img", "${window", 'onerror="'):
+        assert fragment not in html
+    soup = BeautifulSoup(html, "html.parser")
+    script = script_of(soup)
+    assert "</script" not in script.lower()
+    popup = popups_by_id(script)["event-hostile"]
+    assert popup.select_one(".fp-name").get_text() == HOSTILE
+    assert popup.find("img") is None and popup.find("script") is None
+    assert popup.select_one("blockquote").get_text() == HOSTILE
+    href = popup.select_one("a.fp-source-link")["href"]
+    assert href.startswith("/articles/javascript%3Aalert"), "links stay inside the site"
+    tooltips = re.findall(r"bindTooltip\(\s*`(.*?)`", script, re.DOTALL)
+    assert any(HOSTILE in BeautifulSoup(t, "html.parser").get_text() for t in tooltips)
+    assert all("${" not in t and "\\" not in t for t in tooltips)
+    label = next(v for k, v in overlay_labels(script).items() if k.startswith("events-script"))
+    assert HOSTILE in label.get_text()
