@@ -91,14 +91,18 @@ class ActorLexicon:
         """Return the curated actor ``actor_id``; KeyError if unknown."""
         return self._actors[actor_id]
 
-    def find(self, text: str, places: list[Mention] | None = None) -> list[ActorMention]:
+    def find(
+        self, text: str, places: list[Mention] | None = None, folded: str | None = None
+    ) -> list[ActorMention]:
         """Return the actors named in ``text`` (NFC), in order, without overlaps.
 
         ``places`` (the country mentions in the same text) let the title pattern find people
         the list lacks: "Tổng thống Azerbaijan I.Aliev" gives "I.Aliev" even if not curated.
+        ``folded`` is ``fold(text)`` if the caller has it already.
         """
+        folded = fold(text) if folded is None else folded
         found: list[ActorMention] = []
-        for hit in self._matcher.find(text):
+        for hit in self._matcher.find(text, folded):
             form, actor_id = hit.payload
             surface = text[hit.start : hit.end]
             if not is_capitalized(surface) and is_capitalized(form):
@@ -106,7 +110,6 @@ class ActorLexicon:
             name = self._actors[actor_id].name
             found.append(ActorMention(hit.start, hit.end, surface, name, actor_id))
         taken = [(a.start, a.end) for a in found]
-        folded = fold(text)
         for place in places or ():
             if not _TITLE_BEFORE.search(folded[max(0, place.start - 45) : place.start]):
                 continue

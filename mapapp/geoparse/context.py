@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mapapp.geoparse.entities import RANK_CURATED, NameForm
 from mapapp.geoparse.text import (
@@ -55,6 +56,19 @@ _LISTED_AFTER = re.compile(r"(?: và |  )$")
 _OPENERS = frozenset(".!?…:;\"“”'‘’([\n-–—•")
 # An initial glued to a name: the "V." of "V.Putin", the "N. " of "N. Pashinyan".
 _INITIAL_BEFORE = re.compile(r"(?:^|[^\w])[A-ZĐ]\. ?$")
+
+
+@lru_cache(maxsize=100_000)
+def _capital_offsets(form: str, case: str, length: int) -> tuple[int, ...] | None:
+    """Offsets of the capitals that must stay capitals: the first one (``case="first"``) or
+    the first letter of every capitalised word (``"each"``); None if ``form`` is not
+    ``length`` characters long (then offsets in the text would not line up)."""
+    if len(form) != length:
+        return None
+    offsets = tuple(
+        i for i, c in enumerate(form) if c.isupper() and (i == 0 or not form[i - 1].isalnum())
+    )
+    return offsets[:1] if case == "first" else offsets
 
 
 class NameContext:
@@ -123,15 +137,15 @@ class NameContext:
 
     def _case_fits(self, start: int, end: int, form: NameForm) -> bool:
         """Capitals of the name must be capitals in the text: "nga" is a word, "Nga" Russia."""
-        words = re.findall(r"\w+", self.text[start:end])
-        form_words = re.findall(r"\w+", form.form)
-        for word, form_word in zip(words, form_words, strict=False):
-            if is_capitalized(form_word):
-                if not is_capitalized(word):
-                    return False
-                if form.case == "first":
-                    return True
-        return True
+        offsets = _capital_offsets(form.form, form.case, end - start)
+        if offsets is None:  # the name is written with other spacing: compare word by word
+            words = re.findall(r"\w+", self.text[start:end])
+            pairs = zip(words, re.findall(r"\w+", form.form), strict=False)
+            required = [word for word, model in pairs if is_capitalized(model)]
+            if form.case == "first":
+                required = required[:1]
+            return all(is_capitalized(word) for word in required)
+        return all(self.text[start + i].isupper() for i in offsets)
 
     def _rejected_by_neighbours(self, start: int, end: int, form: NameForm) -> bool:
         if form.reject_prev:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from mapapp.geoparse.matcher import PhraseMatcher
 
 __all__ = [
     "EVENT_TYPES",
@@ -74,10 +77,6 @@ _CUE_WORDS = {
     "statement": "tuyên bố|cho biết|cho hay|thông báo|khẳng định|phát biểu|nhấn mạnh|công bố",
 }
 _CUE_TYPE = {w: t for t, words in _CUE_WORDS.items() for w in words.split("|")}
-_CUES = re.compile(
-    r"(?<!\w)(" + "|".join(sorted(map(re.escape, _CUE_TYPE), key=len, reverse=True)) + r")(?!\w)",
-    re.IGNORECASE,
-)
 # Reporting verbs, lower case (a capitalised "Tuyên bố" is a document): what follows them in the
 # same paragraph is still the report.
 _REPORTING = re.compile(
@@ -112,42 +111,56 @@ _ROLES = (
 
 @dataclass(frozen=True)
 class Cue:
-    """A keyword found in a sentence; ``strong`` is False for reporting verbs ("cho biết")."""
+    """A keyword found in a text; ``capitalized`` tells "Tuyên bố" (a document) from a verb."""
 
     start: int
     end: int
     event_type: str
-    strong: bool
+    capitalized: bool = False
+
+    def shifted(self, offset: int) -> Cue:
+        """Return the same cue with its span moved by ``-offset`` (body to sentence)."""
+        return Cue(self.start - offset, self.end - offset, self.event_type, self.capitalized)
+
+    @property
+    def strong(self) -> bool:
+        """Statements are weak cues (a report of another event), except a capitalised
+        "Tuyên bố" inside a sentence (spans relative to it), which is a named declaration."""
+        return self.event_type != "statement" or (self.capitalized and self.start > 0)
 
 
-def find_cues(text: str) -> list[Cue]:
-    """Return the event cues in ``text``, in order.
+@lru_cache(maxsize=1)
+def _cue_matcher() -> PhraseMatcher:
+    return PhraseMatcher(_CUE_TYPE.items())
 
-    Statements are weak cues (a report of another event) except a capitalised "Tuyên bố" inside
-    a sentence, which is a named declaration.
+
+def find_cues(text: str, folded: str | None = None) -> list[Cue]:
+    """Return the event cues in ``text`` (NFC), in order; ``folded`` is ``fold(text)`` if known.
+
+    Spans index ``text``: to judge a cue's strength, shift it to its sentence first.
     """
-    cues = []
-    for match in _CUES.finditer(text):
-        word = match.group(1)
-        event_type = _CUE_TYPE[word.lower()]
-        strong = event_type != "statement" or (word[0].isupper() and match.start() > 0)
-        cues.append(Cue(match.start(), match.end(), event_type, strong))
-    return cues
+    return [
+        Cue(hit.start, hit.end, hit.payload, text[hit.start].isupper())
+        for hit in _cue_matcher().find(text, folded)
+    ]
 
 
 def _best(cues: list[Cue]) -> str | None:
     return min((c.event_type for c in cues), key=_PRIORITY.__getitem__, default=None)
 
 
-def pick_event_type(text: str, date_span: tuple[int, int] | None) -> str:
+def pick_event_type(
+    text: str, date_span: tuple[int, int] | None, cues: list[Cue] | None = None
+) -> str:
     """Choose the event type of a sentence from its cues and where its date stands.
 
     A date at the head of the sentence ("Ngày 16/11, Nga điều động ...") dates the whole clause
     after it: the most specific cue there wins. A date inside the sentence ("thỏa thuận ngừng bắn
     đạt được năm 1994") dates the phrase just before it: the nearest cue before it wins. Reporting
-    verbs count only when nothing else does.
+    verbs count only when nothing else does. ``cues`` are the sentence's own if the caller has
+    them already (spans relative to ``text``).
     """
-    cues = find_cues(text)
+    cues = find_cues(text) if cues is None else cues
     strong = [c for c in cues if c.strong]
     if date_span is None:
         return _best(strong) or _best(cues) or "other"

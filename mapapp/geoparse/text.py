@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 __all__ = [
     "NormalizedText",
@@ -16,6 +15,7 @@ __all__ = [
     "is_vietnamese_word",
     "has_vietnamese_letter",
     "is_vietnamese_spelling",
+    "accented_vietnamese_spellings",
     "prev_word",
     "next_word",
     "is_capitalized",
@@ -35,23 +35,41 @@ _LOWER_LETTERS = frozenset(
     unicodedata.normalize("NFC", base + tone) for base in "aăâeêioôơuưy" for tone in _TONES
 ) | frozenset("bcdđghklmnpqrstvxfjwz")
 _VIETNAMESE_LETTERS = _LOWER_LETTERS | frozenset(c.upper() for c in _LOWER_LETTERS)
-_VIETNAMESE_SPELLING = re.compile("[" + re.escape("".join(sorted(_VIETNAMESE_LETTERS))) + " -]+")
+_LETTER_CLASS = re.escape("".join(sorted(_VIETNAMESE_LETTERS)))
+_ACCENTED_CLASS = re.escape("".join(sorted(c for c in _VIETNAMESE_LETTERS if not c.isascii())))
+_VIETNAMESE_SPELLING = re.compile(f"[{_LETTER_CLASS} -]+")
+# One name per line, written in the Vietnamese alphabet with at least one accented letter.
+_ACCENTED_VIETNAMESE_LINE = re.compile(
+    f"^[{_LETTER_CLASS} -]*[{_ACCENTED_CLASS}][{_LETTER_CLASS} -]*$", re.MULTILINE
+)
 _VIETNAMESE_ONLY_RE = re.compile("[" + "".join(sorted(_VIETNAMESE_ONLY)) + "]")
 # A Vietnamese syllable written without its diacritics: onset, vowel nucleus, coda.
-_SYLLABLE = re.compile(
+_SYLLABLE_RE = (
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?"
     r"(?:oai|oay|oao|oeo|ieu|uoi|uou|uya|uye|uyu|yeu|uay|"
     r"ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ya|ye|[aeiouy])"
     r"(?:ch|ng|nh|[cmnpt])?"
 )
+_SYLLABLE = re.compile(_SYLLABLE_RE)
+_SYLLABLES = re.compile(rf"{_SYLLABLE_RE}(?:[ \-]+{_SYLLABLE_RE})*")
+# Each accented Vietnamese letter to its base letter, for stripping accents in one C call.
+_BASE_LETTERS = str.maketrans(
+    {
+        c: unicodedata.normalize("NFD", c)[0]
+        for c in _VIETNAMESE_LETTERS
+        if not c.isascii() and c not in "đĐ"
+    }
+    | {"đ": "d", "Đ": "D"}
+)
 
 
 @dataclass(frozen=True)
 class NormalizedText:
-    """Text in NFC, and for each of its positions the matching position in the original."""
+    """Text in NFC, its folded form (same length), and a map back to the original positions."""
 
     text: str
     offsets: tuple[int, ...] | None  # None: the original was already NFC, offsets are equal
+    folded: str = ""
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text back to the original text."""
@@ -67,7 +85,7 @@ def normalize(text: str) -> NormalizedText:
     starts and ends on word boundaries maps back exactly (``text[a:b]`` is the same word).
     """
     if unicodedata.is_normalized("NFC", text):
-        return NormalizedText(text, None)
+        return NormalizedText(text, None, fold(text))
     parts: list[str] = []
     offsets: list[int] = []
     unit_start = 0
@@ -79,7 +97,8 @@ def normalize(text: str) -> NormalizedText:
         offsets.extend([unit_start] * len(unit))
         unit_start = i
     offsets.append(len(text))
-    return NormalizedText("".join(parts), tuple(offsets))
+    normalized = "".join(parts)
+    return NormalizedText(normalized, tuple(offsets), fold(normalized))
 
 
 def fold(text: str) -> str:
@@ -91,12 +110,10 @@ def fold(text: str) -> str:
 
 
 def strip_accents(text: str) -> str:
-    """Return ``text`` lower-cased without diacritics ("Đà Nẵng" -> "da nang")."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Return ``text`` lower-cased without Vietnamese diacritics ("Đà Nẵng" -> "da nang")."""
+    return text.translate(_BASE_LETTERS).lower()
 
 
-@lru_cache(maxsize=65536)
 def is_vietnamese_syllable(word: str) -> bool:
     """Tell whether ``word`` could be one Vietnamese syllable ("nga", "Hòa", "long")."""
     return _SYLLABLE.fullmatch(strip_accents(word)) is not None
@@ -104,8 +121,7 @@ def is_vietnamese_syllable(word: str) -> bool:
 
 def is_vietnamese_word(name: str) -> bool:
     """Tell whether every space- or hyphen-separated part of ``name`` is a Vietnamese syllable."""
-    parts = [p for p in re.split(r"[\s\-]+", name) if p]
-    return bool(parts) and all(is_vietnamese_syllable(p) for p in parts)
+    return _SYLLABLES.fullmatch(strip_accents(name.strip())) is not None
 
 
 def has_vietnamese_letter(name: str) -> bool:
@@ -116,6 +132,12 @@ def has_vietnamese_letter(name: str) -> bool:
 def is_vietnamese_spelling(name: str) -> bool:
     """Tell whether ``name`` uses only letters of the Vietnamese alphabet, spaces and hyphens."""
     return _VIETNAMESE_SPELLING.fullmatch(name) is not None
+
+
+def accented_vietnamese_spellings(names: list[str]) -> list[str]:
+    """Return the ``names`` written in the Vietnamese alphabet with at least one accented letter
+    ("Mát-xcơ-va", "Hồng Kông"; not "Moskva", "Москва"), in one pass over all of them."""
+    return _ACCENTED_VIETNAMESE_LINE.findall("\n".join(n for n in names if "\n" not in n))
 
 
 def prev_word(text: str, start: int, separators: str = " ") -> tuple[int, int] | None:

@@ -1,0 +1,117 @@
+"""Vietnamese date expressions become ISO 8601 dates with a precision."""
+
+import datetime as dt
+
+import pytest
+
+from mapapp.geoparse.dates import find_dates
+
+PUBLISHED = dt.date(2020, 11, 25)
+
+
+def _read(text, published=PUBLISHED):
+    return [(d.surface, d.date, d.date_end, d.precision) for d in find_dates(text, published)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Theo Điện Kremlin, ngày 24/11, ông Putin", [("ngày 24/11", "2020-11-24", None, "day")]),
+        (
+            "Cũng theo Điện Kremlin, trong các ngày 23 và 24/11, Tổng thống",
+            [("ngày 23 và 24/11", "2020-11-23", "2020-11-24", "day")],
+        ),
+        ("nổ ra từ hôm 27/9 là", [("hôm 27/9", "2020-09-27", None, "day")]),
+        ("từ tháng 2/1988.", [("tháng 2/1988", "1988-02", None, "month")]),
+        ("đạt được năm 1994 và", [("năm 1994", "1994", None, "year")]),
+        (
+            "cuộc chiến từ tháng 2/1988 tới tháng 5/1994.",
+            [("tháng 2/1988 tới tháng 5/1994", "1988-02", "1994-05", "month")],
+        ),
+        ("Tuyên bố ngày 9/11 về Nagorno-Karabakh", [("ngày 9/11", "2020-11-09", None, "day")]),
+        ("Hôm 24/11/2020, hai bên", [("Hôm 24/11/2020", "2020-11-24", None, "day")]),
+        ("vào 24/11/2020.", [("24/11/2020", "2020-11-24", None, "day")]),
+        (
+            "ngày 3 tháng 12 năm 2020, Bộ",
+            [("ngày 3 tháng 12 năm 2020", "2020-12-03", None, "day")],
+        ),
+        ("trong các ngày 1 đến 3/11", [("ngày 1 đến 3/11", "2020-11-01", "2020-11-03", "day")]),
+        ("từ 27/9 đến 3/10", [("27/9 đến 3/10", "2020-09-27", "2020-10-03", "day")]),
+        ("cuộc chiến năm 1988-1994.", [("năm 1988-1994", "1988", "1994", "year")]),
+        ("tháng 5 năm 2019", [("tháng 5 năm 2019", "2019-05", None, "month")]),
+        ("Hôm nay (24/11), Nga", [("24/11", "2020-11-24", None, "day")]),
+        ("rạng sáng 10/10, Ngoại trưởng", [("10/10", "2020-10-10", None, "day")]),
+    ],
+)
+def test_date_expressions(text, expected):
+    assert _read(text) == expected
+
+
+def test_two_days_joined_by_and_that_are_not_consecutive_are_two_dates():
+    assert _read("ngày 3 và 10/11") == [
+        ("ngày 3", "2020-11-03", None, "day"),
+        ("10/11", "2020-11-10", None, "day"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("ngày 28/12", dt.date(2021, 1, 3), "2020-12-28"),
+        ("ngày 2/1", dt.date(2021, 1, 3), "2021-01-02"),
+        ("ngày 3/1", dt.date(2021, 1, 3), "2021-01-03"),
+        ("ngày 20/3", dt.date(2021, 1, 3), "2020-03-20"),
+        ("trước ngày 15/11", dt.date(2020, 11, 10), "2019-11-15"),
+        ("phải trao trả huyện Kalbajar trước ngày 15/11", dt.date(2020, 11, 10), "2020-11-15"),
+        ("ngày 4/1", dt.date(2021, 1, 3), "2020-01-04"),
+        ("tuần cuối tháng 12", dt.date(2021, 1, 3), "2020-12"),
+        ("trong tháng 1", dt.date(2021, 1, 3), "2021-01"),
+        ("ngày 24/11", dt.date(2020, 11, 25), "2020-11-24"),
+    ],
+)
+def test_a_date_without_year_takes_the_publication_year_or_the_year_before(
+    text, published, expected
+):
+    # the year before whenever the date would fall after publication
+    (date,) = find_dates(text, published)
+    assert date.date == expected
+
+
+def test_a_range_across_new_year_takes_the_year_before_for_its_start():
+    (date,) = find_dates("từ ngày 30/12 đến 2/1,", dt.date(2021, 1, 3))
+    assert (date.date, date.date_end) == ("2020-12-30", "2021-01-02")
+
+
+def test_a_coming_date_is_not_rolled_back():
+    published = dt.date(2020, 9, 1)
+    assert _read("vào ngày 30/11 tới, hai bên", published) == [
+        ("ngày 30/11", "2020-11-30", None, "day")
+    ]
+    # "tới Yerevan" is a destination, not "the coming 21/11"
+    assert _read("chuyến đi ngày 21/11 tới Yerevan", published)[0][1] == "2019-11-21"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "đại dịch Covid-19 lan rộng",
+        "2 máy bay An-124 và 18 máy bay IL-76",
+        "tổng cộng 1.960 quân nhân",
+        "250 chuyến bay đã được thực hiện",
+        "thắng 2/3 số phiếu",
+        "5 năm tới",
+        "ngày 31/2",
+        "Trong một tháng rưỡi xung đột",
+        "năm nay",
+    ],
+)
+def test_not_dates(text):
+    assert find_dates(text, PUBLISHED) == []
+
+
+def test_spans_index_the_text():
+    text = "Theo Điện Kremlin, ngày 24/11, và trong các ngày 23 và 24/11, từ tháng 2/1988."
+    dates = find_dates(text, PUBLISHED)
+    assert len(dates) == 3
+    for date in dates:
+        assert text[date.start : date.end] == date.surface

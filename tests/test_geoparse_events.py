@@ -1,0 +1,226 @@
+"""Event proposals from the seed articles: type, date, actors, figures and place."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mapapp.articles import parse_article as read_text
+from mapapp.articles import read_article
+from mapapp.geoparse import default_gazetteer, parse_article, propose_events
+
+SEEDS = Path(__file__).resolve().parents[1] / "geodata" / "articles"
+CALL = "2020-11-25-putin-erdogan-call"
+CENTRE = "2020-11-17-russia-humanitarian-centre"
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return default_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def events(gaz):
+    """Event proposals of both seeds, by article id and sentence number."""
+    found = {}
+    for article_id in (CALL, CENTRE):
+        article = read_article(SEEDS / f"{article_id}.md")
+        found[article_id] = {e.sentence: e for e in propose_events(article, gaz)}
+    return found
+
+
+def test_one_proposal_per_dated_or_continuing_sentence(events):
+    assert sorted(events[CALL]) == [1, 2, 10, 11, 14, 15, 16, 17]
+    assert sorted(events[CENTRE]) == [1, 4, 11, 15, 16, 17]
+
+
+def test_the_24_11_phone_call(events):
+    call = events[CALL][1]
+    assert (call.event_type, call.date, call.date_end, call.date_precision) == (
+        "phone_call",
+        "2020-11-24",
+        None,
+        "day",
+    )
+    assert {"Vladimir Putin", "Recep Tayyip Erdoğan"} <= set(call.actors)
+    assert call.places == ("kremlin", "russia", "turkey", "nagorno-karabakh")
+    # "Theo thông tin từ Điện Kremlin," is the source, not where the call took place
+    assert (call.location, call.geo_precision) == ("nagorno-karabakh", "region")
+
+
+def test_the_23_and_24_11_phone_calls(events):
+    calls = events[CALL][10]
+    assert (calls.event_type, calls.date, calls.date_end) == (
+        "phone_call",
+        "2020-11-23",
+        "2020-11-24",
+    )
+    assert calls.actors == ("Kremlin", "Vladimir Putin", "Nikol Pashinyan", "Ilham Aliyev")
+
+
+def test_the_9_11_statement_and_the_21_11_trip(events):
+    statement = events[CALL][2]
+    assert (statement.event_type, statement.date) == ("statement", "2020-11-09")
+    trip = events[CALL][11]
+    assert (trip.event_type, trip.date, trip.other_dates) == (
+        "diplomacy",
+        "2020-11-21",
+        ("2020-11-09",),
+    )
+    assert (trip.location, trip.geo_precision) == ("yerevan", "exact")
+
+
+def test_the_21_11_deployment_report(events):
+    report = events[CALL][14]
+    assert (report.event_type, report.date, report.actors) == (
+        "deployment",
+        "2020-11-21",
+        ("Sergei Shoigu",),
+    )
+    figures = events[CALL][15]
+    assert (figures.event_type, figures.date, figures.date_basis, figures.inherited_from) == (
+        "deployment",
+        "2020-11-21",
+        "inherited",
+        14,
+    )
+    assert figures.quantities == {
+        "flights": 250,
+        "people": 1960,
+        "equipment": 552,
+        "observation_posts": 23,
+    }
+
+
+def test_the_demining_and_the_return_of_refugees_carry_on_the_report(events):
+    demining = events[CALL][16]
+    assert (demining.event_type, demining.date, demining.quantities) == (
+        "demining",
+        "2020-11-21",
+        {"km": 28},
+    )
+    assert (demining.location, demining.geo_precision) == ("stepanakert", "exact")
+    assert demining.places == ("lachin-corridor", "stepanakert")
+    refugees = events[CALL][17]
+    assert (refugees.event_type, refugees.date_basis) == ("refugees", "inherited")
+
+
+def test_the_16_11_airlift(events):
+    airlift = events[CENTRE][11]
+    assert (airlift.event_type, airlift.date) == ("airlift", "2020-11-16")
+    assert airlift.quantities == {"aircraft": 20, "aircraft:An-124": 2, "aircraft:IL-76": 18}
+    assert airlift.location == "nagorno-karabakh"
+
+
+def test_the_1988_1994_war_and_the_1994_ceasefire(events):
+    war = events[CENTRE][15]
+    assert (war.event_type, war.date, war.date_end, war.date_precision) == (
+        "combat",
+        "1988-02",
+        "1994-05",
+        "month",
+    )
+    assert war.quantities == {"years": 6}
+    ceasefire = events[CENTRE][16]
+    assert (ceasefire.event_type, ceasefire.date, ceasefire.date_precision) == (
+        "ceasefire",
+        "1994",
+        "year",
+    )
+
+
+def test_the_27_9_outbreak(events):
+    outbreak = events[CENTRE][17]
+    assert (outbreak.event_type, outbreak.date) == ("combat", "2020-09-27")
+    assert outbreak.places == ("armenia", "azerbaijan", "nagorno-karabakh")
+
+
+def test_the_casualty_toll_is_dated_by_its_report(events):
+    toll = events[CENTRE][1]
+    assert (toll.event_type, toll.date, toll.date_basis) == (
+        "casualties",
+        "2020-11-17",
+        "published",
+    )
+    assert toll.quantities == {"months": 1.5, "killed": 4000, "injured": 8000, "refugees": 1000}
+    assert toll.qualifiers == {
+        "killed": "more_than",
+        "injured": "more_than",
+        "refugees": "thousands",
+    }
+
+
+def test_a_proposal_becomes_a_geojson_feature(events):
+    feature = events[CALL][16].to_feature()
+    assert json.loads(json.dumps(feature, ensure_ascii=False)) == feature
+    assert feature["id"] == "event-2020-11-25-putin-erdogan-call-s16"
+    assert feature["geometry"] == {"type": "Point", "coordinates": [46.75194, 39.81528]}
+    properties = feature["properties"]
+    assert properties["layer"] == "events"
+    assert (properties["kind"], properties["event_type"]) == ("demining", "demining")
+    assert (properties["date"], properties["geo_precision"]) == ("2020-11-21", "exact")
+    assert "date_end" not in properties
+    assert properties["quantities"] == {"km": 28}
+    (source,) = properties["sources"]
+    assert source["url"] == "/articles/2020-11-25-putin-erdogan-call#s16"
+    assert source["quote"].startswith("Ngoài ra, khu vực hành lang Lachin")
+    ranged = events[CALL][10].to_properties()
+    assert (ranged["date"], ranged["date_end"]) == ("2020-11-23", "2020-11-24")
+    assert ranged["actors"][1] == "Vladimir Putin"
+
+
+def _article(tmp_path, body, published="2021-01-03"):
+    text = f"---\nid: test\ntitle: Test\npublished: {published}\nlanguage: vi\n---\n{body}\n"
+    path = tmp_path / "test.md"
+    path.write_text(text, encoding="utf-8")
+    return read_article(path)
+
+
+def test_dates_roll_back_across_new_year_in_events(tmp_path, gaz):
+    article = _article(tmp_path, "Ngày 28/12, Nga điều động 10 xe tải tới Stepanakert.")
+    (event,) = propose_events(article, gaz)
+    assert (event.event_type, event.date, event.location) == (
+        "deployment",
+        "2020-12-28",
+        "stepanakert",
+    )
+    assert event.quantities == {"trucks": 10}
+
+
+def test_a_new_time_or_a_new_paragraph_ends_the_inherited_date(tmp_path, gaz):
+    body = (
+        "Ngày 2/1, Bộ trưởng Sergei Shoigu cho biết 40 xe tải đã tới Goris. "
+        "Ngoài ra, 12 km đường đã được rà phá. "
+        "Trước đó, 5 xe bọc thép đã được triển khai ở Lachin.\n\n"
+        "Theo Bộ trưởng, 300 người tị nạn đã trở về."
+    )
+    events = propose_events(_article(tmp_path, body), gaz)
+    assert [(e.sentence, e.date, e.date_basis) for e in events] == [
+        (1, "2021-01-02", "text"),
+        (2, "2021-01-02", "inherited"),
+    ]
+
+
+def test_people_found_by_title_and_country(tmp_path, gaz):
+    body = "Hôm 9/10, Ngoại trưởng Armenia Zohrab Mnatsakanyan điện đàm với Ngoại trưởng Nga."
+    (event,) = propose_events(_article(tmp_path, body, "2020-10-11"), gaz)
+    assert event.actors == ("Zohrab Mnatsakanyan",)
+    assert event.event_type == "phone_call"
+
+
+def test_parse_result_groups_mentions_by_sentence(gaz):
+    article = read_article(SEEDS / f"{CALL}.md")
+    result = parse_article(article, gaz)
+    by_sentence = result.mentions_by_sentence
+    assert [m.surface for m in by_sentence[11]] == ["Yerevan", "Baku", "Nga"]
+    assert 7 not in by_sentence  # "Covid-19" is no place
+    for mention in result.mentions:
+        assert article.body[mention.start : mention.end] == mention.surface
+    assert [d.date for d in result.dates][:2] == ["2020-11-24", "2020-11-09"]
+
+
+def test_an_article_without_dates_has_no_events(gaz):
+    article = read_text(
+        "---\ntitle: T\npublished: 2020-11-25\n---\nNga và Armenia hợp tác.\n", "t.md", "t"
+    )
+    assert propose_events(article, gaz) == []

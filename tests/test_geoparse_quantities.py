@@ -1,0 +1,101 @@
+"""Vietnamese numbers with their units, qualifiers and model designations."""
+
+import pytest
+
+from mapapp.geoparse.quantities import find_quantities
+
+
+def _read(text):
+    return [(q.surface, q.value, q.unit, q.qualifier, q.detail) for q in find_quantities(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.960 người và", [("1.960 người", 1960, "people", None, None)]),
+        ("hơn 4.000 người đã", [("hơn 4.000 người", 4000, "people", "more_than", None)]),
+        ("gần 600 người", [("gần 600 người", 600, "people", "nearly", None)]),
+        ("khoảng 100 km", [("khoảng 100 km", 100, "km", "about", None)]),
+        ("ít nhất 5 năm tới", [("ít nhất 5 năm", 5, "years", "at_least", None)]),
+        ("2,5 km", [("2,5 km", 2.5, "km", None, None)]),
+        ("dài 28 km", [("28 km", 28, "km", None, None)]),
+        ("250 chuyến bay", [("250 chuyến bay", 250, "flights", None, None)]),
+        ("552 thiết bị", [("552 thiết bị", 552, "equipment", None, None)]),
+        ("23 trạm quan sát", [("23 trạm quan sát", 23, "observation_posts", None, None)]),
+        ("90 xe bọc thép", [("90 xe bọc thép", 90, "armoured_vehicles", None, None)]),
+        ("380 xe cơ giới", [("380 xe cơ giới", 380, "vehicles", None, None)]),
+        ("20 máy bay vận tải", [("20 máy bay vận tải", 20, "aircraft", None, None)]),
+        ("hàng nghìn người", [("hàng nghìn người", 1000, "people", "thousands", None)]),
+        ("hàng trăm binh sĩ", [("hàng trăm binh sĩ", 100, "personnel", "hundreds", None)]),
+        ("cuộc chiến 6 năm giữa", [("6 năm", 6, "years", None, None)]),
+        ("5 năm", [("5 năm", 5, "years", None, None)]),
+        ("một tháng rưỡi", [("một tháng rưỡi", 1.5, "months", None, None)]),
+        ("gần 1,5 triệu USD", [("gần 1,5 triệu USD", 1_500_000, "usd", "nearly", None)]),
+        ("hai người", [("hai người", 2, "people", None, None)]),
+        ("hơn 10 giờ đàm phán", [("hơn 10 giờ", 10, "hours", "more_than", None)]),
+        ("tối đa 6 người", [("tối đa 6 người", 6, "people", "at_most", None)]),
+        ("50% dân số", [("50%", 50, "percent", None, None)]),
+        ("380 phương tiện cơ giới", [("380 phương tiện cơ giới", 380, "vehicles", None, None)]),
+        (
+            "hơn 10 triệu liều vaccine",
+            [("hơn 10 triệu liều", 10_000_000, "doses", "more_than", None)],
+        ),
+        (
+            "lần lượt hơn 1,3 triệu và gần 580.000 ca.",
+            [
+                ("hơn 1,3 triệu", 1_300_000, "cases", "more_than", None),
+                ("gần 580.000 ca", 580_000, "cases", "nearly", None),
+            ],
+        ),
+        (
+            "2, 3 và 4 người",
+            [
+                ("2", 2, "people", None, None),
+                ("3", 3, "people", None, None),
+                ("4 người", 4, "people", None, None),
+            ],
+        ),
+    ],
+)
+def test_quantities(text, expected):
+    assert _read(text) == expected
+
+
+def test_model_designations_are_details_not_quantities():
+    assert _read("trong đó có 2 máy bay An-124 và 18 máy bay IL-76.") == [
+        ("2 máy bay An-124", 2, "aircraft", None, "An-124"),
+        ("18 máy bay IL-76", 18, "aircraft", None, "IL-76"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ngày 24/11",
+        "ngày 3 tháng 12 năm 2020",
+        "máy bay An-124",
+        "máy bay IL-76",
+        "đại dịch Covid-19",
+        "đạt được năm 1994",
+        "1994",
+        "có 250",
+        "hai nhà lãnh đạo",
+        "Hai bên",
+        "một năm",
+        "từ 12 giờ trưa",
+        "lúc 9 giờ",
+        "lần thứ 2",
+        "3 ca sĩ",
+        "ngày 23 và 24/11",
+    ],
+)
+def test_not_quantities(text):
+    assert find_quantities(text) == []
+
+
+def test_spans_index_the_text():
+    text = "Trong một tháng rưỡi xung đột, hơn 4.000 người đã thiệt mạng, hơn 8.000 người"
+    quantities = find_quantities(text)
+    assert [q.value for q in quantities] == [1.5, 4000, 8000]
+    for quantity in quantities:
+        assert text[quantity.start : quantity.end] == quantity.surface
