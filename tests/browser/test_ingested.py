@@ -1,0 +1,59 @@
+"""An article ingested with `mapapp ingest` shows up on the map with working sentence links."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+ARTICLE = REPO / "tests" / "articles" / "2021-01-03-lachin-corridor-winter.md"
+ARTICLE_ID = "2021-01-03-lachin-corridor-winter"
+HIGHLIGHT = "rgb(255, 229, 138)"  # pages.css: .sentence:target
+
+
+@pytest.fixture(scope="module")
+def ingested_server(make_server, tmp_path_factory):
+    data = tmp_path_factory.mktemp("ingested") / "geodata"
+    shutil.copytree(REPO / "geodata", data, ignore=shutil.ignore_patterns(".lock", "*.tmp"))
+    result = subprocess.run(
+        [sys.executable, "-m", "mapapp", "ingest", str(ARTICLE), "--data-dir", str(data)],
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return make_server(data)
+
+
+def test_ingested_article_is_on_the_map_with_its_sentence_links(open_page, ingested_server):
+    layers = ingested_server.layers()
+    new_events = {
+        f["id"]: f
+        for f in layers["events"]["features"]
+        if f["properties"]["sources"][0]["article_id"] == ARTICLE_ID
+    }
+    by_date = {f["properties"]["date"]: fid for fid, f in new_events.items()}
+    assert "2020-12-28" in by_date  # "ngày 28/12" in an article published 2021-01-03
+    watched = open_page(ingested_server)
+    watched.open_map()
+    page = watched.page
+    assert "place-goris" in watched.drawn_ids()  # a place only the new article names
+    feature_id = by_date["2020-12-28"]
+    page.locator(f'.leaflet-marker-icon[data-feature-id="{feature_id}"]').first.click()
+    popup = page.locator(f'.leaflet-popup .fp[data-feature-id="{feature_id}"]')
+    popup.wait_for()
+    link = popup.locator("a.fp-source-link").first
+    href = link.get_attribute("href")
+    sentence = new_events[feature_id]["properties"]["sources"][0]["sentence"]
+    assert href == f"/articles/{ARTICLE_ID}#s{sentence}"
+    link.click()
+    page.wait_for_url(ingested_server.url + href)
+    target = page.locator(":target")
+    assert target.get_attribute("id") == f"s{sentence}"
+    assert "28/12" in target.inner_text()
+    assert target.evaluate("el => getComputedStyle(el).backgroundColor") == HIGHLIGHT
+    assert not watched.problems()
