@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,14 @@ def gazetteer():
     from mapapp.geoparse import Gazetteer
 
     return Gazetteer.load(GEODATA / "gazetteer.yaml")
+
+
+@pytest.fixture
+def run_cli():
+    """Return a function running ``python -m mapapp ARGS...`` and returning the result."""
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "mapapp", *args], capture_output=True,
+                              text=True, cwd=REPO, timeout=120)  # fmt: skip
+
+    return run

@@ -16,16 +16,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mapapp", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -84,13 +74,13 @@ def test_serve_errors_are_json_without_traceback(server: str) -> None:
     assert "Traceback" not in body and "Werkzeug Debugger" not in body
 
 
-def test_serve_refuses_a_missing_data_dir(tmp_path: Path) -> None:
+def test_serve_refuses_a_missing_data_dir(tmp_path: Path, run_cli) -> None:
     result = run_cli("serve", "--data-dir", str(tmp_path / "nope"))
     assert result.returncode == 1
     assert result.stderr.strip() == f"Error: data directory '{tmp_path / 'nope'}' does not exist"
 
 
-def test_validate_ok_and_broken(data_dir: Path) -> None:
+def test_validate_ok_and_broken(data_dir: Path, run_cli) -> None:
     ok = run_cli("validate", "--data-dir", str(data_dir))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("OK: ")
@@ -104,7 +94,7 @@ def test_validate_ok_and_broken(data_dir: Path) -> None:
     assert "1 problem(s)" in broken.stderr
 
 
-def test_build_check(data_dir: Path) -> None:
+def test_build_check(data_dir: Path, run_cli) -> None:
     current = run_cli("build", "--check", "--data-dir", str(data_dir))
     assert current.returncode == 0, current.stderr
     (data_dir / "routes.geojson").write_text(
@@ -115,7 +105,7 @@ def test_build_check(data_dir: Path) -> None:
     assert "layers are not current" in stale.stderr
 
 
-def test_broken_curation_is_a_clear_error(data_dir: Path) -> None:
+def test_broken_curation_is_a_clear_error(data_dir: Path, run_cli) -> None:
     path = data_dir / "curation.yaml"
     path.write_text(
         path.read_text("utf-8").replace(

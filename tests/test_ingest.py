@@ -19,16 +19,6 @@ WINTER = REPO / "tests" / "articles" / "2021-01-03-lachin-corridor-winter.md"
 TRUCE = REPO / "tests" / "articles" / "2020-10-11-moscow-humanitarian-truce.md"
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mapapp", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
-
-
 def fingerprint(directory: Path) -> dict[str, str]:
     return {
         str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -98,7 +88,7 @@ def test_curation_survives_reingest(data_dir: Path, gazetteer) -> None:
     assert props["date_end"] == "2020-11-24"
 
 
-def test_dry_run_writes_nothing_and_reports(data_dir: Path) -> None:
+def test_dry_run_writes_nothing_and_reports(data_dir: Path, run_cli) -> None:
     before = fingerprint(data_dir)
     result = run_cli("ingest", str(WINTER), "--data-dir", str(data_dir), "--dry-run")
     assert result.returncode == 0, result.stderr
@@ -134,7 +124,9 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
-def test_bad_input_is_one_clear_line_and_touches_nothing(data_dir: Path, tmp_path, name) -> None:
+def test_bad_input_is_one_clear_line_and_touches_nothing(
+    data_dir: Path, tmp_path, name, run_cli
+) -> None:
     content, message = BAD_INPUTS[name]
     bad = tmp_path / name
     bad.write_bytes(content)
@@ -147,7 +139,7 @@ def test_bad_input_is_one_clear_line_and_touches_nothing(data_dir: Path, tmp_pat
     assert fingerprint(data_dir) == before
 
 
-def test_missing_file_is_a_clear_error(data_dir: Path) -> None:
+def test_missing_file_is_a_clear_error(data_dir: Path, run_cli) -> None:
     result = run_cli("ingest", "/nonexistent/a.md", "--data-dir", str(data_dir))
     assert result.returncode != 0
     assert result.stderr.strip() == "Error: a.md: cannot read file (No such file or directory)"
