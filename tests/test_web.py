@@ -118,3 +118,23 @@ def test_article_place_mentions_link_to_the_map(client) -> None:
 def test_security_headers(client) -> None:
     response = client.get("/articles")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_source_url_resolves_to_its_quoted_sentence(client) -> None:
+    pages: dict[str, BeautifulSoup] = {}
+    sources = [
+        source
+        for feature in client.get("/download/all.geojson").get_json()["features"]
+        for source in feature["properties"].get("sources", [])
+    ]
+    assert len(sources) > 50
+    for source in sources:
+        path, _, anchor = source["url"].partition("#")
+        if path not in pages:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            pages[path] = BeautifulSoup(response.data, "html.parser")
+        element = pages[path].find(id=anchor)
+        assert element is not None, source["url"]
+        assert element.select_one(".sentence-number").get_text() == anchor[1:]
+        assert element.get_text() == anchor[1:] + source["quote"]
