@@ -25,10 +25,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-system-deps: ## Debian packages the tests drive: chromium (browser tests)
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+system-deps: ## Debian packages the tests drive: chromium (browser tests), gdal-bin (ogrinfo)
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v ogrinfo >/dev/null || missing="$$missing gdal-bin"; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; \
+	fi
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["mapapp.store"] = Store(app.config["DATA_DIR"])
 
-    from mapapp.web import errors, language, map_page, pages, vendor, views_api
+    from mapapp.web import errors, language, map_page, pages, vendor, views_api, views_ogc
 
     errors.register(app)
     language.register(app)
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(views_api.bp)
     app.register_blueprint(vendor.bp)
+    app.register_blueprint(views_ogc.bp)
     app.after_request(_security_headers)
     return app
 

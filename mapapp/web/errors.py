@@ -1,4 +1,5 @@
-"""Translate errors into responses once: JSON under /api and /download, HTML elsewhere."""
+"""Translate errors into responses once: JSON under /api, /download and (unless HTML is asked
+for) /ogc, HTML elsewhere."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from mapapp.errors import MapappError
+from mapapp.ogc.negotiate import wants_html
 
 __all__ = ["register"]
 
@@ -13,6 +15,8 @@ _JSON_PREFIXES = ("/api/", "/download/")
 
 
 def _wants_json() -> bool:
+    if request.path.startswith("/ogc/"):
+        return not wants_html(request.args.get("f"), request.headers.get("Accept"))
     return request.path.startswith(_JSON_PREFIXES)
 
 
@@ -34,7 +38,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _respond(exc.code or 500, exc.description or exc.name)
+        body, status = _respond(exc.code or 500, exc.description or exc.name)
+        allowed = getattr(exc, "valid_methods", None)  # RFC 9110: a 405 names what is allowed
+        return body, status, {"Allow": ", ".join(allowed)} if allowed else {}
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

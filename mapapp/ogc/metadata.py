@@ -1,0 +1,180 @@
+"""The landing page, conformance declaration and collection descriptions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mapapp.exports import FORMATS
+from mapapp.model import LAYERS, Layer
+from mapapp.ogc.http import (
+    GEOJSON,
+    HTML,
+    JSON,
+    OPENAPI_JSON,
+    OgcRequest,
+    OgcResponse,
+    href,
+    html_response,
+    json_response,
+    link,
+)
+from mapapp.ogc.negotiate import choose_format
+from mapapp.ogc.params import FILTER_PARAMS, check_names, parse_items_query
+from mapapp.ogc.temporal import interval_strings
+
+if TYPE_CHECKING:
+    from mapapp.ogc.api import FeaturesApi
+
+__all__ = [
+    "CONFORMANCE",
+    "CRS84",
+    "PAGE_FORMATS",
+    "self_links",
+    "landing",
+    "conformance",
+    "collections",
+    "collection",
+    "collection_document",
+]
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+#: The formats of every resource other than items: name -> media types (first is ours).
+PAGE_FORMATS = {"json": (JSON,), "html": (HTML,)}
+_NAMES = {"json": "JSON", "html": "HTML"}
+
+
+def self_links(
+    base: str, path: str, fmt: str, params: list[tuple[str, str]] | None = None, json_type=JSON
+) -> list[dict]:
+    """Return ``self`` (in ``fmt``) and ``alternate`` (the other of JSON and HTML) links."""
+    types = {"json": json_type, "html": HTML}
+    return [
+        link(
+            href(base, path, [*(params or []), ("f", name)]),
+            "self" if name == fmt else "alternate",
+            types[name],
+            f"This document as {_NAMES[name]}",
+        )
+        for name in (fmt, *(n for n in types if n != fmt))
+    ]
+
+
+def _page_format(req: OgcRequest, allowed: tuple[str, ...] = ("f",)) -> tuple[str, dict]:
+    values = check_names(req.params, allowed)
+    return choose_format(values.get("f"), req.accept, PAGE_FORMATS), values
+
+
+def _respond(req: OgcRequest, fmt: str, doc: dict, template: str, **context) -> OgcResponse:
+    if fmt == "html":
+        return html_response(req, template, {"doc": doc, **context})
+    return json_response(doc)
+
+
+def landing(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
+    """Return the landing page: what this service is and where everything else is."""
+    fmt, _ = _page_format(req)
+    base = req.base_url
+    doc = {
+        "title": api.title,
+        "description": api.description,
+        "links": [
+            *self_links(base, "/", fmt),
+            link(
+                href(base, "/openapi", [("f", "json")]),
+                "service-desc",
+                OPENAPI_JSON,
+                "The API definition (OpenAPI 3.0, JSON)",
+            ),
+            link(
+                href(base, "/openapi", [("f", "html")]),
+                "service-doc",
+                HTML,
+                "The API documentation (HTML)",
+            ),
+            link(href(base, "/conformance"), "conformance", JSON, "Conformance classes"),
+            link(href(base, "/collections"), "data", JSON, "The feature collections"),
+        ],
+    }
+    return _respond(req, fmt, doc, "ogc/landing.html", page_title=api.title)
+
+
+def conformance(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
+    """Return the conformance classes this API implements."""
+    fmt, _ = _page_format(req)
+    doc = {
+        "conformsTo": CONFORMANCE,
+        "links": self_links(req.base_url, "/conformance", fmt),
+    }
+    return _respond(req, fmt, doc, "ogc/conformance.html", page_title="Conformance")
+
+
+def _extent(api: FeaturesApi, layer_id: str) -> dict:
+    index = api.index(layer_id)
+    extent: dict = {}
+    if index.bounds is not None:
+        extent["spatial"] = {"bbox": [[round(v, 6) for v in index.bounds]], "crs": CRS84}
+    if index.span is not None:
+        extent["temporal"] = {"interval": [interval_strings(index.span)], "trs": GREGORIAN}
+    return extent
+
+
+def collection_document(
+    api: FeaturesApi, req: OgcRequest, layer: Layer, passthrough: list[tuple[str, str]]
+) -> dict:
+    """Return one collection's description with its extent, items and download links."""
+    base, items = req.base_url, f"/collections/{layer.id}/items"
+    links = [
+        link(href(base, items, passthrough), "items", GEOJSON, "The features (GeoJSON)"),
+        link(
+            href(base, items, [*passthrough, ("f", "html")]), "items", HTML, "The features (HTML)"
+        ),
+    ]
+    links += [
+        link(
+            href(base, items, [*passthrough, ("f", name)]),
+            "enclosure",
+            f.media_type,
+            f"Download every feature as {f.title}",
+        )
+        for name, f in FORMATS.items()
+    ]
+    return {
+        "id": layer.id,
+        "title": layer.title,
+        "description": layer.description,
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": _extent(api, layer.id),
+        "links": links,
+    }
+
+
+def collections(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
+    """Return every collection with its extent and links."""
+    fmt, _ = _page_format(req)
+    docs = []
+    for layer in LAYERS:
+        doc = collection_document(api, req, layer, [])
+        doc["links"].insert(
+            0, link(href(req.base_url, f"/collections/{layer.id}"), "self", JSON, layer.title)
+        )
+        docs.append(doc)
+    doc = {"links": self_links(req.base_url, "/collections", fmt), "collections": docs}
+    return _respond(req, fmt, doc, "ogc/collections.html", page_title="Collections")
+
+
+def collection(api: FeaturesApi, req: OgcRequest, collection_id: str) -> OgcResponse:
+    """Return one collection; filter parameters given here are carried into its item links."""
+    fmt, values = _page_format(req, ("f", *FILTER_PARAMS))
+    layer = api.layer(collection_id)
+    passthrough = list(parse_items_query(values, api.max_limit).passthrough)
+    doc = collection_document(api, req, layer, passthrough)
+    doc["links"][:0] = self_links(req.base_url, f"/collections/{layer.id}", fmt, passthrough)
+    return _respond(req, fmt, doc, "ogc/collection.html", page_title=layer.title)

@@ -1,0 +1,263 @@
+"""The OpenAPI 3.0 definition of the API, built for the server it is requested from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mapapp.exports import FORMATS
+from mapapp.model import LAYER_IDS
+from mapapp.ogc.http import (
+    GEOJSON,
+    HTML,
+    JSON,
+    OPENAPI_JSON,
+    OgcRequest,
+    OgcResponse,
+    html_response,
+    json_response,
+)
+from mapapp.ogc.metadata import self_links
+from mapapp.ogc.negotiate import choose_format
+from mapapp.ogc.params import check_names
+from mapapp.ogc.schemas import ref, schemas
+from mapapp.ogc.temporal import DATETIME_PATTERN
+
+if TYPE_CHECKING:
+    from mapapp.ogc.api import FeaturesApi
+
+__all__ = ["openapi_document", "openapi"]
+
+_OPENAPI_TYPES = (
+    OPENAPI_JSON,
+    "application/vnd.oai.openapi+json",
+    "application/openapi+json",
+    JSON,
+)
+
+
+def _string(description: str, **schema) -> dict:
+    return {"type": "string", "minLength": 1, "description": description, **schema}
+
+
+def _query(name: str, description: str, schema: dict, **extra) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+        **extra,
+    }
+
+
+def _parameters(api: FeaturesApi) -> dict:
+    formats = ["json", "html"]
+    return {
+        "f": _query(
+            "f",
+            "The response format (else chosen from the Accept header).",
+            {"type": "string", "enum": formats},
+        ),
+        "fItems": _query(
+            "f",
+            "json/html: a page of features; geojson/csv/kml/gpkg: a download (an attachment "
+            "named after the collection) of every matching feature, or of one page when "
+            "limit or offset is given.",
+            {"type": "string", "enum": [*formats, *FORMATS]},
+        ),
+        "collectionId": {
+            "name": "collectionId",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "enum": list(LAYER_IDS)},
+        },
+        "featureId": {
+            "name": "featureId",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1},
+        },
+        "bbox": _query(
+            "bbox",
+            "minlon,minlat,maxlon,maxlat in WGS 84 (CRS84); features whose geometry "
+            "intersects the box. minlon > maxlon crosses the antimeridian.",
+            {
+                "type": "array",
+                "minItems": 4,
+                "maxItems": 4,
+                "items": {"type": "number", "minimum": -180, "maximum": 180},
+            },
+            style="form",
+            explode=False,
+        ),
+        "datetime": _query(
+            "datetime",
+            "An instant (YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 date-time) or an interval "
+            "start/end, either end may be '..'. Matches features whose date (at its own "
+            "precision: 2020-11 is the whole month) through date_end overlaps it, at day "
+            "resolution. Features without a date never match.",
+            _string("Instant or interval", pattern=DATETIME_PATTERN),
+        ),
+        "limit": _query(
+            "limit",
+            "Features per page.",
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": api.max_limit,
+                "default": api.default_limit,
+            },
+        ),
+        "offset": _query(
+            "offset",
+            "Features to skip.",
+            {"type": "integer", "minimum": 0, "maximum": 999999999, "default": 0},
+        ),
+        "event_type": _query(
+            "event_type",
+            "Only features with this event_type.",
+            _string("An event type, e.g. phone_call"),
+        ),
+        "article_id": _query(
+            "article_id", "Only features with a source in this article.", _string("An article id")
+        ),
+        "kind": _query("kind", "Only features of this kind.", _string("e.g. city, road")),
+    }
+
+
+def _html() -> dict:
+    return {HTML: {"schema": {"type": "string"}}}
+
+
+def _responses(schema: str, *types: str, errors: tuple[int, ...] = (400,), files=False) -> dict:
+    content = {t: {"schema": ref("schemas", schema)} for t in types}
+    if files:
+        content.update(
+            {
+                f.media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                for name, f in FORMATS.items()
+                if name != "geojson"
+            }
+        )
+    responses = {"200": {"description": "Success", "content": {**content, **_html()}}}
+    for status in errors:
+        responses[str(status)] = ref("responses", str(status))
+    return responses
+
+
+def _with_link(responses: dict) -> dict:
+    """Link a page of features to each feature's own URL (used by clients and fuzzers)."""
+    responses["200"]["links"] = {
+        "getFirstFeature": {
+            "operationId": "getFeature",
+            "parameters": {
+                "collectionId": "$request.path.collectionId",
+                "featureId": "$response.body#/features/0/id",
+            },
+        }
+    }
+    return responses
+
+
+def _get(summary: str, operation_id: str, params: list[str], responses: dict) -> dict:
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            "tags": ["Features"],
+            "parameters": [ref("parameters", p) for p in params],
+            "responses": responses,
+        }
+    }
+
+
+def openapi_document(api: FeaturesApi, base_url: str) -> dict:
+    """Return the OpenAPI 3.0 document for a server whose landing page is ``base_url``."""
+    filters = ["bbox", "datetime", "event_type", "article_id", "kind"]
+    error = {
+        "description": "{}",
+        "content": {JSON: {"schema": ref("schemas", "exception")}, **_html()},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": api.title, "description": api.description, "version": "1.0.0"},
+        "servers": [{"url": base_url}],
+        "tags": [{"name": "Features"}],
+        "paths": {
+            "/": _get("Landing page", "getLandingPage", ["f"], _responses("landingPage", JSON)),
+            "/conformance": _get(
+                "Conformance classes", "getConformance", ["f"], _responses("confClasses", JSON)
+            ),
+            "/openapi": _get(
+                "This API definition",
+                "getOpenAPI",
+                ["f"],
+                {
+                    "200": {
+                        "description": "The OpenAPI document",
+                        "content": {OPENAPI_JSON: {"schema": {"type": "object"}}, **_html()},
+                    },
+                    "400": ref("responses", "400"),
+                },
+            ),
+            "/collections": _get(
+                "The feature collections", "getCollections", ["f"], _responses("collections", JSON)
+            ),
+            "/collections/{collectionId}": _get(
+                "One collection; filters given here are carried into its item links",
+                "describeCollection",
+                ["collectionId", "f", *filters],
+                _responses("collection", JSON, errors=(400, 404)),
+            ),
+            "/collections/{collectionId}/items": _get(
+                "The features of a collection",
+                "getFeatures",
+                ["collectionId", "fItems", *filters, "limit", "offset"],
+                _with_link(
+                    _responses("featureCollectionGeoJSON", GEOJSON, errors=(400, 404), files=True)
+                ),
+            ),
+            "/collections/{collectionId}/items/{featureId}": _get(
+                "One feature",
+                "getFeature",
+                ["collectionId", "featureId", "f"],
+                _responses("featureGeoJSON", GEOJSON, errors=(400, 404)),
+            ),
+        },
+        "components": {
+            "parameters": _parameters(api),
+            "schemas": schemas(),
+            "responses": {
+                "400": {**error, "description": "A malformed or unknown query parameter"},
+                "404": {**error, "description": "No such collection or feature"},
+            },
+        },
+    }
+
+
+def _operations(doc: dict) -> list[dict]:
+    """Return every operation with its parameters resolved, for the HTML page."""
+    parameters = doc["components"]["parameters"]
+    return [
+        {
+            "path": path,
+            "summary": item["get"]["summary"],
+            "parameters": [
+                parameters[ref["$ref"].rsplit("/", 1)[1]] for ref in item["get"]["parameters"]
+            ],
+        }
+        for path, item in doc["paths"].items()
+    ]
+
+
+def openapi(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
+    """Return the OpenAPI document as JSON, or as an HTML page listing the operations."""
+    values = check_names(req.params, ("f",))
+    fmt = choose_format(values.get("f"), req.accept, {"json": _OPENAPI_TYPES, "html": (HTML,)})
+    doc = openapi_document(api, req.base_url)
+    if fmt == "html":
+        links = self_links(req.base_url, "/openapi", "html", json_type=OPENAPI_JSON)
+        context = {"doc": doc, "links": links, "operations": _operations(doc)}
+        context["page_title"] = "API definition"
+        return html_response(req, "ogc/openapi.html", context)
+    return json_response(doc, OPENAPI_JSON)

@@ -1,0 +1,117 @@
+"""Parse and validate query parameters: unknown names, repeats and malformed values are a 400."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from mapapp.errors import BadParameter
+from mapapp.model import nfc
+from mapapp.ogc.temporal import Query, parse_datetime
+from mapapp.spatial import Box
+
+__all__ = [
+    "FILTER_NAMES",
+    "FILTER_PARAMS",
+    "ITEMS_PARAMS",
+    "ItemsQuery",
+    "check_names",
+    "parse_bbox",
+    "parse_int",
+    "parse_items_query",
+]
+
+#: Property filters: equality on ``event_type`` and ``kind``; ``article_id`` matches any source.
+FILTER_NAMES = ("event_type", "article_id", "kind")
+#: What narrows an items query; a collection accepts these too and carries them into its links.
+FILTER_PARAMS = ("bbox", "datetime", *FILTER_NAMES)
+ITEMS_PARAMS = ("f", *FILTER_PARAMS, "limit", "offset")
+_INT = re.compile(r"^[0-9]{1,9}$")
+
+
+@dataclass(frozen=True)
+class ItemsQuery:
+    """A validated items query. ``limit``/``offset`` are None when the request did not give them."""
+
+    boxes: tuple[Box, ...] | None
+    span: Query | None
+    filters: tuple[tuple[str, str], ...]
+    limit: int | None
+    offset: int | None
+    #: The filter parameters as given, canonically ordered, for building links.
+    passthrough: tuple[tuple[str, str], ...]
+
+
+def check_names(params: tuple[tuple[str, str], ...], allowed: tuple[str, ...]) -> dict[str, str]:
+    """Return ``{name: value}``; BadParameter for an unknown name or a name repeated with a
+    different value (clients such as GDAL repeat a parameter verbatim, which is harmless)."""
+    values: dict[str, str] = {}
+    for name, value in params:
+        if name not in allowed:
+            raise BadParameter(name, f"unknown parameter; allowed here: {', '.join(allowed)}")
+        if name in values and values[name] != value:
+            raise BadParameter(name, "given more than once with different values")
+        values[name] = value
+    return values
+
+
+def parse_bbox(value: str) -> tuple[Box, ...]:
+    """Return the boxes to search for ``minlon,minlat,maxlon,maxlat`` (WGS 84, CRS84 order).
+
+    A box whose west edge lies east of its east edge crosses the antimeridian and is split in
+    two. Latitudes must be in [-90, 90] with south <= north, longitudes in [-180, 180].
+    """
+    parts = value.split(",")
+    if len(parts) == 6:
+        raise BadParameter("bbox", "3D bounding boxes are not supported; give 4 numbers")
+    if len(parts) != 4:
+        raise BadParameter(
+            "bbox", "expected 4 comma-separated numbers: minlon,minlat,maxlon,maxlat"
+        )
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        raise BadParameter("bbox", "every corner coordinate must be a number") from None
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise BadParameter("bbox", "coordinates must be finite numbers")
+    if not (-180 <= west <= 180 and -180 <= east <= 180):
+        raise BadParameter("bbox", "longitudes must be within [-180, 180]")
+    if not (-90 <= south <= 90 and -90 <= north <= 90):
+        raise BadParameter("bbox", "latitudes must be within [-90, 90]")
+    if south > north:
+        raise BadParameter("bbox", "the minimum latitude is north of the maximum latitude")
+    if west > east:
+        return (west, south, 180.0, north), (-180.0, south, east, north)
+    return ((west, south, east, north),)
+
+
+def parse_int(name: str, value: str, minimum: int, maximum: int | None = None) -> int:
+    """Return a decimal integer parameter within bounds; BadParameter otherwise."""
+    if not _INT.match(value):
+        raise BadParameter(name, "must be a whole number written with digits only")
+    number = int(value)
+    if number < minimum or (maximum is not None and number > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
+        raise BadParameter(name, f"must be {bounds}")
+    return number
+
+
+def _filter_value(name: str, value: str) -> str:
+    value = nfc(value)
+    if not value:
+        raise BadParameter(name, "must not be empty")
+    return value
+
+
+def parse_items_query(values: dict[str, str], max_limit: int) -> ItemsQuery:
+    """Validate the filter and paging parameters of an items (or collection) request."""
+    boxes = parse_bbox(values["bbox"]) if "bbox" in values else None
+    span = parse_datetime(values["datetime"]) if "datetime" in values else None
+    filters = tuple(
+        (name, _filter_value(name, values[name])) for name in FILTER_NAMES if name in values
+    )
+    limit = parse_int("limit", values["limit"], 1, max_limit) if "limit" in values else None
+    offset = parse_int("offset", values["offset"], 0) if "offset" in values else None
+    passthrough = tuple((name, values[name]) for name in FILTER_PARAMS if name in values)
+    return ItemsQuery(boxes, span, filters, limit, offset, passthrough)

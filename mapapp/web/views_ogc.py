@@ -1,0 +1,84 @@
+"""OGC API – Features under /ogc/: thin Flask adapters over mapapp.ogc."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from mapapp.ogc import FeaturesApi, HtmlPage, OgcRequest, OgcResponse
+
+__all__ = ["bp", "PREFIX"]
+
+PREFIX = "/ogc"
+bp = Blueprint("ogc", __name__, url_prefix=PREFIX)
+
+
+@bp.record_once
+def _attach_api(state) -> None:
+    """Give the app its FeaturesApi (and so its index cache) once, over the app's store."""
+    app = state.app
+    app.extensions["mapapp.ogc"] = FeaturesApi(
+        app.extensions["mapapp.store"],
+        default_limit=int(app.config.get("OGC_DEFAULT_LIMIT", 10)),
+        max_limit=int(app.config.get("OGC_MAX_LIMIT", 10000)),
+    )
+
+
+def _api() -> FeaturesApi:
+    return current_app.extensions["mapapp.ogc"]
+
+
+def _request() -> OgcRequest:
+    return OgcRequest(
+        base_url=request.url_root.rstrip("/") + PREFIX,
+        params=tuple(request.args.items(multi=True)),
+        accept=request.headers.get("Accept"),
+    )
+
+
+def _response(result: OgcResponse) -> Response:
+    content = result.content
+    if isinstance(content, HtmlPage):
+        content = render_template(content.template, **content.context)
+    return Response(content, status=result.status, headers=result.headers)
+
+
+@bp.get("/")
+def landing():
+    """Show the landing page."""
+    return _response(_api().landing(_request()))
+
+
+@bp.get("/conformance")
+def conformance():
+    """List the conformance classes."""
+    return _response(_api().conformance(_request()))
+
+
+@bp.get("/openapi")
+def openapi():
+    """Return the OpenAPI definition."""
+    return _response(_api().openapi(_request()))
+
+
+@bp.get("/collections")
+def collections():
+    """List the collections."""
+    return _response(_api().collections(_request()))
+
+
+@bp.get("/collections/<collection_id>")
+def collection(collection_id: str):
+    """Describe one collection."""
+    return _response(_api().collection(_request(), collection_id))
+
+
+@bp.get("/collections/<collection_id>/items")
+def items(collection_id: str):
+    """Return a page of features, or a download."""
+    return _response(_api().items(_request(), collection_id))
+
+
+@bp.get("/collections/<collection_id>/items/<path:feature_id>")
+def item(collection_id: str, feature_id: str):
+    """Return one feature."""
+    return _response(_api().item(_request(), collection_id, feature_id))

@@ -1,0 +1,89 @@
+"""GDAL's OGC API – Features client (the OAPIF driver of Debian's ogrinfo) against the server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from clients.samples import LAYERS
+from clients.tools import feature_count, feature_ids, ogrinfo
+from mapapp.model import LAYER_IDS
+
+
+def test_lists_the_collections(server: str) -> None:
+    listing = ogrinfo("-ro", "-so", f"OAPIF:{server}/ogc/")
+    assert re.findall(r"^\d+: (\S+) \(title: ", listing, re.M) == list(LAYER_IDS)
+
+
+@pytest.mark.parametrize("layer_id", LAYER_IDS)
+def test_reads_every_feature_across_pages(server: str, layer_id: str) -> None:
+    listing = ogrinfo(
+        "-ro", "-al", "-oo", "PAGE_SIZE=3", f"OAPIF:{server}/ogc/collections/{layer_id}"
+    )
+    expected = [f["id"] for f in LAYERS[layer_id]]
+    assert feature_count(listing) == [len(expected)]
+    assert feature_ids(listing) == expected
+
+
+def test_spatial_filter_is_sent_to_the_server(server: str) -> None:
+    listing = ogrinfo(
+        "-ro",
+        "-al",
+        "-spat",
+        "46.4",
+        "39.6",
+        "46.8",
+        "39.95",
+        f"OAPIF:{server}/ogc/collections/events",
+        "--debug",
+        "on",
+        "--config",
+        "CPL_LOG",
+        "/dev/stdout",
+    )
+    # GDAL prints the box with 18 significant digits: 46.3999999999999986,...
+    sent = re.findall(r"Fetch\(\S+/items\?\S*bbox=([^&)]+)", listing)
+    assert {tuple(round(float(v), 9) for v in box.split(",")) for box in sent} == {
+        (46.4, 39.6, 46.8, 39.95)
+    }
+    assert feature_ids(listing) == ["ev-day", "ev-month", "ev-year"]
+
+
+@pytest.mark.parametrize(
+    ("datetime", "expected"),
+    [
+        ("2020-11-21", ["ev-day", "ev-month", "ev-year"]),
+        ("2020-11-22/2020-11-23", ["ev-range", "ev-month", "ev-year"]),
+        ("../1999", ["ev-old"]),
+        ("2020-12/..", ["ev-year", "ev-hostile"]),
+    ],
+)
+def test_time_filter_in_the_collection_url(server: str, datetime: str, expected) -> None:
+    listing = ogrinfo("-ro", "-al", f"OAPIF:{server}/ogc/collections/events?datetime={datetime}")
+    assert feature_count(listing) == [len(expected)]
+    assert feature_ids(listing) == expected
+
+
+def test_attribute_filter_becomes_a_query_parameter(server: str) -> None:
+    listing = ogrinfo(
+        "-ro",
+        "-al",
+        "-where",
+        "event_type = 'phone_call'",
+        f"OAPIF:{server}/ogc/collections/events",
+        "--debug",
+        "on",
+        "--config",
+        "CPL_LOG",
+        "/dev/stdout",
+    )
+    assert re.search(r"Fetch\(\S+/items\?\S*event_type=phone_call", listing)
+    assert feature_ids(listing) == ["ev-range", "ev-multi"]
+
+
+def test_vietnamese_text_arrives_intact(server: str) -> None:
+    listing = ogrinfo(
+        "-ro", "-al", "-where", "id = 'ev-multi'", f"OAPIF:{server}/ogc/collections/events"
+    )
+    assert "  name_vi (String) = cuộc điện đàm" in listing.splitlines()

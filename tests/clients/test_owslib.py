@@ -1,0 +1,37 @@
+"""OWSLib's OGC API – Features client against the server."""
+
+from __future__ import annotations
+
+from owslib.ogcapi.features import Features
+
+from clients.samples import LAYERS
+from mapapp.model import LAYER_IDS
+
+
+def test_reads_landing_conformance_and_api(server: str) -> None:
+    api = Features(f"{server}/ogc/")
+    assert (
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
+        in (api.conformance()["conformsTo"])
+    )
+    assert api.api()["openapi"] == "3.0.3"
+    assert api.feature_collections() == list(LAYER_IDS)
+
+
+def test_reads_a_collection(server: str) -> None:
+    events = Features(f"{server}/ogc/").collection("events")
+    assert events["extent"]["spatial"]["bbox"] == [[-179.5, 10.0, 179.5, 55.75]]
+    assert events["extent"]["temporal"]["interval"] == [
+        ["1988-02-20T00:00:00Z", "2021-01-01T23:59:59Z"]
+    ]
+
+
+def test_reads_filtered_items_and_one_item(server: str) -> None:
+    api = Features(f"{server}/ogc/")
+    page = api.collection_items("events", bbox=[46, 39, 47, 40], datetime_="2020-11", limit=100)
+    assert [f["id"] for f in page["features"]] == ["ev-day", "ev-month", "ev-year"]
+    assert page["numberMatched"] == 3
+    page = api.collection_items("places", limit=2, offset=1)
+    assert [f["id"] for f in page["features"]] == [f["id"] for f in LAYERS["places"][1:3]]
+    feature = api.collection_item("events", "ev-range")
+    assert feature["properties"]["date_end"] == "2020-11-24"

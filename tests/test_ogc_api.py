@@ -1,0 +1,305 @@
+"""OGC API – Features through Flask's test client: documents, links, filters, paging, errors."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, quote, urlsplit
+
+import pytest
+from clients.samples import ARTICLE_A, ARTICLE_B, EVENT_IDS, LAYERS, write_data_dir
+
+from mapapp import create_app
+from mapapp.model import LAYER_IDS
+
+BASE = "http://localhost/ogc"
+ITEMS = "/ogc/collections/events/items"
+
+
+@pytest.fixture
+def ogc(tmp_path):
+    app = create_app({"DATA_DIR": str(write_data_dir(tmp_path / "data")), "TESTING": True})
+    return app.test_client()
+
+
+def rels(doc: dict) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for link in doc["links"]:
+        found.setdefault(link["rel"], []).append(link)
+    return found
+
+
+def local(href: str) -> str:
+    assert href.startswith(BASE), href
+    return href[len("http://localhost") :]
+
+
+def item_ids(ogc, query: str) -> list[str]:
+    response = ogc.get(f"{ITEMS}?limit=100&{query}")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["numberMatched"] == body["numberReturned"] == len(body["features"])
+    return [f["id"] for f in body["features"]]
+
+
+def test_landing_page_links(ogc) -> None:
+    response = ogc.get("/ogc/")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    doc = response.get_json()
+    assert doc["title"] == "mapapp OGC API – Features"
+    links = {rel: [(x["href"], x["type"]) for x in group] for rel, group in rels(doc).items()}
+    assert links == {
+        "self": [(f"{BASE}/?f=json", "application/json")],
+        "alternate": [(f"{BASE}/?f=html", "text/html")],
+        "service-desc": [
+            (f"{BASE}/openapi?f=json", "application/vnd.oai.openapi+json;version=3.0")
+        ],
+        "service-doc": [(f"{BASE}/openapi?f=html", "text/html")],
+        "conformance": [(f"{BASE}/conformance", "application/json")],
+        "data": [(f"{BASE}/collections", "application/json")],
+    }
+    for group in links.values():
+        for href, media_type in group:
+            target = ogc.get(local(href))
+            assert target.status_code == 200
+            assert target.headers["Content-Type"].split(";")[0] == media_type.split(";")[0]
+
+
+def test_conformance(ogc) -> None:
+    doc = ogc.get("/ogc/conformance").get_json()
+    assert doc["conformsTo"] == [
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    ]
+    assert [x["rel"] for x in doc["links"]] == ["self", "alternate"]
+
+
+def test_collections_list_every_layer_with_links(ogc) -> None:
+    doc = ogc.get("/ogc/collections").get_json()
+    assert [c["id"] for c in doc["collections"]] == list(LAYER_IDS)
+    for c in doc["collections"]:
+        by_rel = rels(c)
+        assert by_rel["self"][0]["href"] == f"{BASE}/collections/{c['id']}"
+        assert [(x["href"], x["type"]) for x in by_rel["items"]] == [
+            (f"{BASE}/collections/{c['id']}/items", "application/geo+json"),
+            (f"{BASE}/collections/{c['id']}/items?f=html", "text/html"),
+        ]
+        assert [x["href"].rsplit("=", 1)[1] for x in by_rel["enclosure"]] == [
+            "geojson",
+            "csv",
+            "kml",
+            "gpkg",
+        ]
+        assert c["itemType"] == "feature"
+        assert c["crs"] == ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"]
+
+
+@pytest.mark.parametrize(
+    ("collection", "bbox", "interval"),
+    [
+        ("events", [-179.5, 10.0, 179.5, 55.75], ["1988-02-20T00:00:00Z", "2021-01-01T23:59:59Z"]),
+        ("routes", [44.0, 39.0, 48.0, 39.8], ["2020-11-10T00:00:00Z", "2020-12-31T23:59:59Z"]),
+        ("places", [32.85427, 39.81528, 46.75194, 55.75204], None),
+        ("regions", [40.0, 38.0, 50.0, 48.0], None),
+    ],
+)
+def test_collection_extent_is_computed_from_the_data(ogc, collection, bbox, interval) -> None:
+    doc = ogc.get(f"/ogc/collections/{collection}").get_json()
+    assert doc["extent"]["spatial"] == {
+        "bbox": [bbox],
+        "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+    }
+    if interval is None:
+        assert "temporal" not in doc["extent"]
+    else:
+        assert doc["extent"]["temporal"] == {
+            "interval": [interval],
+            "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+        }
+
+
+def test_collection_carries_filters_into_its_item_links(ogc) -> None:
+    doc = ogc.get("/ogc/collections/events?datetime=2020-11&kind=airlift").get_json()
+    items = rels(doc)["items"][0]["href"]
+    assert items == f"{BASE}/collections/events/items?datetime=2020-11&kind=airlift"
+    assert ogc.get(local(items)).get_json()["numberMatched"] == 1
+
+
+@pytest.mark.parametrize(
+    ("bbox", "expected"),
+    [
+        ("46.4,39.6,46.8,39.95", ["ev-day", "ev-month", "ev-year"]),
+        ("37,55,38,56", ["ev-range", "ev-multi"]),
+        ("32,39,33,40", ["ev-multi"]),
+        ("179,9,-179,11", ["ev-east", "ev-west"]),  # crosses the antimeridian
+        ("-180,-90,180,90", EVENT_IDS),
+        ("0,0,1,1", []),
+    ],
+)
+def test_bbox_filter(ogc, bbox: str, expected: list[str]) -> None:
+    assert item_ids(ogc, f"bbox={bbox}") == expected
+
+
+@pytest.mark.parametrize(
+    ("datetime", "expected"),
+    [
+        ("2020-11-21", ["ev-day", "ev-month", "ev-year"]),
+        ("2020-11-24", ["ev-range", "ev-month", "ev-year", "ev-multi"]),
+        ("2020-11", ["ev-day", "ev-range", "ev-month", "ev-year", "ev-multi"]),
+        ("2020-12-01", ["ev-year"]),
+        ("2020-11-21T08:00:00Z", ["ev-day", "ev-month", "ev-year"]),
+        ("2020-11-22/2020-11-23", ["ev-range", "ev-month", "ev-year"]),
+        ("../1999", ["ev-old"]),
+        ("2020-12/..", ["ev-year", "ev-hostile"]),
+        ("2019-06-30", ["ev-east", "ev-west"]),
+        ("../..", [i for i in EVENT_IDS if i != "ev-undated"]),
+    ],
+)
+def test_datetime_filter(ogc, datetime: str, expected: list[str]) -> None:
+    assert item_ids(ogc, f"datetime={datetime}") == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("event_type=phone_call", ["ev-range", "ev-multi"]),
+        ("kind=airlift", ["ev-month", "ev-east", "ev-west"]),
+        (f"article_id={ARTICLE_A}", ["ev-day", "ev-range", "ev-multi", "ev-undated", "ev-hostile"]),
+        (f"article_id={ARTICLE_B}&datetime=2020-11-24", ["ev-month", "ev-year", "ev-multi"]),
+        ("event_type=airlift&bbox=46,39,47,40&datetime=2020-11", ["ev-month"]),
+        ("event_type=no-such-type", []),
+    ],
+)
+def test_property_filters_combine(ogc, query: str, expected: list[str]) -> None:
+    assert item_ids(ogc, query) == expected
+
+
+def test_paging_walks_every_feature_once(ogc) -> None:
+    url, seen, pages = f"{ITEMS}?limit=3", [], 0
+    while url:
+        body = ogc.get(url).get_json()
+        pages += 1
+        assert body["numberMatched"] == len(EVENT_IDS)
+        assert body["numberReturned"] == len(body["features"]) == min(3, 10 - len(seen))
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body["timeStamp"])
+        seen += [f["id"] for f in body["features"]]
+        nxt = rels(body).get("next")
+        url = local(nxt[0]["href"]) if nxt else None
+    assert (seen, pages) == (EVENT_IDS, 4)
+
+
+def test_next_and_prev_links_keep_the_filters(ogc) -> None:
+    body = ogc.get(f"{ITEMS}?datetime=2020/..&limit=2&offset=3").get_json()
+    assert [f["id"] for f in body["features"]] == ["ev-year", "ev-multi"]
+    assert body["numberMatched"] == 6
+    links = rels(body)
+    assert dict(parse_qsl(urlsplit(links["next"][0]["href"]).query)) == {
+        "datetime": "2020/..",
+        "limit": "2",
+        "offset": "5",
+        "f": "json",
+    }
+    assert dict(parse_qsl(urlsplit(links["prev"][0]["href"]).query)) == {
+        "datetime": "2020/..",
+        "limit": "2",
+        "offset": "1",
+        "f": "json",
+    }
+    assert (
+        links["self"][0]["href"]
+        == f"{BASE}/collections/events/items?datetime=2020/..&limit=2&offset=3&f=json"
+    )
+    assert links["collection"][0]["href"] == f"{BASE}/collections/events"
+    last = ogc.get(local(links["next"][0]["href"])).get_json()
+    assert [f["id"] for f in last["features"]] == ["ev-hostile"] and "next" not in rels(last)
+    first = ogc.get(f"{ITEMS}?limit=2").get_json()
+    assert "prev" not in rels(first)
+
+
+def test_default_page_size_is_ten(ogc) -> None:
+    body = ogc.get(f"{ITEMS}?datetime=1900/..").get_json()
+    assert (body["numberMatched"], body["numberReturned"]) == (9, 9)
+    body = ogc.get("/ogc/collections/events/items").get_json()
+    assert (body["numberMatched"], body["numberReturned"]) == (10, 10)
+    assert "next" not in rels(body)
+
+
+def test_single_feature(ogc) -> None:
+    response = ogc.get("/ogc/collections/events/items/ev-multi")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    doc = response.get_json()
+    expected = LAYERS["events"][4]
+    assert {k: doc[k] for k in ("type", "id", "geometry", "properties")} == expected
+    assert [(x["rel"], x["href"]) for x in doc["links"]] == [
+        ("self", f"{BASE}/collections/events/items/ev-multi?f=json"),
+        ("alternate", f"{BASE}/collections/events/items/ev-multi?f=html"),
+        ("collection", f"{BASE}/collections/events"),
+    ]
+
+
+def test_a_repeated_identical_parameter_is_accepted(ogc) -> None:
+    assert item_ids(ogc, "kind=airlift&kind=airlift") == ["ev-month", "ev-east", "ev-west"]
+
+
+def test_filter_values_are_matched_in_nfc(tmp_path) -> None:
+    data = write_data_dir(tmp_path / "data")
+    path = data / "places.geojson"
+    path.write_text(path.read_text("utf-8").replace('"city"', '"làng"'), "utf-8")
+    client = create_app({"DATA_DIR": str(data), "TESTING": True}).test_client()
+    nfd = quote(unicodedata.normalize("NFD", "làng"))
+    assert nfd != quote("làng")
+    body = client.get(f"/ogc/collections/places/items?kind={nfd}").get_json()
+    assert [f["id"] for f in body["features"]] == ["pl-stepanakert"]
+
+
+def test_openapi_document(ogc) -> None:
+    response = ogc.get("/ogc/openapi")
+    assert response.headers["Content-Type"] == "application/vnd.oai.openapi+json;version=3.0"
+    doc = response.get_json()
+    assert doc["openapi"] == "3.0.3"
+    assert doc["servers"] == [{"url": BASE}]
+    assert sorted(doc["paths"]) == sorted(
+        [
+            "/",
+            "/conformance",
+            "/openapi",
+            "/collections",
+            "/collections/{collectionId}",
+            "/collections/{collectionId}/items",
+            "/collections/{collectionId}/items/{featureId}",
+        ]
+    )
+    params = doc["components"]["parameters"]
+    declared = [
+        params[p["$ref"].rsplit("/", 1)[1]]
+        for p in doc["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+    ]
+    assert [(p["name"], p["in"]) for p in declared] == [
+        ("collectionId", "path"),
+        ("f", "query"),
+        ("bbox", "query"),
+        ("datetime", "query"),
+        ("event_type", "query"),
+        ("article_id", "query"),
+        ("kind", "query"),
+        ("limit", "query"),
+        ("offset", "query"),
+    ]
+    assert params["limit"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 10000,
+        "default": 10,
+    }
+    assert params["collectionId"]["schema"]["enum"] == list(LAYER_IDS)
+
+
+def test_bundled_data_is_served_in_full(client) -> None:
+    """Whatever geodata/ holds, every layer's items count equals the plain API's."""
+    for layer in client.get("/api/layers").get_json():
+        body = client.get(f"/ogc/collections/{layer['id']}/items?limit=10000").get_json()
+        assert body["numberMatched"] == body["numberReturned"] == layer["feature_count"]
