@@ -1,50 +1,24 @@
-"""The interface in Vietnamese and English: message catalogues and language negotiation."""
+"""The interface in Vietnamese and English: language negotiation and the translator."""
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "MESSAGES", "negotiate", "translator", "feature_name"]
+from dataclasses import dataclass
+
+from mapapp import wording
+from mapapp.messages import MESSAGES
+
+__all__ = [
+    "LANGUAGES",
+    "DEFAULT_LANGUAGE",
+    "MESSAGES",
+    "Translator",
+    "negotiate",
+    "translator",
+    "feature_name",
+]
 
 LANGUAGES = ("en", "vi")
 DEFAULT_LANGUAGE = "en"
-
-MESSAGES: dict[str, dict[str, str]] = {
-    "en": {
-        "nav.map": "Map",
-        "nav.articles": "Articles",
-        "nav.api": "API",
-        "nav.ogc": "OGC API",
-        "nav.language": "Language",
-        "articles.title": "Articles",
-        "articles.none": "No articles yet.",
-        "articles.sentences": "sentences",
-        "articles.features": "map features",
-        "article.original": "original",
-        "article.published": "published",
-        "article.title_note": "title",
-        "article.on_map": "On the map",
-        "article.sentence": "sentence",
-        "article.show_on_map": "Show on the map",
-        "error.back": "Back to the map",
-    },
-    "vi": {
-        "nav.map": "Bản đồ",
-        "nav.articles": "Bài báo",
-        "nav.api": "API",
-        "nav.ogc": "OGC API",
-        "nav.language": "Ngôn ngữ",
-        "articles.title": "Bài báo",
-        "articles.none": "Chưa có bài báo nào.",
-        "articles.sentences": "câu",
-        "articles.features": "đối tượng trên bản đồ",
-        "article.original": "bản gốc",
-        "article.published": "đăng ngày",
-        "article.title_note": "tiêu đề",
-        "article.on_map": "Trên bản đồ",
-        "article.sentence": "câu",
-        "article.show_on_map": "Xem trên bản đồ",
-        "error.back": "Quay lại bản đồ",
-    },
-}
 
 
 def _from_accept_language(header: str | None) -> str | None:
@@ -76,18 +50,53 @@ def negotiate(arg: str | None, cookie: str | None, accept_language: str | None) 
     return _from_accept_language(accept_language) or DEFAULT_LANGUAGE
 
 
-def translator(lang: str):
-    """Return ``t(key)`` for ``lang``; a missing key falls back to English, then the key."""
-    table = MESSAGES.get(lang, MESSAGES[DEFAULT_LANGUAGE])
-
-    def t(key: str) -> str:
-        return table.get(key) or MESSAGES[DEFAULT_LANGUAGE].get(key) or key
-
-    return t
-
-
 def feature_name(properties: dict, lang: str) -> str:
     """Return a feature's name in ``lang`` (``name_vi`` for Vietnamese, ``name`` otherwise)."""
     if lang == "vi":
         return properties.get("name_vi") or properties.get("name") or ""
     return properties.get("name") or properties.get("name_vi") or ""
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Messages, names and dates in one language; calling it looks up a message.
+
+    A missing key falls back to English, then to the key itself.
+    """
+
+    lang: str = DEFAULT_LANGUAGE
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = self.get(key) or key
+        return text.format(**values) if values else text
+
+    def get(self, key: str) -> str | None:
+        """Return the message for ``key``, or None if no catalogue has it."""
+        table = MESSAGES.get(self.lang, MESSAGES[DEFAULT_LANGUAGE])
+        return table.get(key) or MESSAGES[DEFAULT_LANGUAGE].get(key)
+
+    def name(self, properties: dict) -> str:
+        """Return a feature's name in this language."""
+        return feature_name(properties, self.lang)
+
+    def other_name(self, properties: dict) -> str | None:
+        """Return a feature's name in the other language, if it differs."""
+        other = feature_name(properties, "en" if self.lang == "vi" else "vi")
+        return other if other and other != self.name(properties) else None
+
+    def date(self, value: str, end: str | None = None, short: bool = False) -> str:
+        """Return a date, or the span from ``value`` to ``end``, in words."""
+        return wording.format_span(value, end, self.lang, short)
+
+    def quantity(self, unit: str, value: object, qualifier: str | None = None) -> str:
+        """Return a figure in words."""
+        return wording.format_quantity(unit, value, qualifier, self.lang)
+
+    def number(self, value: object) -> str:
+        """Return a number grouped this language's way."""
+        return wording.format_number(value, self.lang)
+
+
+def translator(lang: str) -> Translator:
+    """Return the translator for ``lang`` (English for an unsupported language)."""
+    return Translator(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)

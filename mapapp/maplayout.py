@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from mapapp import mapstyle
+from mapapp.i18n import Translator
 from mapapp.model import Layer
+from mapapp.viewfilter import overlay_id
 
 __all__ = [
     "HOME_BOUNDS",
     "BADGED_LAYERS",
     "Overlay",
+    "layer_title",
     "overlays",
     "parts",
     "points",
@@ -42,24 +45,29 @@ class Overlay:
     features: list[dict] = field(default_factory=list)
 
 
-def overlays(layers: list[tuple[Layer, dict]]) -> list[Overlay]:
+def layer_title(layer: Layer, t: Translator) -> str:
+    """Return a layer's title in the translator's language."""
+    return layer.title_vi if t.lang == "vi" else layer.title
+
+
+def overlays(layers: list[tuple[Layer, dict]], t: Translator | None = None) -> list[Overlay]:
     """Return the layer control's entries: each layer, with events split by event type."""
+    t = t or Translator("en")
     out: list[Overlay] = []
     for layer, collection in layers:
         features = collection.get("features", [])
         if layer.id != "events":
             sample = mapstyle.layer_sample(layer.id)
-            out.append(Overlay(layer.id, layer.title, layer, sample, list(features)))
+            out.append(Overlay(layer.id, layer_title(layer, t), layer, sample, list(features)))
             continue
         by_type: dict[str, Overlay] = {}
         for feature in features:
-            event_type = str(feature.get("properties", {}).get("event_type") or "other")
+            props = feature.get("properties", {})
+            event_type = str(props.get("event_type") or "other")
             if event_type not in by_type:
-                known = event_type in mapstyle.EVENT_TYPES
-                title = mapstyle.event_symbol(event_type).label if known else event_type
-                overlay_id = f"events-{mapstyle.css_token(event_type)}"
+                title = t("overlay.events", type=mapstyle.event_label(event_type, t))
                 sample = mapstyle.layer_sample("events", event_type)
-                by_type[event_type] = Overlay(overlay_id, f"Events: {title}", layer, sample)
+                by_type[event_type] = Overlay(overlay_id("events", props), title, layer, sample)
             by_type[event_type].features.append(feature)
         order = list(mapstyle.EVENT_TYPES)
         out += sorted(by_type.values(), key=lambda o: (_rank(o, order), o.id))

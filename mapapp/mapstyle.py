@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from mapapp.i18n import Translator
+
 __all__ = [
     "Symbol",
     "EVENT_TYPES",
     "LAYER_COLOURS",
     "css_token",
     "kind_label",
+    "event_label",
     "event_symbol",
     "point_symbol",
     "path_style",
@@ -21,8 +24,11 @@ __all__ = [
     "area_sample",
     "badge",
     "layer_sample",
+    "date_chip",
     "legend",
 ]
+
+_ENGLISH = Translator("en")
 
 _ICON = (
     '<svg class="mk-glyph" viewBox="0 0 24 24" aria-hidden="true" fill="none" '
@@ -56,9 +62,9 @@ _GLYPHS = {
 
 @dataclass(frozen=True)
 class Symbol:
-    """How one kind of point is drawn: its label, colour and pictogram name."""
+    """How one kind of point is drawn: its label's message key, colour and pictogram name."""
 
-    label: str
+    key: str
     colour: str
     glyph: str = "dot"
 
@@ -70,21 +76,21 @@ class Symbol:
 
 #: Event types in display order; unknown types fall back to ``_OTHER_EVENT``.
 EVENT_TYPES: dict[str, Symbol] = {
-    "phone_call": Symbol("Phone calls", "#1565c0", "phone"),
-    "statement": Symbol("Statements", "#3f51b5", "speech"),
-    "meeting": Symbol("Meetings", "#0277bd", "people"),
-    "delegation": Symbol("Delegations", "#7b3fa0", "arrow"),
-    "decree": Symbol("Decrees", "#6d4c41", "document"),
-    "ceasefire": Symbol("Ceasefire", "#00897b", "flag"),
-    "deployment": Symbol("Deployments", "#2e7d32", "shield"),
-    "airlift": Symbol("Airlifts", "#00838f", "plane"),
-    "demining": Symbol("Demining", "#e65100", "warning"),
-    "humanitarian": Symbol("Humanitarian aid", "#c2185b", "cross"),
-    "refugees": Symbol("Refugees and returns", "#8e24aa", "home"),
-    "combat": Symbol("Fighting", "#c62828", "swords"),
-    "casualties": Symbol("Casualties", "#424242", "dagger"),
+    "phone_call": Symbol("type.phone_call", "#1565c0", "phone"),
+    "statement": Symbol("type.statement", "#3f51b5", "speech"),
+    "meeting": Symbol("type.meeting", "#0277bd", "people"),
+    "delegation": Symbol("type.delegation", "#7b3fa0", "arrow"),
+    "decree": Symbol("type.decree", "#6d4c41", "document"),
+    "ceasefire": Symbol("type.ceasefire", "#00897b", "flag"),
+    "deployment": Symbol("type.deployment", "#2e7d32", "shield"),
+    "airlift": Symbol("type.airlift", "#00838f", "plane"),
+    "demining": Symbol("type.demining", "#e65100", "warning"),
+    "humanitarian": Symbol("type.humanitarian", "#c2185b", "cross"),
+    "refugees": Symbol("type.refugees", "#8e24aa", "home"),
+    "combat": Symbol("type.combat", "#c62828", "swords"),
+    "casualties": Symbol("type.casualties", "#424242", "dagger"),
 }
-_OTHER_EVENT = Symbol("Other events", "#546e7a", "dot")
+_OTHER_EVENT = Symbol("type.other", "#546e7a", "dot")
 
 LAYER_COLOURS = {
     "places": "#1f3b57",
@@ -97,29 +103,17 @@ LAYER_COLOURS = {
 _PLACE_SYMBOLS = {
     "capital": Symbol("Capital", LAYER_COLOURS["places"], "dot"),
     "city": Symbol("City, town or village", LAYER_COLOURS["places"], "dot"),
-    "landmark": Symbol("Landmark", "#5d4037", "dot"),
+    "landmark": Symbol("type.landmark", "#5d4037", "dot"),
 }
-_POST_SYMBOL = Symbol("Observation post", LAYER_COLOURS["peacekeeping-posts"], "eye")
+_POST_SYMBOL = Symbol("kind.observation_post", LAYER_COLOURS["peacekeeping-posts"], "eye")
 
-#: Line and area styles of the routes layer, by kind: (label, Leaflet path options).
-_ROUTE_KINDS: dict[str, tuple[str, dict]] = {
-    "road": ("Road", {"color": "#a0522d", "weight": 4}),
-    "corridor_area": (
-        "Corridor area",
-        {"color": "#e08a2c", "weight": 1, "fillColor": "#f4a261", "fillOpacity": 0.25},
-    ),
-    "demined_section": ("Demined section", {"color": "#2e9e44", "weight": 7, "opacity": 0.75}),
-    "delegation_route": (
-        "Delegation's trip",
-        {"color": "#7b3fa0", "weight": 3, "dashArray": "8 6"},
-    ),
-    "call_link": ("Phone call", {"color": "#1565c0", "weight": 2, "dashArray": "1 6"}),
-}
-_KIND_LABELS = {
-    "post_zone": "Zone of observation posts",
-    "observation_post": "Observation post",
-    "capital": "Capital",
-    "city": "City, town or village",
+#: Line and area styles of the routes layer, by kind (labelled by the message ``kind.<kind>``).
+_ROUTE_KINDS: dict[str, dict] = {
+    "road": {"color": "#a0522d", "weight": 4},
+    "corridor_area": {"color": "#e08a2c", "weight": 1, "fillColor": "#f4a261", "fillOpacity": 0.25},
+    "demined_section": {"color": "#2e9e44", "weight": 7, "opacity": 0.75},
+    "delegation_route": {"color": "#7b3fa0", "weight": 3, "dashArray": "8 6"},
+    "call_link": {"color": "#1565c0", "weight": 2, "dashArray": "1 6"},
 }
 _DEFAULT_LINE = {"color": LAYER_COLOURS["routes"], "weight": 3}
 #: Radius in metres of the shaded circle drawn for a point known only as a region.
@@ -128,11 +122,16 @@ _REGION_RADIUS_M = {"country": 0, "region": 30_000, "corridor": 6_000}
 _DEFAULT_REGION_RADIUS_M = 30_000
 
 
-def kind_label(kind: str | None) -> str:
+def kind_label(kind: str | None, t: Translator = _ENGLISH) -> str:
     """Return a reader's name for a feature kind ("post_zone" → "Zone of observation posts")."""
-    if kind in _ROUTE_KINDS:
-        return _ROUTE_KINDS[kind][0]
-    return _KIND_LABELS.get(kind or "", (kind or "").replace("_", " ").capitalize())
+    return t.get(f"kind.{kind}") or (kind or "").replace("_", " ").capitalize()
+
+
+def event_label(event_type: str | None, t: Translator = _ENGLISH) -> str:
+    """Return a reader's name for an event type; an unknown type is shown as it is written."""
+    if event_type in EVENT_TYPES:
+        return t(EVENT_TYPES[event_type].key)
+    return str(event_type or t("type.other"))
 
 
 def css_token(value: object) -> str:
@@ -154,7 +153,7 @@ def point_symbol(layer: str, props: dict) -> Symbol:
         return _POST_SYMBOL
     if layer == "places":
         return _PLACE_SYMBOLS.get(props.get("kind"), _PLACE_SYMBOLS["city"])
-    return Symbol(props.get("kind") or layer, LAYER_COLOURS.get(layer, "#555"))
+    return Symbol(f"kind.{props.get('kind') or layer}", LAYER_COLOURS.get(layer, "#555"))
 
 
 def region_radius_m(kind: str | None) -> int:
@@ -178,7 +177,7 @@ def path_style(layer: str, props: dict, area: bool) -> dict:
             "fillOpacity": 0.07,
         }
     if layer == "routes":
-        style = dict(_ROUTE_KINDS.get(props.get("kind"), ("", _DEFAULT_LINE))[1])
+        style = dict(_ROUTE_KINDS.get(props.get("kind"), _DEFAULT_LINE))
     elif layer == "events":
         style = {"color": event_symbol(props.get("event_type")).colour, "weight": 3}
         if area and precision == "region":
@@ -241,41 +240,58 @@ def layer_sample(layer_id: str, event_type: str | None = None) -> Markup:
     if layer_id == "peacekeeping-posts":
         return badge(_POST_SYMBOL, "badge", "exact")
     if layer_id == "routes":
-        return line_sample(_ROUTE_KINDS["road"][1])
+        return line_sample(_ROUTE_KINDS["road"])
     if layer_id == "regions":
         return area_sample(path_style("regions", {}, True))
     return badge(Symbol("", LAYER_COLOURS.get(layer_id, "#555")), "dot", "exact")
 
 
-def legend(event_types: list[str]) -> list[tuple[str, str, list[tuple[Markup, str]]]]:
-    """Return the legend as (key, title, entries of (sample, label)) for the given event types."""
+def date_chip(text: str, precision: str | None) -> Markup:
+    """Return a date as a chip whose outline tells its precision: solid for a day, dashed
+    for a month, dotted for a year (the list view draws the same chips)."""
+    return Markup('<span class="date-chip date-{}">{}</span>').format(
+        css_token(precision or "day"), text
+    )
+
+
+def legend(t: Translator = _ENGLISH) -> list[tuple[str, str, list[tuple[Markup, str]]]]:
+    """Return the legend as (key, title, entries of (sample, label)).
+
+    Event types are not repeated here: the layer control lists each with its symbol.
+    """
     grey = Symbol("", "#455a64", "dot")
+    region = {"color": "#455a64", "fillOpacity": 0.2, "dashArray": "5 5"}
     precision = [
-        (badge(grey, "badge", "exact"), "Exact"),
-        (badge(grey, "badge", "approximate"), "Approximate"),
-        (area_sample({"color": "#455a64", "fillOpacity": 0.2, "dashArray": "5 5"}), "Region only"),
+        (badge(grey, "badge", "exact"), t("legend.exact")),
+        (badge(grey, "badge", "approximate"), t("legend.approximate")),
+        (area_sample(region), t("legend.region")),
+    ]
+    dates = [
+        (date_chip(t.date(example, short=True), which), t(f"legend.date_{which}"))
+        for example, which in (("2020-11-24", "day"), ("2020-11", "month"), ("1994", "year"))
     ]
     places = [
-        (badge(_PLACE_SYMBOLS["capital"], "capital", "exact"), "Capital"),
-        (badge(_PLACE_SYMBOLS["city"], "dot", "exact"), "City, town"),
-        (Markup('<span class="lg-area-label">Area</span>'), "Country, region"),
-        (area_sample(path_style("regions", {}, True)), "Country outline"),
+        (badge(_PLACE_SYMBOLS["capital"], "capital", "exact"), t("legend.capital")),
+        (badge(_PLACE_SYMBOLS["city"], "dot", "exact"), t("legend.city")),
+        (
+            Markup('<span class="lg-area-label">{}</span>').format(t("legend.area_sample")),
+            t("legend.area"),
+        ),
+        (area_sample(path_style("regions", {}, True)), t("legend.country_outline")),
     ]
+    zone = path_style("peacekeeping-posts", {"geo_precision": "region"}, True)
     posts = [
-        (area_sample(path_style("peacekeeping-posts", {"geo_precision": "region"}, True)), "Zone"),
-        (badge(_POST_SYMBOL, "badge", "exact"), "Observation post"),
+        (area_sample(zone), t("legend.zone")),
+        (badge(_POST_SYMBOL, "badge", "exact"), t(_POST_SYMBOL.key)),
     ]
     routes = [
-        ((area_sample if kind.endswith("_area") else line_sample)(style), label)
-        for kind, (label, style) in _ROUTE_KINDS.items()
-    ]
-    events = [
-        (badge(event_symbol(t), "badge", "exact"), event_symbol(t).label) for t in event_types
+        ((area_sample if kind.endswith("_area") else line_sample)(style), t(f"kind.{kind}"))
+        for kind, style in _ROUTE_KINDS.items()
     ]
     return [
-        ("precision", "Position", precision),
-        ("places", "Places", places),
-        ("posts", "Peacekeeping", posts),
-        ("routes", "Routes and links", routes),
-        ("events", "Events", events),
+        ("precision", t("legend.position"), precision),
+        ("dates", t("legend.date"), dates),
+        ("places", t("legend.places"), places),
+        ("posts", t("legend.posts"), posts),
+        ("routes", t("legend.routes"), routes),
     ]

@@ -11,6 +11,7 @@ from folium.template import Template
 from markupsafe import Markup
 
 from mapapp import maplayout, mapstyle, popups
+from mapapp.i18n import Translator
 from mapapp.model import Layer
 
 __all__ = ["MapOptions", "MapParts", "build_map", "render", "legend"]
@@ -107,8 +108,35 @@ class _View(MacroElement):
         self.bounds, self.options, self.target = bounds, {"animate": False, **options}, target
 
 
+class _Registry(MacroElement):
+    """Hand the explorer script the Leaflet objects it drives, keyed by overlay and feature id."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.mapappRegistry = {
+    map: {{ this._parent.get_name() }},
+    control: {{ this.control.get_name() }},
+    overlays: { {% for key, group in this.overlays %}{{ key|tojson }}: {{ group.get_name() }},
+    {% endfor %}},
+    features: { {% for key, group in this.features %}{{ key|tojson }}: {{ group.get_name() }},
+    {% endfor %}},
+    badges: [ {% for fid, marker, at, precision in this.badges %}
+        [{{ fid|tojson }}, {{ marker.get_name() }}, {{ at|tojson }}, {{ precision|tojson }}],
+    {% endfor %}],
+    badge: {{ this.badge|tojson }}
+};
+{% endmacro %}"""
+    )
+
+    def __init__(self, control, overlays: list, features: list, badges: list, badge: dict):
+        super().__init__()
+        self._name = "Registry"
+        self.control, self.overlays, self.features = control, overlays, features
+        self.badges, self.badge = badges, badge
+
+
 class _DomControl(MacroElement):
-    """Turn an element of the page (legend, downloads) into a Leaflet control."""
+    """Turn an element of the page (the legend) into a Leaflet control."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
@@ -148,9 +176,12 @@ class _Builder:
     it; the shaded circles of one region share its shade, so together they stay translucent.
     """
 
-    def __init__(self, items: list[tuple[maplayout.Overlay, dict]]):
+    def __init__(self, items: list[tuple[maplayout.Overlay, dict]], t: Translator):
         self.crowd = Counter(k for o, f in items for k in maplayout.point_keys(o.layer.id, f))
         self.placed: Counter = Counter()
+        self.t = t
+        #: (feature id, marker, position key, precision) of every badge, in drawing order.
+        self.badges: list[tuple[str, folium.Marker, str, str]] = []
 
     def feature(self, overlay: maplayout.Overlay, feature: dict) -> folium.FeatureGroup:
         """Return one feature as a group of Leaflet layers with tooltip, popup and DOM tag."""
@@ -164,20 +195,25 @@ class _Builder:
         group = folium.FeatureGroup(name=str(feature.get("id")), control=False)
         for kind, coords in maplayout.parts(feature.get("geometry") or {}):
             if kind == "point":
-                self._point(group, layer_id, props, symbol, precision, coords, classes)
+                marker = self._point(group, layer_id, props, symbol, precision, coords, classes)
+                if layer_id in maplayout.BADGED_LAYERS:
+                    at = ",".join(map(str, maplayout.at(coords)))
+                    self.badges.append((str(feature.get("id")), marker, at, precision))
             else:
                 style = mapstyle.path_style(layer_id, props, area=kind == "area")
                 style.update(className=classes, pane=_pane(layer_id, kind))
                 factory = "polygon" if kind == "area" else "polyline"
                 group.add_child(_Path(factory, _swap(coords), style))
-        group.add_child(folium.Tooltip(popups.tooltip_html(feature), class_name="mf-tooltip"))
-        group.add_child(_Popup(popups.popup_html(feature, overlay.layer.title, symbol)))
+        t = self.t
+        group.add_child(folium.Tooltip(popups.tooltip_html(feature, t), class_name="mf-tooltip"))
+        title = maplayout.layer_title(overlay.layer, t)
+        group.add_child(_Popup(popups.popup_html(feature, title, symbol, t)))
         group.add_child(_Tag(str(feature.get("id"))))
         return group
 
-    def _point(self, group, layer_id, props, symbol, precision, coords, classes) -> None:
+    def _point(self, group, layer_id, props, symbol, precision, coords, classes) -> folium.Marker:
         location, at = _latlng(coords), maplayout.at(coords)
-        name = str(props.get("name") or "")
+        name = self.t.name(props)
         radius = mapstyle.region_radius_m(props.get("kind"))
         if precision == "region" and radius:
             style = mapstyle.path_style(layer_id, props, area=True)
@@ -206,7 +242,9 @@ class _Builder:
         )
         # Names of places stay readable above the badges and rings around them.
         lift = 500 if layer_id == "places" else 0
-        group.add_child(folium.Marker(location, icon=icon, rise_on_hover=True, z_index_offset=lift))
+        marker = folium.Marker(location, icon=icon, rise_on_hover=True, z_index_offset=lift)
+        group.add_child(marker)
+        return marker
 
     def _badge_anchor(self, at: tuple[float, float], precision: str) -> tuple[int, int]:
         """Return the icon anchor of the next badge at ``at``: a grid, centred, above it.
@@ -229,12 +267,17 @@ def _pane(layer_id: str, kind: str) -> str:
 
 
 def build_map(
-    layers: list[tuple[Layer, dict]], options: MapOptions, focus: str | None = None
+    layers: list[tuple[Layer, dict]],
+    options: MapOptions,
+    focus: str | None = None,
+    t: Translator | None = None,
 ) -> folium.Map:
     """Return the map: tiles, an overlay per ``maplayout.overlays()`` entry, layer control, panels.
 
     ``focus`` is the id of a feature to frame with its popup open; it must exist in ``layers``.
+    Names and labels are in the language of ``t`` (English by default).
     """
+    t = t or Translator("en")
     fmap = folium.Map(location=[39.8, 46.75], zoom_start=9, tiles=None, control_scale=True)
     # Replace folium's CDN assets (Leaflet, jQuery, Bootstrap, Font Awesome) by our own copy.
     fmap.default_js = [("leaflet", options.leaflet_js)]
@@ -248,9 +291,10 @@ def build_map(
     ).add_to(fmap)
     folium.map.CustomPane("mapapp-regions", z_index=250, pointer_events=True).add_to(fmap)
     folium.map.CustomPane("mapapp-areas", z_index=380, pointer_events=True).add_to(fmap)
-    entries = maplayout.overlays(layers)
-    builder = _Builder([(o, f) for o in entries for f in o.features])
+    entries = maplayout.overlays(layers, t)
+    builder = _Builder([(o, f) for o in entries for f in o.features], t)
     target, bounds = None, maplayout.HOME_BOUNDS
+    groups, drawn_features = [], []
     for overlay in entries:
         label = popups.overlay_label_html(
             overlay.id, overlay.title, len(overlay.features), overlay.sample
@@ -258,25 +302,31 @@ def build_map(
         group = folium.FeatureGroup(name=label, overlay=True, control=True, show=True)
         for feature in overlay.features:
             drawn = builder.feature(overlay, feature).add_to(group)
+            drawn_features.append((str(feature.get("id")), drawn))
             if focus is not None and feature.get("id") == focus:
                 target, bounds = drawn, maplayout.focus_bounds(feature)
         group.add_to(fmap)
-    folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
-    fmap.add_child(_DomControl("map-downloads", "topleft"))
+        groups.append((overlay.id, group))
+    control = folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
     fmap.add_child(_DomControl("map-legend", "bottomleft"))
     if target is None:
         # Keep the region clear of the open legend along the bottom.
         fmap.add_child(_View(bounds, {"paddingBottomRight": [0, _LEGEND_HEIGHT]}))
     else:
         fmap.add_child(_View(bounds, {"maxZoom": _FOCUS_MAX_ZOOM}, target))
+    grid = {"size": _BADGE, "step": _BADGE + 2, "columns": maplayout.GRID_COLUMNS}
+    fmap.add_child(_Registry(control, groups, drawn_features, builder.badges, grid))
     return fmap
 
 
 def render(
-    layers: list[tuple[Layer, dict]], options: MapOptions, focus: str | None = None
+    layers: list[tuple[Layer, dict]],
+    options: MapOptions,
+    focus: str | None = None,
+    t: Translator | None = None,
 ) -> MapParts:
     """Render the map into the three parts a page template places: head, body, script."""
-    figure = build_map(layers, options, focus).get_root()
+    figure = build_map(layers, options, focus, t).get_root()
     figure.render()
     return MapParts(
         header=Markup(figure.header.render()),
@@ -285,9 +335,6 @@ def render(
     )
 
 
-def legend(layers: list[tuple[Layer, dict]]) -> list[tuple[str, str, list[tuple[Markup, str]]]]:
-    """Return the legend's sections for these layers (event types: only those present)."""
-    types = [
-        o.id.removeprefix("events-") for o in maplayout.overlays(layers) if o.layer.id == "events"
-    ]
-    return mapstyle.legend([t for t in mapstyle.EVENT_TYPES if t in types])
+def legend(t: Translator | None = None) -> list[tuple[str, str, list[tuple[Markup, str]]]]:
+    """Return the legend's sections (event types are in the layer control, with their symbols)."""
+    return mapstyle.legend(t or Translator("en"))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import quote as url_quote
 
 import jinja2
 from markupsafe import Markup
 
-from mapapp.mapstyle import EVENT_TYPES, Symbol, badge, css_token, kind_label
+from mapapp.i18n import Translator
+from mapapp.mapstyle import Symbol, badge, css_token, date_chip, event_label, kind_label
 from mapapp.model import date_precision, sentence_url
+from mapapp.wording import format_date, format_quantity
 
 __all__ = [
     "escape_html",
+    "date_precision_of",
     "format_date",
     "format_quantity",
     "popup_html",
@@ -22,6 +24,7 @@ __all__ = [
     "overlay_label_html",
 ]
 
+_ENGLISH = Translator("en")
 # Besides the five HTML specials, folium puts text inside JavaScript template literals
 # (`...${...}...`), where a backtick, "${" or a backslash would end or alter the string.
 _ENTITIES = str.maketrans(
@@ -56,23 +59,23 @@ _ENV = jinja2.Environment(
 _POPUP = _ENV.from_string(
     """<article class="fp" data-feature-id="{{ id }}">
 <h3 class="fp-name">{{ name }}</h3>
-{% if name_vi %}<p class="fp-name-vi" lang="vi">{{ name_vi }}</p>{% endif %}
+{% if other_name %}<p class="fp-name-other" lang="{{ other_lang }}">{{ other_name }}</p>{% endif %}
 <p class="fp-kind"><span class="fp-swatch" style="--c:{{ colour }}"></span>
 {{- layer_title }} · {{ kind }}</p>
 {% if summary %}<p class="fp-summary">{{ summary }}</p>{% endif %}
 <dl class="fp-facts">
-{% if date %}<dt>Date</dt><dd class="fp-date">{{ date }}
+{% if date %}<dt>{{ t("popup.date") }}</dt><dd class="fp-date">{{ date }}
 <span class="fp-note">({{ date_precision }})</span>
 {% if date_note %}<br><span class="fp-note">{{ date_note }}</span>{% endif %}</dd>{% endif %}
-{% if actors %}<dt>Actors</dt><dd class="fp-actors">{{ actors }}</dd>{% endif %}
-{% if figures %}<dt>Figures</dt><dd class="fp-figures"><ul>
+{% if actors %}<dt>{{ t("popup.actors") }}</dt><dd class="fp-actors">{{ actors }}</dd>{% endif %}
+{% if figures %}<dt>{{ t("popup.figures") }}</dt><dd class="fp-figures"><ul>
 {% for f in figures %}<li>{{ f }}</li>{% endfor %}</ul></dd>{% endif %}
-{% if article_figures %}<dt>The article says</dt><dd class="fp-figures"><ul>
+{% if article_figures %}<dt>{{ t("popup.article_says") }}</dt><dd class="fp-figures"><ul>
 {% for f in article_figures %}<li>{{ f.text }}{% if f.what %}: {{ f.what }}{% endif %}
-{% if f.href %} <a href="{{ f.href }}">(sentence {{ f.sentence }})</a>{% endif %}</li>
+{% if f.href %} <a href="{{ f.href }}">({{ t("popup.sentence", n=f.sentence) }})</a>{% endif %}</li>
 {% endfor %}</ul></dd>{% endif %}
 {% for label, value in facts %}<dt>{{ label }}</dt><dd>{{ value }}</dd>{% endfor %}
-<dt>Position</dt><dd class="fp-geo">
+<dt>{{ t("popup.position") }}</dt><dd class="fp-geo">
 <span class="fp-precision fp-precision-{{ precision_token }}">{{ precision }}</span>
 {% if geometry_source %} · {{ geometry_source }}{% endif %}
 {% if geo_note %}<br><span class="fp-note">{{ geo_note }}</span>{% endif %}</dd>
@@ -80,64 +83,10 @@ _POPUP = _ENV.from_string(
 {% if sources %}<ol class="fp-sources">
 {% for s in sources %}<li><blockquote lang="vi">{{ s.quote }}</blockquote>
 {% if s.href %}<a class="fp-source-link" href="{{ s.href }}">
-{{- "Article %s, sentence %s →"|format(s.article_id, s.sentence) }}</a>{% endif %}</li>
+{{- t("popup.source", article=s.article_id, n=s.sentence) }}</a>{% endif %}</li>
 {% endfor %}</ol>{% endif %}
 </article>"""
 )
-
-_PRECISION_LABELS = {
-    "exact": "exact",
-    "approximate": "approximate: the position is estimated",
-    "region": "only the region is known",
-}
-_DATE_PRECISION_LABELS = {"day": "exact day", "month": "month only", "year": "year only"}
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-#: Qualifiers that replace the number: "hàng nghìn người" is "thousands of people".
-_MAGNITUDES = {"tens", "hundreds", "thousands", "millions", "billions"}
-
-
-def format_date(value: str) -> str:
-    """Return an ISO date of day, month or year precision in words ("24 November 2020")."""
-    try:
-        precision = date_precision(value)
-        parsed = dt.date.fromisoformat(value if precision == "day" else value[:7] + "-01")
-    except ValueError:
-        return str(value)
-    month = _MONTHS[parsed.month - 1]
-    return {"day": f"{parsed.day} {month} {parsed.year}", "month": f"{month} {parsed.year}"}.get(
-        precision, str(parsed.year)
-    )
-
-
-def format_quantity(unit: str, value: object, qualifier: str | None = None) -> str:
-    """Return a figure as words: ``("killed", 4000, "more_than")`` → "more than 4,000 killed".
-
-    A vague magnitude stays vague (``("refugees", 1000, "thousands")`` → "thousands of
-    refugees"), and a unit's detail is bracketed ("aircraft:An-124" → "aircraft (An-124)").
-    """
-    unit, _, detail = str(unit).replace("_", " ").partition(":")
-    unit = f"{unit} ({detail})" if detail else unit
-    qualifier = (qualifier or "").replace("_", " ")
-    if qualifier.split(" ")[-1] in _MAGNITUDES:
-        return f"{qualifier} of {unit}"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        number = str(value)
-    else:
-        number = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
-    return " ".join(w for w in (qualifier, number, unit) if w)
 
 
 def _source_href(article_id: object, sentence: object) -> str | None:
@@ -163,41 +112,42 @@ def _quote_markup(quote: str, spans: list) -> Markup:
     return Markup("".join(out))
 
 
-def _date_context(props: dict) -> dict:
+def date_precision_of(props: dict) -> str | None:
+    """Return the precision of a feature's date (``day``, ``month``, ``year``), if it has one."""
+    date = props.get("date")
+    try:
+        return props.get("date_precision") or date_precision(str(date)) if date else None
+    except ValueError:
+        return None
+
+
+def _date_context(props: dict, t: Translator) -> dict:
     date = props.get("date")
     if not date:
         return {"date": None, "date_precision": None, "date_note": None}
-    text = format_date(str(date))
-    if props.get("date_end"):
-        text = f"{text} – {format_date(str(props['date_end']))}"
-    try:
-        precision = props.get("date_precision") or date_precision(str(date))
-    except ValueError:
-        precision = "unknown precision"
+    end = props.get("date_end")
+    precision = date_precision_of(props)
     return {
-        "date": text,
-        "date_precision": _DATE_PRECISION_LABELS.get(precision, precision),
+        "date": date_chip(t.date(str(date), str(end) if end else None), precision),
+        "date_precision": t.get(f"date.{precision}") or precision or "?",
         "date_note": props.get("date_note"),
     }
 
 
-def popup_html(feature: dict, layer_title: str, symbol: Symbol) -> str:
+def popup_html(feature: dict, layer_title: str, symbol: Symbol, t: Translator = _ENGLISH) -> str:
     """Return the popup of a feature: names, date, type, actors, figures, position, sources."""
     props = feature.get("properties") or {}
     qualifiers = props.get("quantity_qualifiers") or {}
     event_type = props.get("event_type")
-    if event_type in EVENT_TYPES:
-        kind = EVENT_TYPES[event_type].label
-    else:
-        kind = kind_label(event_type or props.get("kind"))
+    kind = event_label(event_type, t) if event_type else kind_label(props.get("kind"), t)
     facts = []
     if props.get("length_km") is not None:
-        facts.append(("Length drawn", format_quantity("km", props["length_km"])))
+        facts.append((t("popup.length"), t.quantity("km", props["length_km"])))
     if props.get("post_count") is not None:
-        facts.append(("Posts", props["post_count"]))
+        facts.append((t("popup.posts"), props["post_count"]))
     article_figures = [
         {
-            "text": format_quantity(f.get("unit", ""), f.get("value")),
+            "text": t.quantity(f.get("unit", ""), f.get("value")),
             "what": f.get("what"),
             "href": _source_href(f.get("article_id"), f.get("sentence")),
             "sentence": f.get("sentence"),
@@ -217,35 +167,39 @@ def popup_html(feature: dict, layer_title: str, symbol: Symbol) -> str:
     ]
     precision = props.get("geo_precision", "")
     return _POPUP.render(
+        t=t,
         id=feature.get("id"),
-        name=props.get("name") or feature.get("id"),
-        name_vi=props.get("name_vi"),
+        name=t.name(props) or feature.get("id"),
+        other_name=t.other_name(props),
+        other_lang="en" if t.lang == "vi" else "vi",
         colour=symbol.colour,
         layer_title=layer_title,
         kind=kind,
         summary=props.get("summary"),
         actors=", ".join(str(a) for a in props.get("actors") or []),
         figures=[
-            format_quantity(unit, value, qualifiers.get(unit))
+            t.quantity(unit, value, qualifiers.get(unit))
             for unit, value in (props.get("quantities") or {}).items()
         ],
         article_figures=article_figures,
         facts=facts,
-        precision=_PRECISION_LABELS.get(precision, precision),
+        precision=t.get(f"precision.{precision}") or precision,
         precision_token=css_token(precision),
         geometry_source=props.get("geometry_source"),
         geo_note=props.get("geo_note"),
         sources=sources,
-        **_date_context(props),
+        **_date_context(props, t),
     )
 
 
-def tooltip_html(feature: dict) -> str:
-    """Return the tooltip of a feature: its name, and for events the date."""
+def tooltip_html(feature: dict, t: Translator = _ENGLISH) -> str:
+    """Return the tooltip of a feature: its name, and for dated features the date."""
     props = feature.get("properties") or {}
-    text = escape_html(props.get("name") or feature.get("id"))
+    text = escape_html(t.name(props) or feature.get("id"))
     if props.get("date"):
-        text += f' <span class="tt-date">{escape_html(format_date(str(props["date"])))}</span>'
+        end = props.get("date_end")
+        when = t.date(str(props["date"]), str(end) if end else None, short=True)
+        text += f' <span class="tt-date">{escape_html(when)}</span>'
     return text
 
 

@@ -20,7 +20,7 @@ GEODATA = Path(__file__).resolve().parents[1] / "geodata"
         ("Một câu cuối./.", 1),
         ("Ông V. Putin nói. Xong.", 2),
         ("Đoạn một.\n\nĐoạn hai không có dấu chấm", 2),
-        ("Ông nói:\n\n\"Tôi hy vọng.\"", 2),
+        ('Ông nói:\n\n"Tôi hy vọng."', 2),
     ],
 )
 def test_sentence_counts(body: str, expected: int) -> None:

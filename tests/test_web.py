@@ -45,8 +45,9 @@ def test_downloads_are_attachments_with_the_api_body(client, layer_id: str) -> N
     if layer_id != "all":
         assert response.data == client.get(f"/api/layers/{layer_id}").data
     else:
-        total = sum(len(client.get(f"/api/layers/{lid}").get_json()["features"])
-                    for lid in LAYER_IDS)
+        total = sum(
+            len(client.get(f"/api/layers/{lid}").get_json()["features"]) for lid in LAYER_IDS
+        )
         assert len(json.loads(response.data)["features"]) == total
 
 

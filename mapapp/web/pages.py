@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, g, render_template, url_for
 from markupsafe import Markup, escape
 
+from mapapp import maplayout
 from mapapp.articles import Article
+from mapapp.i18n import translator
+from mapapp.mapstyle import event_label, kind_label
 from mapapp.web.helpers import get_store
 
 __all__ = ["bp", "render_sentence"]
@@ -56,21 +59,87 @@ def render_sentence(text: str, mentions: list[tuple[int, int, str, str]]) -> Mar
     return Markup("").join(out)
 
 
+def _cited(feature: dict, article_id: str) -> list[int]:
+    """Return the numbers of the sentences of ``article_id`` a feature cites."""
+    sources = feature["properties"].get("sources", [])
+    return sorted({s["sentence"] for s in sources if s.get("article_id") == article_id})
+
+
+def _small_map(store, article: Article, t) -> dict:
+    """Return what the article's small map draws: tiles, and each place the article names."""
+    places = []
+    for feature in store.layer("places")["features"]:
+        sentences = _cited(feature, article.id)
+        position = next(maplayout.points(feature.get("geometry") or {}), None)
+        if not sentences or position is None:
+            continue
+        props = feature["properties"]
+        places.append(
+            {
+                "id": feature["id"],
+                "name": t.name(props),
+                "kind": kind_label(props.get("kind"), t),
+                "precision": props.get("geo_precision", "exact"),
+                "label": props.get("kind") in ("city", "capital"),
+                "country": props.get("kind") == "country",
+                "lat": position[1],
+                "lng": position[0],
+                "sentences": sentences,
+            }
+        )
+    config = current_app.config
+    return {
+        "tiles": {
+            "url": config["TILE_URL"],
+            "attribution": config["TILE_ATTRIBUTION"],
+            "maxZoom": int(config["TILE_MAX_ZOOM"]),
+        },
+        "places": places,
+        "messages": {
+            "mentions": t("article.mentions"),
+            "open_map": t("article.open_map"),
+        },
+    }
+
+
 @bp.get("/articles/<article_id>")
 def article(article_id: str):
-    """Show one article, paragraph by paragraph, each sentence an element ``id="s<N>"``."""
+    """Show one article, paragraph by paragraph, each sentence an element ``id="s<N>"``, with
+    a link to the map features citing it and a small map of the places it names."""
     store = get_store()
+    t = translator(g.lang)
     art = store.article(article_id)
     links = _mention_links(store, art)
-    paragraphs: list[list[tuple[int, Markup]]] = []
+    features = [f for f in store.all_features()["features"] if _cited(f, art.id)]
+    citing: dict[int, int] = {}
+    for feature in features:
+        for number in _cited(feature, art.id):
+            citing[number] = citing.get(number, 0) + 1
+    paragraphs: list[list[tuple[int, Markup, int]]] = []
     for sentence in art.sentences:
         if len(paragraphs) < sentence.paragraph:
             paragraphs.append([])
         html = render_sentence(sentence.text, links.get(sentence.number, []))
-        paragraphs[-1].append((sentence.number, html))
-    features = [
-        f
-        for f in store.all_features()["features"]
-        if any(s["article_id"] == art.id for s in f["properties"].get("sources", []))
+        paragraphs[-1].append((sentence.number, html, citing.get(sentence.number, 0)))
+    listed = [
+        {
+            "id": f["id"],
+            "name": t.name(f["properties"]),
+            "kind": event_label(f["properties"]["event_type"], t)
+            if f["properties"].get("event_type")
+            else kind_label(f["properties"].get("kind"), t),
+            "date": t.date(f["properties"]["date"], f["properties"].get("date_end"), short=True)
+            if f["properties"].get("date")
+            else None,
+        }
+        for f in features
     ]
-    return render_template("article.html", article=art, paragraphs=paragraphs, features=features)
+    return render_template(
+        "article.html",
+        article=art,
+        paragraphs=paragraphs,
+        features=listed,
+        small_map=_small_map(store, art, t),
+        leaflet_js=url_for("vendor.vendor", filename="leaflet/dist/leaflet.js"),
+        leaflet_css=url_for("vendor.vendor", filename="leaflet/dist/leaflet.css"),
+    )

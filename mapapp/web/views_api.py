@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
 from mapapp import api
 from mapapp.web.helpers import get_store
@@ -29,5 +29,15 @@ def download(filename: str):
     """Return a layer, or everything, as a GeoJSON attachment."""
     name, body = api.download(get_store(), filename)
     response = Response(body, mimetype=api.GEOJSON_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/download/view.<fmt>")
+def download_view(fmt: str):
+    """Return what the map shows in the state given as query parameters, as an attachment."""
+    name, media_type, body = api.download_view(get_store(), fmt, request.args)
+    response = Response(body, mimetype=media_type.split(";")[0])
+    response.headers["Content-Type"] = media_type
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

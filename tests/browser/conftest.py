@@ -22,7 +22,11 @@ from urllib.parse import urlsplit
 import playwright.sync_api as playwright_api
 import pytest
 
+from mapapp.articles import read_article
 from mapapp.mapstyle import css_token
+from mapapp.model import make_source
+from mapapp.store import Store
+from mapapp.viewfilter import parse_state, select
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -74,6 +78,11 @@ class Server:
         """Return every layer as the API serves it, in the API's order."""
         listing = json.loads(self.get("/api/layers"))
         return {entry["id"]: json.loads(self.get(entry["url"])) for entry in listing}
+
+    def shown(self, **args: str) -> set[str]:
+        """Return the ids of the features the map shows in state ``args`` (viewfilter's rules)."""
+        layers = [(layer.id, c) for layer, c in Store(self.data_dir).layer_info()]
+        return {f["id"] for f in select(layers, parse_state(args))}
 
     def overlay_members(self) -> dict[str, set[str]]:
         """Return the feature ids each layer-control overlay should hold (events by type)."""
@@ -145,6 +154,70 @@ def fixture_data(tmp_path_factory) -> Callable[[], Path]:
     return copy
 
 
+def add_history(data_dir: Path) -> None:
+    """Add what the fixture lacks: a span of months (1988–1994), a year (1994), a dated route."""
+    old = "2020-11-17-russia-humanitarian-centre"
+    article = read_article(data_dir / "articles" / f"{old}.md")
+
+    def event(fid, name, name_vi, event_type, date, date_end, precision, sentence):
+        props = {
+            "layer": "events",
+            "name": name,
+            "name_vi": name_vi,
+            "kind": event_type,
+            "event_type": event_type,
+            "date": date,
+            "date_precision": precision,
+            "geo_precision": "region",
+            "summary": name,
+            "sources": [make_source(old, sentence, article.sentence(sentence).text)],
+        }
+        if date_end:
+            props["date_end"] = date_end
+        point = {"type": "Point", "coordinates": [46.75194, 39.81528]}
+        return {"type": "Feature", "id": fid, "geometry": point, "properties": props}
+
+    path = data_dir / "events.geojson"
+    events = json.loads(path.read_text("utf-8"))
+    events["features"] += [
+        event(
+            "event-war",
+            "First war",
+            "Cuộc chiến 6 năm",
+            "combat",
+            "1988-02",
+            "1994-05",
+            "month",
+            15,
+        ),
+        event(
+            "event-ceasefire-1994",
+            "1994 ceasefire",
+            "ngừng bắn năm 1994",
+            "ceasefire",
+            "1994",
+            None,
+            "year",
+            16,
+        ),
+    ]
+    path.write_text(json.dumps(events, ensure_ascii=False), "utf-8")
+    path = data_dir / "routes.geojson"
+    routes = json.loads(path.read_text("utf-8"))
+    for feature in routes["features"]:
+        if feature["id"] == "route-call-moscow-ankara":
+            feature["properties"]["date"] = "2020-11-24"
+    path.write_text(json.dumps(routes, ensure_ascii=False), "utf-8")
+
+
+@pytest.fixture(scope="session")
+def explore_server(make_server, fixture_data) -> Server:
+    """Serve the fixture with history added (a span of months, a year, a dated route)."""
+    data_dir = fixture_data()
+    add_history(data_dir)
+    return make_server(data_dir)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     with playwright_api.sync_playwright() as pw:
@@ -188,6 +261,12 @@ class Watched:
         self.wait_for_drawn(
             "[data-feature-id]", set().union(*self.server.overlay_members().values())
         )
+
+    def open_explorer(self, path: str = "/") -> None:
+        """Open the map at ``path`` and wait until its explorer has applied the URL's state."""
+        response = self.goto(path)
+        assert response.status == 200
+        self.page.wait_for_selector("body[data-explore=ready]")
 
     def drawn_ids(self, selector: str = "[data-feature-id]") -> set[str]:
         """Return the ids of the features with elements matching ``selector`` on the page."""

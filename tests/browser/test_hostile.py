@@ -116,3 +116,25 @@ def test_hostile_feature_in_focus_and_hostile_focus_id(open_page, hostile_server
     assert HOSTILE.split(" ")[0] in page.locator(".error-message").inner_text()
     assert_not_pwned(page)
     watched.console_errors[:] = [e for e in watched.console_errors if "404" not in e]
+
+
+def test_hostile_text_in_the_explorer_stays_text(open_page, hostile_server) -> None:
+    watched = open_page(hostile_server)
+    page = watched.page
+    watched.goto("/")
+    page.wait_for_selector("body[data-explore=ready]")
+    row = page.locator(f'#event-list [data-feature-id="{EVENT_ID}"]')
+    assert row.locator(".row-name").inner_text() == HOSTILE
+    assert HOSTILE in row.locator(".row-type").inner_text()
+    page.fill("#search-input", "script pwned")
+    result = page.locator(f'#search-results [data-feature-id="{EVENT_ID}"]')
+    assert result.locator(".result-name").inner_text() == HOSTILE
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup .fp-name").wait_for()
+    option = page.locator("#filter-type option", has_text="window.__pwned").first
+    page.select_option("#filter-type", option.get_attribute("value"))
+    page.wait_for_function("() => location.search.includes('type=')")
+    page.reload()
+    page.wait_for_selector("body[data-explore=ready]")
+    assert page.locator("#event-list [role=option]").count() == 1
+    assert_not_pwned(page)

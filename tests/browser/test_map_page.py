@@ -82,7 +82,8 @@ def test_download_control_yields_each_layer_as_the_api_serves_it(open_page, serv
         "type": "FeatureCollection",
         "features": [f for collection in expected.values() for f in collection["features"]],
     }
-    links = page.locator("#map-downloads a[download]")
+    page.locator("#map-downloads summary").click()  # whole layers are folded until asked for
+    links = page.locator("#map-downloads a[data-layer]")
     assert sorted(links.evaluate_all("els => els.map(e => e.dataset.layer)")) == sorted(expected)
     for index in range(links.count()):
         link = links.nth(index)

@@ -1,0 +1,177 @@
+"""The explorer's server side: the view download, state parameters, sentence links, the index."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+
+from mapapp import mapindex, viewfilter
+from mapapp.i18n import translator
+from mapapp.store import Store
+
+ARTICLE = "2020-11-25-putin-erdogan-call"
+
+
+def ids(response) -> list[str]:
+    return [f["id"] for f in json.loads(response.data)["features"]]
+
+
+def expected(data_dir, args: dict) -> list[str]:
+    layers = [(layer.id, c) for layer, c in Store(data_dir).layer_info()]
+    return [f["id"] for f in viewfilter.select(layers, viewfilter.parse_state(args))]
+
+
+def test_view_download_without_state_is_everything(client) -> None:
+    response = client.get("/download/view.geojson")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="mapapp-view.geojson"'
+    assert ids(response) == ids(client.get("/download/all.geojson"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"from": "2020-11-21", "to": "2020-11-21"},
+        {"from": "1990", "to": "1994"},
+        {"type": "phone_call"},
+        {"article": "2020-11-17-russia-humanitarian-centre"},
+        {"sentence": f"{ARTICLE}:10"},
+        {"layers": "places,events-phone_call,events-deployment", "from": "2020-11"},
+        {"layers": ""},
+    ],
+)
+def test_view_download_keeps_what_the_state_shows(client, data_dir, args: dict) -> None:
+    response = client.get("/download/view.geojson", query_string=args)
+    assert response.status_code == 200
+    assert ids(response) == expected(data_dir, args)
+
+
+def test_a_month_window_keeps_events_of_month_precision_and_spans(client) -> None:
+    shown = ids(
+        client.get("/download/view.geojson?layers=events-combat,events-ceasefire&from=1993&to=1994")
+    )
+    assert shown == ["ev-1988-1994-war", "ev-1994-ceasefire"]
+    shown = ids(
+        client.get("/download/view.geojson?layers=events-decree&from=2020-11-30&to=2020-11-30")
+    )
+    assert shown == ["ev-2020-11-decree-humanitarian-centre"], "2020-11 covers the 30th"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type", "starts"),
+    [
+        ("csv", "text/csv", b"\xef\xbb\xbfid,"),
+        ("kml", "application/vnd.google-earth.kml+xml", b"<?xml"),
+        ("gpkg", "application/geopackage+sqlite3", b"SQLite format 3"),
+    ],
+)
+def test_view_download_in_other_formats(client, fmt: str, media_type: str, starts: bytes) -> None:
+    response = client.get(f"/download/view.{fmt}?type=phone_call&layers=events-phone_call")
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert response.headers["Content-Disposition"] == f'attachment; filename="mapapp-view.{fmt}"'
+    assert response.data.startswith(starts)
+    if fmt == "csv":
+        rows = io.StringIO(response.data.decode("utf-8-sig")).read().splitlines()
+        assert len(rows) == 1 + 3, "a header and the three phone calls"
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        ("/download/view.geojson?from=yesterday", 400, "'from'"),
+        ("/download/view.geojson?layers=nowhere", 400, "no overlay 'nowhere'"),
+        ("/download/view.geojson?bbox=1,2,3,4", 400, "'bbox'"),
+        ("/download/view.shp", 404, "view.shp"),
+    ],
+)
+def test_view_download_errors_are_json(client, url: str, status: int, message: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert message in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "text"),
+    [
+        ("/?from=2020-13", 400, "'from'"),
+        ("/?sentence=oops", 400, "'sentence'"),
+        (f"/?sentence={ARTICLE}:999", 400, "no sentence 999"),
+        ("/?sentence=no-such-article:1", 404, "no-such-article"),
+    ],
+)
+def test_map_page_refuses_a_bad_state(client, url: str, status: int, text: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert text in BeautifulSoup(response.data, "html.parser").select_one(".error-message").text
+
+
+def test_map_page_names_the_sentence_it_filters_on(client) -> None:
+    soup = BeautifulSoup(client.get(f"/?sentence={ARTICLE}:10").data, "html.parser")
+    banner = soup.select_one("#sentence-filter")
+    assert not banner.has_attr("hidden")
+    assert banner.select_one("blockquote a")["href"] == f"/articles/{ARTICLE}#s10"
+    assert banner.select_one("blockquote").get_text().startswith("Cũng theo Điện Kremlin")
+
+
+def test_each_cited_sentence_links_to_its_features_on_the_map(client, data_dir) -> None:
+    soup = BeautifulSoup(client.get(f"/articles/{ARTICLE}").data, "html.parser")
+    features = Store(data_dir).all_features()["features"]
+    for sentence in soup.select(".sentence"):
+        number = int(sentence["data-sentence"])
+        citing = [
+            f
+            for f in features
+            if any(
+                (s["article_id"], s["sentence"]) == (ARTICLE, number)
+                for s in f["properties"].get("sources", [])
+            )
+        ]
+        after = sentence.find_next_sibling()
+        link = after if after is not None and "sentence-map" in after.get("class", []) else None
+        if not citing:
+            assert link is None
+            continue
+        assert link["href"] == f"/?sentence={ARTICLE}:{number}"
+        assert link.get_text(strip=True) == str(len(citing))
+
+
+def test_article_page_embeds_its_places_for_the_small_map(client, data_dir) -> None:
+    soup = BeautifulSoup(client.get(f"/articles/{ARTICLE}?lang=vi").data, "html.parser")
+    data = json.loads(soup.select_one("#article-map-data").string)
+    places = Store(data_dir).layer("places")["features"]
+    cited = [
+        f["id"]
+        for f in places
+        if any(s["article_id"] == ARTICLE for s in f["properties"]["sources"])
+    ]
+    assert [p["id"] for p in data["places"]] == cited
+    moscow = next(p for p in data["places"] if p["id"] == "place-moscow")
+    assert moscow["name"] == "Mátxcơva" and moscow["sentences"] == [1, 10]
+    assert soup.select_one("script[src='/vendor/leaflet/dist/leaflet.js']")
+
+
+def test_index_records_follow_viewfilter(data_dir) -> None:
+    layers = Store(data_dir).layer_info()
+    records = {r["id"]: r for r in mapindex.build(layers, translator("en"))}
+    for layer, collection in layers:
+        for feature in collection["features"]:
+            record = records[feature["id"]]
+            props = feature["properties"]
+            assert record["overlay"] == viewfilter.overlay_id(layer.id, props)
+            span = viewfilter.feature_span(props)
+            assert (record["start"], record["end"]) == (
+                (span[0].isoformat(), span[1].isoformat()) if span else (None, None)
+            )
+    war = records["ev-1988-1994-war"]
+    assert (war["date"], war["dp"], war["place"]) == (
+        "Feb 1988 – May 1994",
+        "month",
+        "Nagorno-Karabakh, Azerbaijan",
+    )
+    assert records["ev-2020-11-24-call-putin-erdogan"]["place"] == "Moscow, Ankara"
+    assert records["place-lachin-corridor"]["search"] == "lachin corridor hanh lang lachin"
