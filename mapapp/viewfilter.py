@@ -7,7 +7,6 @@ them here. Both sides treat a feature without a valid ``date`` as timeless: it a
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import datetime as dt
 import re
@@ -15,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from mapapp import dayspan
 from mapapp.articles import ARTICLE_ID_RE
 from mapapp.errors import BadParameter
 from mapapp.mapstyle import css_token
@@ -35,7 +35,6 @@ __all__ = [
 #: The query parameters that make up the state, on the map page and the view download alike.
 STATE_PARAMS = ("layers", "from", "to", "type", "article", "sentence")
 
-_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 _OVERLAY = re.compile(r"^[a-z0-9_-]{1,120}$")
 _SENTENCE = re.compile(r"^(?P<article>[^:]+):(?P<n>[1-9][0-9]{0,5})$")
 
@@ -60,18 +59,10 @@ def date_span(value: str) -> tuple[dt.date, dt.date]:
     >>> date_span("2020-02")
     (datetime.date(2020, 2, 1), datetime.date(2020, 2, 29))
     """
-    match = _DATE.match(value) if isinstance(value, str) else None
-    if not match:
+    if not isinstance(value, str):
         raise ValueError(f"not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
-    year, month, day = (int(part) if part else None for part in match.groups())
-    if month is None:
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if day is None:
-        if not 1 <= month <= 12:
-            raise ValueError(f"no month {month} in {value!r}")
-        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-    one = dt.date(year, month, day)
-    return one, one
+    first, last = dayspan.date_span(value)
+    return dt.date.fromordinal(first), dt.date.fromordinal(last)
 
 
 def feature_span(props: dict) -> tuple[dt.date, dt.date] | None:

@@ -9,11 +9,10 @@ date-times are reduced to their UTC day: the resolution is one day.
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import UTC, date, datetime
-from functools import lru_cache
 
+from mapapp.dayspan import DaySpan, date_span
 from mapapp.errors import BadParameter
 
 __all__ = [
@@ -27,8 +26,6 @@ __all__ = [
     "DATETIME_PATTERN",
 ]
 
-#: An inclusive ``(first day, last day)`` pair of date ordinals.
-DaySpan = tuple[int, int]
 #: A query span: ``None`` at either end means the interval is open on that side.
 Query = tuple[int | None, int | None]
 
@@ -44,28 +41,6 @@ _END = f"(?:{_DATE_TEXT}|{_DATETIME_TEXT})"
 #: match is accepted: impossible dates and intervals ending before they start are refused.
 DATETIME_PATTERN = f"^(?:{_END}|(?:{_END}|\\.\\.)?/(?:{_END}|\\.\\.)?)$"
 _OPEN = ("", "..")
-
-
-@lru_cache(maxsize=65536)
-def date_span(value: str) -> DaySpan:
-    """Return the days an ISO 8601 date of day, month or year precision covers.
-
-    Raises ValueError for anything else (including impossible dates such as ``2021-02-30``).
-
-    >>> date_span("2020-02") == (date(2020, 2, 1).toordinal(), date(2020, 2, 29).toordinal())
-    True
-    """
-    match = _DATE.match(value)
-    if not match:
-        raise ValueError(f"not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
-    year, month, day = (int(part) if part else None for part in match.groups())
-    if month is None:
-        return date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
-    if day is None:
-        last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
-        return date(year, month, 1).toordinal(), date(year, month, last).toordinal()
-    one = date(year, month, day).toordinal()
-    return one, one
 
 
 def feature_span(properties: dict) -> DaySpan | None:

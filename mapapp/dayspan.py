@@ -1,0 +1,37 @@
+"""Dates with their precision as inclusive spans of days (proleptic Gregorian ordinals)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from functools import lru_cache
+
+__all__ = ["DaySpan", "date_span"]
+
+#: An inclusive ``(first day, last day)`` pair of date ordinals.
+DaySpan = tuple[int, int]
+
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+
+
+@lru_cache(maxsize=65536)
+def date_span(value: str) -> DaySpan:
+    """Return the days an ISO 8601 date of day, month or year precision covers.
+
+    Raises ValueError for anything else (including impossible dates such as ``2021-02-30``).
+
+    >>> date_span("2020-02") == (date(2020, 2, 1).toordinal(), date(2020, 2, 29).toordinal())
+    True
+    """
+    match = _DATE.match(value)
+    if not match:
+        raise ValueError(f"not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if month is None:
+        return date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+    if day is None:
+        last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+        return date(year, month, 1).toordinal(), date(year, month, last).toordinal()
+    one = date(year, month, day).toordinal()
+    return one, one
