@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
@@ -175,3 +177,26 @@ def test_index_records_follow_viewfilter(data_dir) -> None:
     )
     assert records["ev-2020-11-24-call-putin-erdogan"]["place"] == "Moscow, Ankara"
     assert records["place-lachin-corridor"]["search"] == "lachin corridor hanh lang lachin"
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "kml", "gpkg"])
+@pytest.mark.parametrize(
+    "query",
+    ["", "from=2020-11-21&to=2020-11-24", "layers=events-phone_call,routes,places&article="
+     "2020-11-25-putin-erdogan-call"],
+)  # fmt: skip
+def test_view_downloads_open_in_gdal_with_what_is_shown(client, tmp_path, fmt, query) -> None:
+    shown = client.get(f"/download/view.geojson?{query}").get_json()["features"]
+    assert shown
+    path = tmp_path / f"view.{fmt}"
+    path.write_bytes(client.get(f"/download/view.{fmt}?{query}").data)
+    listing = subprocess.run(
+        ["ogrinfo", "-ro", "-al", "-so", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    counts = [int(n) for n in re.findall(r"^Feature Count: (\d+)", listing, re.M)]
+    assert sum(counts) == len(shown)
+    if fmt != "kml":  # KML keeps names and descriptions, not every attribute
+        full = subprocess.run(["ogrinfo", "-ro", "-al", str(path)], capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+        quotes = {s["quote"] for f in shown for s in f["properties"].get("sources", [])}
+        assert any(quote[:40] in full for quote in quotes)  # Vietnamese text survives
