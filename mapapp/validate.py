@@ -133,7 +133,7 @@ def validate(snap: Snapshot) -> list[str]:
             props = feature.get("properties") or {}
             if props.get("layer") != layer_id:
                 problems.append(f"{fid}: layer property {props.get('layer')!r} != {layer_id!r}")
-            for key in ("name", "name_vi", "kind"):
+            for key in ("name", "name_vi", "kind", "geometry_source"):
                 if not props.get(key):
                     problems.append(f"{fid}: lacks property {key!r}")
             if props.get("geo_precision") not in PRECISIONS:

@@ -165,6 +165,10 @@ def _first(layers, layer="places"):
             "has no sentence 99",
         ),
         (lambda ls: _first(ls)["properties"].update(sources=[]), "has no sources"),
+        (
+            lambda ls: _first(ls)["properties"].pop("geometry_source"),
+            "lacks property 'geometry_source'",
+        ),
         (lambda ls: _first(ls, "routes").update(id=_first(ls)["id"]), "is not unique"),
         (
             lambda ls: _first(ls)["geometry"].update(coordinates=[46.1234567, 39.1]),
