@@ -46,5 +46,10 @@ validate: setup
 screenshots: setup system-deps ## Refresh the README screenshots in docs/
 	MAPAPP_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser -k screenshot
 
+bench: setup ## Run the benchmarks (results: benchmarks/README.md); the OGC one needs ~4 GB and minutes
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/bench_geoparse.py
+	$(BIN)/python benchmarks/bench_ogc.py
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache test-artifacts
