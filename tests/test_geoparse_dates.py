@@ -115,3 +115,34 @@ def test_spans_index_the_text():
     assert len(dates) == 3
     for date in dates:
         assert text[date.start : date.end] == date.surface
+
+
+def test_a_range_is_placed_by_its_first_date():
+    # published during the summit: under way, not a year old
+    (date,) = find_dates("diễn ra từ ngày 8 đến 11/10.", dt.date(2024, 10, 10))
+    assert (date.date, date.date_end) == ("2024-10-08", "2024-10-11")
+    (date,) = find_dates("từ ngày 30/12 đến 2/1,", dt.date(2025, 1, 4))
+    assert (date.date, date.date_end) == ("2024-12-30", "2025-01-02")
+
+
+def test_two_years_joined_by_and_are_two_dates_unless_consecutive():
+    assert _read("sau các năm 2004 và 2016.") == [
+        ("năm 2004", "2004", None, "year"),
+        ("2016", "2016", None, "year"),
+    ]
+    assert _read("trong năm 2019 và 2020,") == [("năm 2019 và 2020", "2019", "2020", "year")]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("từ nay đến ngày 6/1, mưa", dt.date(2025, 1, 4), "2025-01-06"),
+        ("hội nghị sẽ họp tại Berlin vào ngày 20/1.", dt.date(2023, 1, 12), "2023-01-20"),
+        ("dự kiến khởi công từ ngày 15/2", dt.date(2023, 1, 12), "2023-02-15"),
+        # without a plan or a "from now", a later day is still last year's
+        ("hội nghị họp tại Berlin ngày 20/1.", dt.date(2023, 1, 12), "2022-01-20"),
+    ],
+)
+def test_a_planned_date_or_the_end_of_a_stretch_from_now_is_to_come(text, published, expected):
+    (date,) = find_dates(text, published)
+    assert date.date == expected

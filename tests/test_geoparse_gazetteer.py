@@ -268,3 +268,59 @@ def test_two_places_with_one_id_are_refused(tmp_path):
     path.write_text(f"entities: [{place}, {place}]", encoding="utf-8")
     with pytest.raises(InvalidData, match="used twice"):
         Gazetteer.load(path, min_city_population=None)
+
+
+# --- second held-out round ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bare province name is the province; "TP"/"thành phố" names its capital
+        (
+            "Mưa lớn ở Quảng Ngãi và TP Bắc Ninh, tỉnh Bắc Ninh.",
+            [
+                ("Quảng Ngãi", "quang-ngai-province"),
+                ("TP Bắc Ninh", "gn-1591449"),
+                ("Bắc Ninh", "bac-ninh-province"),
+            ],
+        ),
+        # "hòa bình" is peace; "Hòa Bình" the province
+        ("gìn giữ hòa bình ở Hòa Bình", [("Hòa Bình", "hoa-binh-province")]),
+        # "tỉnh Donetsk" is the oblast, "Donetsk" the city
+        (
+            "tại tỉnh Donetsk và thành phố Donetsk",
+            [("tỉnh Donetsk", "donetsk-oblast"), ("Donetsk", "gn-709717")],
+        ),
+        ("tấn công Kharkov và Odessa", [("Kharkov", "gn-706483"), ("Odessa", "gn-698740")]),
+        (
+            "nối Phnôm Pênh với vịnh Thái Lan",
+            [("Phnôm Pênh", "phnom-penh"), ("vịnh Thái Lan", "gulf-of-thailand")],
+        ),
+        ("Đông Timor và Brunei", [("Đông Timor", "timor-leste"), ("Brunei", "brunei")]),
+    ],
+)
+def test_provinces_oblasts_exonyms_and_gulfs(gaz, text, expected):
+    assert _found(gaz, text) == expected
+
+
+def test_geonames_names_are_also_found_without_their_marks(gaz):
+    # GeoNames writes "Khān Yūnis", "Kraków", "Ðà Lạt" (with an eth)
+    found = _found(gaz, "ở Khan Yunis, ở Krakow và ở Đà Lạt")
+    assert [surface for surface, _ in found] == ["Khan Yunis", "Krakow", "Đà Lạt"]
+    assert found[2][1] == "gn-1584071"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Theo Viện Kinh tế Thế giới Kiel, viện trợ đã tăng",
+        "sinh viên Đại học Quốc gia Hà Nội cho biết",
+    ],
+)
+def test_a_city_that_ends_an_institution_name_is_not_a_place(gaz, text):
+    assert _found(gaz, text) == []
+
+
+def test_a_city_after_an_institution_and_a_preposition_is_a_place(gaz):
+    assert _found(gaz, "Đại học Harvard ở Boston") == [("Boston", "gn-4930956")]

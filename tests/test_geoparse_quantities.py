@@ -99,3 +99,48 @@ def test_spans_index_the_text():
     assert [q.value for q in quantities] == [1.5, 4000, 8000]
     for quantity in quantities:
         assert text[quantity.start : quantity.end] == quantity.surface
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("14 xe tăng Leopard 2 trong", [("14 xe tăng Leopard 2", 14, "tanks", None, "Leopard 2")]),
+        (
+            "50 xe chiến đấu bộ binh Bradley và",
+            [("50 xe chiến đấu bộ binh Bradley", 50, "armoured_vehicles", None, "Bradley")],
+        ),
+        (
+            "mang theo tới 16 tên lửa hành trình Kalibr",
+            [("tới 16 tên lửa hành trình Kalibr", 16, "missiles", "up_to", "Kalibr")],
+        ),
+        # "Nga" is a Vietnamese syllable (Russia), not a model
+        ("2 tàu chiến Nga", [("2 tàu chiến", 2, "ships", None, None)]),
+        (
+            "hàng trăm nghìn hộ gia đình",
+            [("hàng trăm nghìn hộ gia đình", 100_000, "households", "hundreds_of_thousands", None)],
+        ),
+        ("gần 4.000 hộ dân", [("gần 4.000 hộ dân", 4000, "households", "nearly", None)]),
+        ("120 xuồng cứu hộ", [("120 xuồng cứu hộ", 120, "boats", None, None)]),
+        ("lên tới 620 mm", [("lên tới 620 mm", 620, "mm", "up_to", None)]),
+        ("500 triệu baht", [("500 triệu baht", 500_000_000, "thb", None, None)]),
+        # "tới" between two figures joins them
+        (
+            "từ 100 tới 200 mm",
+            [("100", 100, "mm", None, None), ("200 mm", 200, "mm", None, None)],
+        ),
+    ],
+)
+def test_second_held_out_round_units_models_and_qualifiers(text, expected):
+    assert _read(text) == expected
+
+
+def test_a_place_after_a_unit_is_not_a_model():
+    text = "20 máy bay Israel"
+    start = text.index("Israel")
+    (quantity,) = find_quantities(text, places=[(start, start + len("Israel"))])
+    assert (quantity.surface, quantity.detail) == ("20 máy bay", None)
+
+
+@pytest.mark.parametrize("text", ["cấp 2 hộ chiếu", "3 hộ tống"])
+def test_not_households(text):
+    assert find_quantities(text) == []

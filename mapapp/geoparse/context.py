@@ -56,6 +56,16 @@ _LISTED_AFTER = re.compile(r"(?: và |  )$")
 _OPENERS = frozenset(".!?…:;\"“”'‘’([\n-–—•")
 # An initial glued to a name: the "V." of "V.Putin", the "N. " of "N. Pashinyan".
 _INITIAL_BEFORE = re.compile(r"(?:^|[^\w])[A-ZĐ]\. ?$")
+# The name of an institution that ends with a city: "Viện Kinh tế Thế giới Kiel", "Đại học Quốc
+# gia Hà Nội". The head word (capitalised in the text) is followed by at most four words of its
+# name and no word that would start a new phrase ("Đại học Harvard ở Boston" names Boston).
+_INSTITUTION_BEFORE = re.compile(
+    r"(?:^| )(?P<head>viện|học viện|đại học|trường đại học|quỹ|tập đoàn|công ty|câu lạc bộ|clb|"
+    r"nhà hát|bảo tàng|dàn nhạc|tạp chí|nhật báo)((?: \w+){0,4}) $"
+)
+_PHRASE_BREAKERS = _word_set(
+    "ở tại và với của cho trong từ về là đến tới sang ngoài gần cùng hay hoặc nói biết"
+)
 
 
 @lru_cache(maxsize=100_000)
@@ -101,6 +111,8 @@ class NameContext:
             return False
         if self._rejected_by_neighbours(start, end, form):
             return False
+        if kind != "country" and self._ends_an_institution_name(start):
+            return False
         before = self.folded[max(0, start - 40) : start]
         prev = prev_word(self.text, start)
         if prev and self.text[prev[0] : prev[1]].lower() in _NOT_A_PLACE_AFTER:
@@ -115,6 +127,14 @@ class NameContext:
         if person_like:
             return self._not_part_of_a_name(start, end, strict=kind != "country")
         return True
+
+    def _ends_an_institution_name(self, start: int) -> bool:
+        """Tell whether the name closes an institution's name ("Viện ... Kiel"): not a place."""
+        window = max(0, start - 60)
+        match = _INSTITUTION_BEFORE.search(self.folded[window:start])
+        if match is None or any(w in _PHRASE_BREAKERS for w in match.group(2).split()):
+            return False
+        return self.text[window + match.start("head")].isupper()
 
     def _is_pronoun(self, start: int, end: int) -> bool:
         """Tell whether "Anh đã ..." opening a sentence is the pronoun: the text says "anh"."""

@@ -24,7 +24,7 @@ _DEFAULT_PRECISION = {
     "sea": "region",
     "corridor": "approximate",
 }
-_NAME_KEYS = {"name", "ambiguous", "pronoun", "reject_prev", "reject_next"}
+_NAME_KEYS = {"name", "ambiguous", "pronoun", "reject_prev", "reject_next", "case"}
 _PLACE_KEYS = {
     "id",
     "name",
@@ -84,11 +84,14 @@ def _name_form(item, place_id: str, where: str) -> NameForm:
     unknown = set(item) - _NAME_KEYS
     if unknown:
         raise InvalidData(f"{where}: unknown keys {sorted(unknown)}")
+    case = item.get("case", "first")
+    if case not in ("first", "each"):
+        raise InvalidData(f"{where}: case must be 'first' or 'each'")
     return NameForm(
         form=nfc(item["name"].strip()),
         entity_id=place_id,
         rank=RANK_CURATED,
-        case="first",
+        case=case,
         ambiguous=bool(item.get("ambiguous", False)),
         pronoun=bool(item.get("pronoun", False)),
         reject_prev=_words(item.get("reject_prev"), where),

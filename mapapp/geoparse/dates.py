@@ -74,8 +74,15 @@ _PATTERNS = (
     # năm 1994
     re.compile(rf"{_START}(?P<w>năm\s+){_Y}{_END}", _I),
 )
-# "phải trao trả ... trước ngày 15/11": an obligation due by a date is a date to come.
-_DEADLINE = re.compile(r"\b(?:phải|sẽ|cần|hạn chót)\b[^.;!?]*\btrước\s+$", _I)
+# "phải trao trả ... trước ngày 15/11": an obligation due by a date is a date to come; so is
+# what is planned for a date ("sẽ họp vào ngày 20/1", "dự kiến từ ngày 5/1") and the end of a
+# stretch counted from now ("từ nay đến ngày 6/1").
+_DEADLINE = re.compile(
+    r"(?:\b(?:phải|sẽ|cần|hạn chót)\b[^.;!?]*\btrước"
+    r"|\b(?:sẽ|dự kiến|dự định|lên kế hoạch)\b[^.;!?]*\b(?:vào|trong|từ)"
+    r"|\btừ\s+(?:nay|bây giờ|giờ|hôm nay|đây)\s+(?:đến|tới|cho đến|cho tới))\s+$",
+    _I,
+)
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|đến|tới|cho đến|đến hết|tới hết)\s*", _I)
 # "ngày 30/11 tới," is the coming 30/11; "ngày 21/11 tới Yerevan" is a trip to Yerevan.
 _FUTURE = re.compile(r"\s+(?:sắp\s+)?tới(?:\s+đây)?(?=\s*[,.;:!?)]|\s*$)", _I)
@@ -118,7 +125,14 @@ def _from_match(text: str, match: re.Match) -> list[_Raw]:
         or _DEADLINE.search(text, max(0, start - 120), start) is not None
     )
     if groups.get("y1"):
-        first = _Raw(start, end, None, None, int(groups["y1"]), future)
+        first_year = int(groups["y1"])
+        if groups["join"].lower() == "và" and year - first_year != 1:
+            # "các năm 2004 và 2016": two years, not the years between them
+            return [
+                _Raw(start, match.end("y1"), None, None, first_year, future),
+                _Raw(match.start("y"), end, None, None, year, future),
+            ]
+        first = _Raw(start, end, None, None, first_year, future)
         return [first, _Raw(start, end, None, None, year, future, ends_range=True)]
     if not groups.get("d1"):
         return [_Raw(start, end, day, month, year, future)]
@@ -210,15 +224,21 @@ def _joins(text: str, first: _Raw, second: _Raw) -> bool:
 
 
 def _resolve(text: str, first: _Raw, last: _Raw, published: dt.date) -> DateMention | None:
-    end_year = last.year if last.year is not None else _year_for(last, published)
+    crosses = (first.month or 0, first.day or 0) > (last.month or 0, last.day or 0)
+    if last.year is not None:
+        end_year = last.year
+    elif first is not last and first.year is None:
+        # A range is placed by its first date: "từ ngày 8 đến 11/10" in an article of 10/10 is
+        # under way, not a year old; "ngày 30/12 đến 2/1" crosses the new year.
+        end_year = _year_for(first, published) + crosses
+    else:
+        end_year = _year_for(last, published)
     if first is last:
         start_year = end_year
     elif first.year is not None:
         start_year = first.year
     else:
-        start_year = end_year
-        if (first.month or 0, first.day or 0) > (last.month or 0, last.day or 0):
-            start_year -= 1  # "ngày 30/12 đến 2/1": the range crosses the new year
+        start_year = end_year - crosses
     begin = _iso(start_year, first.month, first.day)
     finish = _iso(end_year, last.month, last.day)
     if begin is None or finish is None:

@@ -182,7 +182,7 @@ def parse_article(
         tuple(article.sentences),
         tuple(mentions),
         tuple(find_dates(body, article.published)),
-        tuple(find_quantities(body, normalized.folded)),
+        tuple(find_quantities(body, normalized.folded, [(m.start, m.end) for m in mentions])),
         tuple(actors.find(body, countries, normalized.folded)),
         (),
     )

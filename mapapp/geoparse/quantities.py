@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from mapapp.geoparse.matcher import PhraseMatcher
-from mapapp.geoparse.text import fold
+from mapapp.geoparse.text import fold, is_vietnamese_syllable
 
 __all__ = ["Quantity", "find_quantities", "UNITS", "MAGNITUDES"]
 
@@ -88,6 +89,9 @@ UNITS: dict[str, str] = {
     "xe thiết giáp": "armoured_vehicles",
     "xe tăng": "tanks",
     "xe tải": "trucks",
+    "xe chiến đấu bộ binh": "armoured_vehicles",
+    "xe bọc thép chở quân": "armoured_vehicles",
+    "xe thiết giáp chở quân": "armoured_vehicles",
     "xe cơ giới": "vehicles",
     "xe quân sự": "vehicles",
     "xe": "vehicles",
@@ -97,8 +101,24 @@ UNITS: dict[str, str] = {
     "ô tô": "vehicles",
     "tàu": "ships",
     "tàu chiến": "ships",
+    "tàu hộ vệ": "ships",
+    "tàu khu trục": "ships",
+    "tàu ngầm": "submarines",
+    "tàu cá": "fishing_boats",
+    "xuồng": "boats",
+    "xuồng cứu hộ": "boats",
+    "xuồng máy": "boats",
+    "ca nô": "boats",
+    "thuyền": "boats",
+    "thuyền cứu hộ": "boats",
     "tên lửa": "missiles",
     "quả tên lửa": "missiles",
+    "tên lửa hành trình": "missiles",
+    "tên lửa đạn đạo": "missiles",
+    "tên lửa phòng không": "missiles",
+    "hộ": "households",
+    "hộ dân": "households",
+    "hộ gia đình": "households",
     "quả đạn": "shells",
     "đạn pháo": "shells",
     "ngôi nhà": "houses",
@@ -118,6 +138,11 @@ UNITS: dict[str, str] = {
     "km²": "km2",
     "m": "m",
     "mét": "m",
+    "cm": "cm",
+    "xăng-ti-mét": "cm",
+    "mm": "mm",
+    "mi-li-mét": "mm",
+    "milimét": "mm",
     "ha": "ha",
     "héc-ta": "ha",
     "hecta": "ha",
@@ -138,6 +163,15 @@ UNITS: dict[str, str] = {
     "euro": "eur",
     "eur": "eur",
     "rúp": "rub",
+    "baht": "thb",
+    "bạt": "thb",
+    "nhân dân tệ": "cny",
+    "yên": "jpy",
+    "won": "krw",
+    "bảng anh": "gbp",
+    "ringgit": "myr",
+    "rupee": "inr",
+    "peso": "php",
     "đồng": "vnd",
     "vnd": "vnd",
     "vnđ": "vnd",
@@ -183,6 +217,7 @@ _QUALIFIERS = {
     "không quá": "at_most",
     "lên tới": "up_to",
     "lên đến": "up_to",
+    "tới": "up_to",
     "dưới": "less_than",
     "chưa đầy": "less_than",
     "chưa tới": "less_than",
@@ -192,7 +227,18 @@ _QUALIFIERS = {
 _WORD_NUMBERS = {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
 _WORD_NUMBERS |= {"mười": 10}
 # Units a model designation may follow ("máy bay IL-76", "xe tăng T-72").
-_MODEL_UNITS = {"aircraft", "helicopters", "drones", "tanks", "vehicles", "ships", "missiles"}
+_MODEL_UNITS = {
+    "aircraft",
+    "helicopters",
+    "drones",
+    "tanks",
+    "vehicles",
+    "armoured_vehicles",
+    "trucks",
+    "ships",
+    "submarines",
+    "missiles",
+}
 # Words before a number that make it a date, an ordinal or an address, not a count.
 _NOT_A_COUNT_AFTER = _word_set(
     "ngày tháng năm hôm mùng mồng số lúc điều khoản chương mục phần trang quận phường thứ hạng"
@@ -203,6 +249,16 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# A model designation after a unit: "An-124", "IL-76", "T-72", or a name in Latin letters with an
+# optional mark number, "Leopard 2", "Challenger 2", "Bradley", "HIMARS", "Kalibr". Case-sensitive
+# (the figure pattern is not). A name must not be a Vietnamese syllable ("2 tàu chiến Nga") nor
+# a place the gazetteer found (see ``find_quantities``).
+_MODEL = (
+    r"(?-i:[A-Z][A-Za-z]{0,4}-\d{1,4}[A-Za-z0-9]{0,4}(?![\w-])"
+    r"|(?P<model_name>[A-Z][A-Za-z]{2,14})(?:\s+\d{1,2}[A-Z]?\d?)?(?![\w-]))"
+)
+
+
 _QUANTITY = re.compile(
     rf"(?<![\w.,/-])(?:(?P<qual>{_alternation(_QUALIFIERS)})\s+)?"
     rf"(?:(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d/]|[.,]\d)"
@@ -211,7 +267,7 @@ _QUANTITY = re.compile(
     rf"|(?P<vague>hàng|vài|mấy)\s+(?P<mag>{_alternation(MAGNITUDES)})\s+)"
     rf"(?:(?:chiếc|cái|quả|con)\s+)?(?P<unit>{_alternation(UNITS)})(?!\w)"
     rf"(?:\s+(?P<half>rưỡi)(?!\w))?"
-    rf"(?:\s+(?P<detail>[A-Z][A-Za-z]{{0,4}}-\d{{1,4}}[A-Za-z0-9]{{0,4}})(?![\w-]))?",
+    rf"(?:\s+(?P<detail>{_MODEL}))?",
     re.IGNORECASE,
 )
 
@@ -241,6 +297,10 @@ _QUALIFIER_BEFORE = re.compile(rf"(?<!\w)(?:{_alternation(_QUALIFIERS)})\s+$", r
 _CLOCK_AFTER = re.compile(r"\s*(?:\d|sáng|trưa|chiều|tối|đêm|khuya|kém)", re.IGNORECASE)
 # "3 ca sĩ" are singers, "2 ca mổ" operations: "ca" counts cases only on its own.
 _NOT_CASES_AFTER = re.compile(r"\s+(?:sĩ|khúc|mổ|trực|làm|kíp|kịch)(?!\w)", re.IGNORECASE)
+# "2 hộ chiếu" are passports, "hộ tống" an escort: "hộ" counts households only on its own.
+_NOT_HOUSEHOLDS_AFTER = re.compile(r"\s+(?:chiếu|khẩu|lý|tống|vệ|sinh|pháp)(?!\w)", re.IGNORECASE)
+# "từ 100 tới 200 mm": "tới" between two figures joins them, it is not "up to".
+_FIGURE_BEFORE = re.compile(r"\d\s+$")
 # A figure whose unit comes with the next one: "lần lượt hơn 1,3 triệu và gần 580.000 ca".
 _BARE_FIGURE = re.compile(
     rf"(?P<figure>(?<![\w.,/-])(?:(?P<qual>{_alternation(_QUALIFIERS)})\s+)?"
@@ -286,6 +346,10 @@ def _matches(text: str, folded: str | None):
         if start < done:
             continue
         qualifier = _QUALIFIER_BEFORE.search(text, max(0, start - 20), start)
+        if qualifier and _FIGURE_BEFORE.search(
+            text, max(0, qualifier.start() - 4), qualifier.start()
+        ):
+            qualifier = None
         for candidate in ((qualifier.start(),) if qualifier else ()) + (start,):
             match = _QUANTITY.match(text, candidate)
             if match:
@@ -294,14 +358,18 @@ def _matches(text: str, folded: str | None):
                 break
 
 
-def find_quantities(text: str, folded: str | None = None) -> list[Quantity]:
+def find_quantities(
+    text: str, folded: str | None = None, places: Iterable[tuple[int, int]] = ()
+) -> list[Quantity]:
     """Return the figures with a unit in ``text`` (NFC), in order; spans index ``text``.
 
     Not read: dates ("24/11"), model numbers ("An-124"), "Covid-19", years, and numbers with no
     unit after them. Numbers written as words are read from "hai" to "mười", plus "một ... rưỡi".
     A figure listed just before another takes its unit ("5 và 7 người": 5 people, 7 people).
-    ``folded`` is ``fold(text)`` if the caller has it already.
+    ``folded`` is ``fold(text)`` if the caller has it already; ``places`` are the spans of the
+    place names found in it, which are never read as a model designation ("2 tàu chiến Nga").
     """
+    place_starts = {start for start, _ in places}
     found = []
     for match in _matches(text, folded):
         groups = match.groupdict()
@@ -314,10 +382,19 @@ def find_quantities(text: str, folded: str | None = None) -> list[Quantity]:
             continue
         if groups["unit"].lower() == "ca" and _NOT_CASES_AFTER.match(text, match.end("unit")):
             continue
+        if groups["unit"].lower() == "hộ" and _NOT_HOUSEHOLDS_AFTER.match(text, match.end("unit")):
+            continue
         value, qualifier = _figure(groups)
         if groups["half"]:
             value += 0.5
         detail = groups["detail"] if unit in _MODEL_UNITS else None
+        name = groups["model_name"]
+        if (
+            detail
+            and name
+            and (is_vietnamese_syllable(name) or match.start("detail") in place_starts)
+        ):
+            detail = None
         end = match.end() if detail or not groups["detail"] else match.start("detail")
         end = len(text[:end].rstrip())
         surface = text[match.start() : end]
