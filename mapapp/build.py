@@ -292,12 +292,10 @@ class Builder:
                     "geometry_source": source,
                 },
             )
-            for code, name, geom, source in self.country_outlines_sorted()
+            for code, name, geom, source in sorted(
+                self.reference.country_outlines(), key=lambda row: row[0]
+            )
         ]
-
-    def country_outlines_sorted(self):
-        """Return the reference outlines sorted by ISO code."""
-        return sorted(self.reference.country_outlines(), key=lambda row: row[0])
 
     def build(self, proposals: list[dict]) -> dict[str, list[dict]]:
         """Return every layer's features, deterministically ordered."""
