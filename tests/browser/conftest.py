@@ -43,6 +43,9 @@ FIXTURE = REPO / "tests" / "mapfixture"
 VIEWPORT = {"width": 1280, "height": 800}
 _START_TIMEOUT_S = 20
 _WAIT_TIMEOUT_MS = 10_000
+# Set to e.g. 6 to run every page on a CPU that many times slower: it shakes out tests that
+# only pass because the machine is fast (``MAPAPP_BROWSER_SLOWDOWN=6 make test``).
+_SLOWDOWN = float(os.environ.get("MAPAPP_BROWSER_SLOWDOWN") or 1)
 
 
 def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -302,6 +305,9 @@ def open_page(browser) -> Iterator[Callable[[Server], Watched]]:
         context.set_default_timeout(_WAIT_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
+        if _SLOWDOWN > 1:
+            cdp = context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": _SLOWDOWN})
         w = Watched(page, server)
         watched.append(w)
         own = urlsplit(server.url).netloc

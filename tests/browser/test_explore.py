@@ -214,7 +214,29 @@ def test_list_is_sortable_and_driven_by_the_keyboard(open_page, explore_server) 
     page.evaluate("() => mapappRegistry.map.closePopup()")
     page.locator("[data-sort=date]").click()  # newest last ...
     page.locator("[data-sort=date]").click()  # ... then first: the war goes to the bottom
-    page.locator('.leaflet-marker-icon[data-feature-id="event-war"]').click()
+    # The last popup framed the Moscow call: pan back to the war, as a reader would, and wait
+    # until its marker stands still inside the map before clicking it.
+    page.evaluate(
+        """() => {
+            const map = mapappRegistry.map;
+            map.setView(mapappRegistry.features["event-war"].getBounds().getCenter(), 7,
+                        { animate: false });
+        }"""
+    )
+    war = page.locator('.leaflet-marker-icon[data-feature-id="event-war"]')
+    page.wait_for_function(
+        """() => {
+            const icon = document.querySelector(
+                '.leaflet-marker-icon[data-feature-id="event-war"]');
+            const map = mapappRegistry.map.getContainer().getBoundingClientRect();
+            const box = icon.getBoundingClientRect();
+            return box.top >= map.top && box.bottom <= map.bottom
+                && box.left >= map.left && box.right <= map.right
+                && box.bottom <= window.innerHeight;
+        }"""
+    )
+    war.click()
+    page.locator('.leaflet-popup .fp[data-feature-id="event-war"]').wait_for()
     row = page.locator('#event-list [data-feature-id="event-war"]')
     page.wait_for_function(
         """() => {
