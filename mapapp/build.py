@@ -16,13 +16,16 @@ from mapapp.model import PRECISIONS, date_precision, make_source
 
 __all__ = ["Builder", "load_articles"]
 
+# Free text is written in English, with an optional Vietnamese version under ``<key>_vi``.
 _EVENT_KEYS = (
-    "name", "name_vi", "event_type", "date", "date_end", "date_note", "actors", "quantities",
-    "quantity_qualifiers", "summary", "geo_note", "geo_precision",
+    "name", "name_vi", "event_type", "date", "date_end", "date_note", "date_note_vi", "actors",
+    "quantities", "quantity_qualifiers", "summary", "summary_vi", "geo_note", "geo_note_vi",
+    "geo_precision",
 )  # fmt: skip
 _FEATURE_KEYS = (
-    "name", "name_vi", "kind", "geo_precision", "geometry_source", "geo_note", "post_count",
-    "width_km", "length_km", "date", "date_end", "external_sources",
+    "name", "name_vi", "kind", "geo_precision", "geometry_source", "geometry_source_vi",
+    "geo_note", "geo_note_vi", "post_count", "width_km", "length_km", "date", "date_end",
+    "external_sources",
 )  # fmt: skip
 
 
@@ -146,10 +149,12 @@ class Builder:
                 "kind": entity.kind,
                 "geo_precision": entity.precision,
                 "geometry_source": entity.source,
+                "geometry_source_vi": entity.source_vi,
                 "country": entity.country,
                 "geonames_id": entity.geonames_id,
                 "mention": "implied" if not by_ref else "named",
                 "geo_note": facts.get("note"),
+                "geo_note_vi": facts.get("note_vi"),
                 "sources": sources,
             }
             geometry = to_geojson_geometry(Point(entity.lon, entity.lat))
@@ -211,9 +216,13 @@ class Builder:
         if fallback:
             # The sentence names no place: fall back on the place its article is about.
             place_ids = [self.main_places[refs[0].article_id]]
-            props["geo_note"] = props.get("geo_note") or (
-                "the sentence names no place; shown at the place the article is mostly about"
-            )
+            if not props.get("geo_note"):
+                props["geo_note"] = (
+                    "the sentence names no place; shown at the place the article is mostly about"
+                )
+                props["geo_note_vi"] = (
+                    "câu văn không nêu địa danh nào; hiển thị tại nơi bài báo nói tới nhiều nhất"
+                )
         geometry, precision = self._place_geometry(list(place_ids), where)
         props["geo_precision"] = entry.get("geo_precision") or ("region" if fallback else precision)
         if not props.get("date") or not props.get("event_type"):
@@ -224,9 +233,12 @@ class Builder:
         props["name_vi"] = props.get("name_vi") or props["name"]
         mentioned = list(dict.fromkeys([*place_ids, *base.get("places", [])]))
         props["places"] = [f"place-{pid}" for pid in mentioned]
+        entities = [self._entity(pid, where) for pid in place_ids]
         props["geometry_source"] = "the event's place(s): " + ", ".join(
-            f"{self._entity(pid, where).name} ({self._entity(pid, where).source})"
-            for pid in place_ids
+            f"{e.name} ({e.source})" for e in entities
+        )
+        props["geometry_source_vi"] = "theo địa danh của sự kiện: " + ", ".join(
+            f"{e.name_vi or e.name} ({e.source_vi or e.source})" for e in entities
         )
         props["sources"] = [self.source(ref) for ref in refs]
         return _feature(entry["id"], "events", geometry, props)
@@ -265,7 +277,7 @@ class Builder:
                     {
                         "value": figure["value"],
                         "unit": figure["unit"],
-                        "what": figure.get("what"),
+                        **{k: figure[k] for k in ("what", "what_vi") if figure.get(k)},
                         **self.source(ref),
                     }
                 )
@@ -276,6 +288,11 @@ class Builder:
             )
         return layers
 
+    def _country_name_vi(self, name: str) -> str:
+        """Return the Vietnamese name of the gazetteer's country called ``name``, else ``name``."""
+        entity = self.gazetteer.lookup(name)
+        return (entity.name_vi or name) if entity and entity.kind == "country" else name
+
     def regions(self) -> list[dict]:
         """Return the reference country outlines (no sources: pure reference geometry)."""
         return [
@@ -285,7 +302,7 @@ class Builder:
                 to_geojson_geometry(geom),
                 {
                     "name": name,
-                    "name_vi": name,
+                    "name_vi": self._country_name_vi(name),
                     "kind": "country_outline",
                     "iso_a3": code,
                     "geo_precision": "exact",

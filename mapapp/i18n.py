@@ -84,6 +84,14 @@ class Translator:
         other = feature_name(properties, "en" if self.lang == "vi" else "vi")
         return other if other and other != self.name(properties) else None
 
+    def text(self, properties: dict, key: str) -> tuple[str | None, str]:
+        """Return a free-text property in this language where the data has it (``<key>_vi``
+        for Vietnamese), else in English, with the language it is in."""
+        if self.lang == "vi" and properties.get(f"{key}_vi"):
+            return str(properties[f"{key}_vi"]), "vi"
+        value = properties.get(key)
+        return (str(value) if value else None), DEFAULT_LANGUAGE
+
     def date(self, value: str, end: str | None = None, short: bool = False) -> str:
         """Return a date, or the span from ``value`` to ``end``, in words."""
         return wording.format_span(value, end, self.lang, short)

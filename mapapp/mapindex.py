@@ -35,13 +35,13 @@ def _place_label(feature: dict, places: dict[str, dict], by_position: dict, t: T
 
 
 def _summary(props: dict, t: Translator) -> str:
-    """Return one line about an event: its summary in English; in Vietnamese, the article's
-    own first sentence about it (the summaries are written in English)."""
-    text = props.get("summary") or ""
-    if t.lang == "vi":
+    """Return one line about an event: its summary in the page's language; in Vietnamese
+    without a Vietnamese summary, the article's own first sentence about it."""
+    text, lang = t.text(props, "summary")
+    if lang != t.lang:
         quotes = [s.get("quote") for s in props.get("sources") or [] if isinstance(s, dict)]
         text = next((q for q in quotes if q), text)
-    return str(text)[:_SUMMARY_CHARS]
+    return str(text or "")[:_SUMMARY_CHARS]
 
 
 def feature_record(layer_id: str, feature: dict, t: Translator, place: str = "") -> dict:

@@ -62,23 +62,31 @@ _POPUP = _ENV.from_string(
 {% if other_name %}<p class="fp-name-other" lang="{{ other_lang }}">{{ other_name }}</p>{% endif %}
 <p class="fp-kind"><span class="fp-swatch" style="--c:{{ colour }}"></span>
 {{- layer_title }} · {{ kind }}</p>
-{% if summary %}<p class="fp-summary">{{ summary }}</p>{% endif %}
+{% if summary.text %}<p class="fp-summary" lang="{{ summary.lang }}">
+{{- summary.text }}</p>{% endif %}
 <dl class="fp-facts">
 {% if date %}<dt>{{ t("popup.date") }}</dt><dd class="fp-date">{{ date }}
 <span class="fp-note">({{ date_precision }})</span>
-{% if date_note %}<br><span class="fp-note">{{ date_note }}</span>{% endif %}</dd>{% endif %}
+{% if date_note.text %}<br><span class="fp-note" lang="{{ date_note.lang }}">
+{{- date_note.text }}</span>
+{%- endif %}</dd>{% endif %}
 {% if actors %}<dt>{{ t("popup.actors") }}</dt><dd class="fp-actors">{{ actors }}</dd>{% endif %}
 {% if figures %}<dt>{{ t("popup.figures") }}</dt><dd class="fp-figures"><ul>
 {% for f in figures %}<li>{{ f }}</li>{% endfor %}</ul></dd>{% endif %}
 {% if article_figures %}<dt>{{ t("popup.article_says") }}</dt><dd class="fp-figures"><ul>
-{% for f in article_figures %}<li>{{ f.text }}{% if f.what %}: {{ f.what }}{% endif %}
+{% for f in article_figures %}<li>{{ f.text }}
+{%- if f.what.text %}: <span lang="{{ f.what.lang }}">{{ f.what.text }}</span>{% endif %}
 {% if f.href %} <a href="{{ f.href }}">({{ t("popup.sentence", n=f.sentence) }})</a>{% endif %}</li>
 {% endfor %}</ul></dd>{% endif %}
 {% for label, value in facts %}<dt>{{ label }}</dt><dd>{{ value }}</dd>{% endfor %}
 <dt>{{ t("popup.position") }}</dt><dd class="fp-geo">
 <span class="fp-precision fp-precision-{{ precision_token }}">{{ precision }}</span>
-{% if geometry_source %} · {{ geometry_source }}{% endif %}
-{% if geo_note %}<br><span class="fp-note">{{ geo_note }}</span>{% endif %}</dd>
+{% if geometry_source.text %} · <span lang="{{ geometry_source.lang }}">
+{{- geometry_source.text }}</span>
+{%- endif %}
+{% if geo_note.text %}<br><span class="fp-note" lang="{{ geo_note.lang }}">
+{{- geo_note.text }}</span>
+{%- endif %}</dd>
 </dl>
 {% if sources %}<ol class="fp-sources">
 {% for s in sources %}<li><blockquote lang="vi">{{ s.quote }}</blockquote>
@@ -124,14 +132,20 @@ def date_precision_of(props: dict) -> str | None:
 def _date_context(props: dict, t: Translator) -> dict:
     date = props.get("date")
     if not date:
-        return {"date": None, "date_precision": None, "date_note": None}
+        return {"date": None, "date_precision": None, "date_note": _text(props, "date_note", t)}
     end = props.get("date_end")
     precision = date_precision_of(props)
     return {
         "date": date_chip(t.date(str(date), str(end) if end else None), precision),
         "date_precision": t.get(f"date.{precision}") or precision or "?",
-        "date_note": props.get("date_note"),
+        "date_note": _text(props, "date_note", t),
     }
+
+
+def _text(props: dict, key: str, t: Translator) -> dict:
+    """A free-text property in the page's language if the data has it, with its language."""
+    text, lang = t.text(props, key)
+    return {"text": text, "lang": lang}
 
 
 def popup_html(feature: dict, layer_title: str, symbol: Symbol, t: Translator = _ENGLISH) -> str:
@@ -148,7 +162,7 @@ def popup_html(feature: dict, layer_title: str, symbol: Symbol, t: Translator = 
     article_figures = [
         {
             "text": t.quantity(f.get("unit", ""), f.get("value")),
-            "what": f.get("what"),
+            "what": _text(f, "what", t),
             "href": _source_href(f.get("article_id"), f.get("sentence")),
             "sentence": f.get("sentence"),
         }
@@ -175,7 +189,7 @@ def popup_html(feature: dict, layer_title: str, symbol: Symbol, t: Translator = 
         colour=symbol.colour,
         layer_title=layer_title,
         kind=kind,
-        summary=props.get("summary"),
+        summary=_text(props, "summary", t),
         actors=", ".join(str(a) for a in props.get("actors") or []),
         figures=[
             t.quantity(unit, value, qualifiers.get(unit))
@@ -185,8 +199,8 @@ def popup_html(feature: dict, layer_title: str, symbol: Symbol, t: Translator = 
         facts=facts,
         precision=t.get(f"precision.{precision}") or precision,
         precision_token=css_token(precision),
-        geometry_source=props.get("geometry_source"),
-        geo_note=props.get("geo_note"),
+        geometry_source=_text(props, "geometry_source", t),
+        geo_note=_text(props, "geo_note", t),
         sources=sources,
         **_date_context(props, t),
     )

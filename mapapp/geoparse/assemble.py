@@ -48,6 +48,7 @@ def _entity(place: CuratedPlace, names: list[NameForm], population: int | None) 
         lon=place.lon,
         precision=place.precision,
         source=place.source,
+        source_vi=place.source_vi,
         name_vi=place.name_vi,
         country=place.country,
         geonames_id=place.geonames_id,

@@ -36,6 +36,7 @@ _PLACE_KEYS = {
     "geonames_id",
     "precision",
     "source",
+    "source_vi",
     "names",
     "note",
 }
@@ -56,6 +57,7 @@ class CuratedPlace:
     lon: float | None = None
     precision: str | None = None
     source: str | None = None
+    source_vi: str | None = None
 
 
 @dataclass
@@ -139,6 +141,7 @@ def _place(raw, index: int, name: str) -> CuratedPlace:
         lon=float(raw["lon"]) if has_lon else None,
         precision=precision,
         source=raw.get("source"),
+        source_vi=raw.get("source_vi"),
     )
 
 

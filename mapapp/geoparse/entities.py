@@ -54,6 +54,7 @@ class Entity:
     geonames_id: int | None = None
     population: int | None = None
     names: tuple[str, ...] = field(default=(), compare=False)
+    source_vi: str | None = None  # ``source`` in Vietnamese, where it explains more than cites
 
     @property
     def coordinates(self) -> tuple[float, float]:

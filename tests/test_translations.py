@@ -1,0 +1,148 @@
+"""Free text in the data (summaries, notes, where a position comes from) in both languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from mapapp.i18n import translator
+from mapapp.ingest import ingest
+from mapapp.mapstyle import Symbol
+from mapapp.popups import popup_html
+from mapapp.store import Store
+
+GEODATA = Path(__file__).resolve().parents[1] / "geodata"
+# Every free-text property a popup or the list shows, and the layers where each must be
+# written in Vietnamese too.
+TEXT_KEYS = ("summary", "date_note", "geo_note")
+EXPLAINED_LAYERS = ("events", "peacekeeping-posts", "routes")
+
+EVENT = {
+    "type": "Feature",
+    "id": "ev-test",
+    "geometry": {"type": "Point", "coordinates": [46.75, 39.82]},
+    "properties": {
+        "layer": "events",
+        "name": "Test event",
+        "name_vi": "Sự kiện thử",
+        "event_type": "demining",
+        "kind": "demining",
+        "date": "2020-11-21",
+        "date_note": "the date of the report",
+        "date_note_vi": "ngày báo cáo",
+        "summary": "A road is cleared.",
+        "summary_vi": "Một con đường được rà phá.",
+        "geo_note": "near the town",
+        "geo_precision": "approximate",
+        "geometry_source": "the event's place(s): Stepanakert (Wikipedia)",
+        "geometry_source_vi": "theo địa danh của sự kiện: Stepanakert (Wikipedia)",
+        "sources": [],
+    },
+}
+SYMBOL = Symbol(key="type.demining", colour="#e65100")
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    return Store(GEODATA).snapshot()
+
+
+def test_text_in_the_chosen_language_else_english() -> None:
+    props = {"summary": "Roads cleared.", "summary_vi": "Đường được rà phá.", "geo_note": "near"}
+    vi, en = translator("vi"), translator("en")
+    assert vi.text(props, "summary") == ("Đường được rà phá.", "vi")
+    assert en.text(props, "summary") == ("Roads cleared.", "en")
+    assert vi.text(props, "geo_note") == ("near", "en"), "no Vietnamese: English, marked so"
+    assert vi.text(props, "date_note") == (None, "en")
+
+
+def _popup(lang: str) -> BeautifulSoup:
+    html = popup_html(EVENT, "Events", SYMBOL, translator(lang))
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_popup_shows_the_vietnamese_text_and_marks_english_left_over() -> None:
+    soup = _popup("vi")
+    summary = soup.select_one(".fp-summary")
+    assert (summary.get_text(), summary["lang"]) == ("Một con đường được rà phá.", "vi")
+    notes = {n.get_text(): n["lang"] for n in soup.select(".fp-note[lang]")}
+    assert notes == {"ngày báo cáo": "vi", "near the town": "en"}
+    source = soup.select_one(".fp-geo span[lang]:not(.fp-note)")
+    assert source.get_text().startswith("theo địa danh của sự kiện")
+    assert source["lang"] == "vi"
+
+
+def test_popup_in_english_shows_the_english_text() -> None:
+    soup = _popup("en")
+    assert soup.select_one(".fp-summary").get_text() == "A road is cleared."
+    assert {n.get_text() for n in soup.select(".fp-note[lang]")} == {
+        "the date of the report",
+        "near the town",
+    }
+    assert "Vietnamese" not in soup.get_text() and "rà phá" not in soup.get_text()
+
+
+def test_bundled_free_text_is_written_in_both_languages(snapshot) -> None:
+    missing = []
+    for layer_id, layer in snapshot.layers.items():
+        for feature in layer["features"]:
+            props = feature["properties"]
+            keys = [k for k in TEXT_KEYS if props.get(k)]
+            if layer_id in EXPLAINED_LAYERS:
+                keys.append("geometry_source")
+            missing += [f"{feature['id']}: {k}_vi" for k in keys if not props.get(f"{k}_vi")]
+            for figure in props.get("article_figures", []):
+                if figure.get("what") and not figure.get("what_vi"):
+                    missing.append(f"{feature['id']}: article figure what_vi")
+    assert missing == []
+
+
+def test_country_outlines_are_named_in_vietnamese(snapshot) -> None:
+    names = {f["id"]: f["properties"]["name_vi"] for f in snapshot.layers["regions"]["features"]}
+    assert names["region-rus"] == "Nga"
+    assert names["region-tur"] == "Thổ Nhĩ Kỳ"
+
+
+def test_map_page_in_vietnamese_shows_vietnamese_summaries(client) -> None:
+    soup = BeautifulSoup(client.get("/?lang=vi").data, "html.parser")
+    index = json.loads(soup.select_one("#explore-data").string)
+    summaries = {r["id"]: r["summary"] for r in index["features"]}
+    assert summaries["ev-2020-11-16-airlift"].startswith("Nga điều 20 máy bay vận tải")
+    script = next(s.string for s in soup.find_all("script") if s.string and "L.map(" in s.string)
+    # The popups are JSON strings inside the script: look for the escaped Vietnamese summary.
+    assert json.dumps("Nga điều 20 máy bay vận tải")[1:-1] in script
+    english = BeautifulSoup(client.get("/?lang=en").data, "html.parser")
+    index = json.loads(english.select_one("#explore-data").string)
+    summaries = {r["id"]: r["summary"] for r in index["features"]}
+    assert summaries["ev-2020-11-16-airlift"].startswith("Russia sends 20 transport aircraft")
+
+
+def test_an_event_placed_by_its_article_says_so_in_both_languages(
+    data_dir: Path, gazetteer, tmp_path: Path
+) -> None:
+    article = tmp_path / "2020-12-01-no-place.md"
+    article.write_text(
+        "---\n"
+        "id: 2020-12-01-no-place\n"
+        "title: Stepanakert\n"
+        "published: 2020-12-01\n"
+        "---\n"
+        "Người dân Stepanakert đã trở về nhà. Ngày 30/11, các bên đã ký thỏa thuận ngừng bắn.\n",
+        encoding="utf-8",
+    )
+    ingest([article], data_dir, gazetteer)
+    events = json.loads((data_dir / "events.geojson").read_text("utf-8"))["features"]
+    placed = [
+        f["properties"]
+        for f in events
+        if f["properties"]["sources"][0]["article_id"] == "2020-12-01-no-place"
+    ]
+    assert placed, "the dated sentence became an event"
+    props = placed[0]
+    assert props["geo_precision"] == "region"
+    assert "names no place" in props["geo_note"]
+    assert "không nêu địa danh" in props["geo_note_vi"]
+    assert props["geometry_source_vi"].startswith("theo địa danh của sự kiện: Stepanakert")
