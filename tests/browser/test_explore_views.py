@@ -127,3 +127,36 @@ def test_screenshot_on_a_phone_map_and_list_stack(open_page, repo_server) -> Non
     assert page.evaluate("window.scrollY") <= frame["y"] + 1, "the page scrolled back to the map"
     page.locator(".leaflet-control-layers-toggle").click()
     assert page.locator(".leaflet-control-layers-expanded").count() == 1
+
+
+def test_layout_follows_the_viewport_as_it_changes(open_page, explore_server) -> None:
+    """Turning a phone or resizing a window gives the layout a fresh load at that size has."""
+    watched = open_page(explore_server)
+    watched.open_explorer("/")
+    page = watched.page
+    expanded = ".leaflet-control-layers-expanded"
+    assert page.locator(expanded).count() == 1, "wide: the layer list stands open"
+    assert page.locator("#map-legend").evaluate("legend => legend.open")
+    # Panels folded (or open), and Leaflet sizes the map to its container as the layout has it.
+    laid_out = """([wide, width]) => {
+        const map = window.mapappRegistry.map;
+        const frame = map.getContainer().clientWidth;
+        return Boolean(document.querySelector('.leaflet-control-layers-expanded')) === wide
+            && document.querySelector('#map-legend').open === wide
+            && (width === null || frame === width) && map.getSize().x === frame;
+    }"""
+    empty = {"x": 300, "y": 300}  # a spot of the map with no feature, at either size
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.wait_for_function(laid_out, arg=[False, 375])
+    # Narrow: a tap opens the layer list, a tap on the map folds it again.
+    page.locator(".leaflet-control-layers-toggle").click()
+    assert page.locator(expanded).count() == 1
+    page.locator(".leaflet-container").click(position=empty)
+    assert page.locator(expanded).count() == 0
+    assert not page.locator(".leaflet-popup").count(), "the tap hit no feature"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_function(laid_out, arg=[True, None])
+    # Wide again: the layer list stays open whatever is clicked.
+    page.locator(".leaflet-container").click(position=empty)
+    assert page.locator(expanded).count() == 1
+    assert not page.locator(".leaflet-popup").count(), "the click hit no feature"

@@ -177,13 +177,19 @@ for (const [id, group] of Object.entries(registry.features)) {
     list.highlight(null);
     writeUrl(false);
   });
-  // Popups pan clear of the layer list on the right (on a phone it is folded).
-  const popup = group.getPopup();
-  if (popup) {
+}
+
+/** Make popups pan clear of the layer list on the right (on a phone it is folded). */
+function padPopups() {
+  const right = NARROW.matches ? 12 : controlWidth() + 20;
+  for (const group of Object.values(registry.features)) {
+    const popup = group.getPopup();
+    if (!popup) continue;
     popup.options.autoPanPaddingTopLeft = [56, 12];
-    popup.options.autoPanPaddingBottomRight = [NARROW.matches ? 12 : controlWidth() + 20, 12];
+    popup.options.autoPanPaddingBottomRight = [right, 12];
   }
 }
+padPopups();
 
 function controlWidth() {
   return registry.control.getContainer().offsetWidth || 0;
@@ -275,12 +281,26 @@ window.addEventListener("popstate", () => {
   refreshLinks();
 });
 
-if (NARROW.matches) {
-  // On a phone the panels fold away so the map stays visible; a tap opens them.
+// On a phone the panels fold away so the map stays visible; a tap opens them.
+function foldPanels() {
   registry.control.collapse();
-  map.on("click", () => registry.control.collapse());
-  $("#map-legend").open = false;
+  legend.open = false;
+  legendWasOpen = false; // nor does a popup closing unfold the legend
 }
+if (NARROW.matches) foldPanels();
+map.on("click", () => NARROW.matches && registry.control.collapse());
+// The layout follows the viewport (a phone turned, a window resized) as a fresh load would.
+NARROW.addEventListener("change", () => {
+  map.invalidateSize(); // the layout resized the map's container: Leaflet must re-measure it
+  if (NARROW.matches) {
+    foldPanels();
+  } else {
+    registry.control.expand();
+    // Open as the page opens wide: unless a popup or a sentence's features would be under it.
+    legend.open = !(state.sel || state.sentence);
+  }
+  padPopups();
+});
 // Leaflet's own controls speak the page's language too.
 function label(element, text) {
   if (!element) return;
