@@ -49,6 +49,7 @@ screenshots: setup system-deps ## Refresh the README screenshots in docs/
 bench: setup ## Run the benchmarks (results: benchmarks/README.md); the OGC one needs ~4 GB and minutes
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_geoparse.py
+	$(BIN)/python benchmarks/bench_mappage.py
 	$(BIN)/python benchmarks/bench_ogc.py
 
 clean:

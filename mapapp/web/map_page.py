@@ -2,16 +2,55 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from flask import Blueprint, current_app, g, render_template, request, url_for
 
 from mapapp import api, mapindex, maplayout, mapview, viewfilter
 from mapapp.errors import BadParameter
 from mapapp.i18n import translator
+from mapapp.model import LAYERS
+from mapapp.store import Snapshot
 from mapapp.web.helpers import get_store
 
-__all__ = ["bp"]
+__all__ = ["bp", "RenderCache"]
 
 bp = Blueprint("map", __name__)
+
+
+class RenderCache:
+    """The rendered map and feature index per (language, focus), for one data snapshot.
+
+    Rendering the folium map is most of a page's cost, and it only changes with the data:
+    a new snapshot (the store reloads it when a file changes) empties the cache.
+    """
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._entries: OrderedDict[tuple, tuple] = OrderedDict()
+
+    def get(self, snapshot: Snapshot, key: tuple, make):
+        """Return the value for ``key`` in ``snapshot``, calling ``make()`` on a miss."""
+        with self._lock:
+            if snapshot is not self._snapshot:
+                self._snapshot, self._entries = snapshot, OrderedDict()
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = make()  # outside the lock: two first requests may both render, harmlessly
+        with self._lock:
+            if snapshot is self._snapshot:
+                self._entries[key] = value
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return value
+
+
+def _render_cache() -> RenderCache:
+    return current_app.extensions.setdefault("mapapp.map_cache", RenderCache())
 
 
 def _map_options() -> mapview.MapOptions:
@@ -53,6 +92,7 @@ def index():
     checked here, so a malformed shared link is a 400 naming the parameter.
     """
     store = get_store()
+    snapshot = store.snapshot()
     focus = request.args.get("focus")
     if focus is not None:
         if not focus:
@@ -60,10 +100,16 @@ def index():
         store.feature(focus)  # NotFound (404) names the id
     state = viewfilter.parse_state(request.args)
     t = translator(g.lang)
-    layers = store.layer_info()
+    layers = [(layer, snapshot.layers[layer.id]) for layer in LAYERS]
+    options = _map_options()
+    rendered, features = _render_cache().get(
+        snapshot,
+        (t.lang, focus, options),
+        lambda: (mapview.render(layers, options, focus, t), mapindex.build(layers, t)),
+    )
     explore = {
         "lang": t.lang,
-        "features": mapindex.build(layers, t),
+        "features": features,
         "messages": {
             key: t(f"control.{key}") for key in ("layers", "zoom_in", "zoom_out", "close")
         },
@@ -71,7 +117,7 @@ def index():
     }
     return render_template(
         "map.html",
-        map=mapview.render(layers, _map_options(), focus, t),
+        map=rendered,
         legend=mapview.legend(t),
         downloads=api.list_layers(store),
         layer_title=lambda layer: layer["title_vi"] if t.lang == "vi" else layer["title"],

@@ -1,0 +1,58 @@
+"""The rendered map is kept per language and focus until the data changes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from mapapp import mapview
+from mapapp.web.map_page import RenderCache
+
+
+def test_map_is_rendered_once_per_view_until_the_data_changes(
+    client, data_dir: Path, monkeypatch
+) -> None:
+    calls = []
+    real_render = mapview.render
+
+    def counting_render(layers, options, focus=None, t=None):
+        calls.append((t.lang, focus))
+        return real_render(layers, options, focus, t)
+
+    monkeypatch.setattr(mapview, "render", counting_render)
+    first = client.get("/").get_data(as_text=True)
+    second = client.get("/").get_data(as_text=True)
+    assert first == second
+    assert calls == [("en", None)]
+    client.get("/?lang=vi")
+    client.get("/?focus=place-moscow")  # the language chosen is remembered
+    client.get("/?lang=en")
+    assert calls == [("en", None), ("vi", None), ("vi", "place-moscow")]
+
+    # An edit on disk (as `mapapp ingest` makes) shows on the next request.
+    path = data_dir / "places.geojson"
+    places = json.loads(path.read_text("utf-8"))
+    moscow = next(f for f in places["features"] if f["id"] == "place-moscow")
+    moscow["properties"]["name"] = "Moskva (renamed)"
+    path.write_text(json.dumps(places, ensure_ascii=False), "utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    third = client.get("/").get_data(as_text=True)
+    assert len(calls) == 4
+    assert "Moskva (renamed)" in third and "Moskva (renamed)" not in first
+
+
+def test_cache_keeps_the_most_recent_views_only() -> None:
+    cache = RenderCache(size=2)
+    snapshot, made = object(), []
+
+    def make(key):
+        return lambda: made.append(key) or key
+
+    for key in ("a", "b", "a", "c", "b"):
+        assert cache.get(snapshot, key, make(key)) == key
+    # "a" was used again before "c" came, so "b" was the one dropped.
+    assert made == ["a", "b", "c", "b"]
+    assert cache.get(object(), "a", make("a")) == "a", "a new snapshot starts afresh"
+    assert made[-1] == "a"
