@@ -146,3 +146,30 @@ def test_two_years_joined_by_and_are_two_dates_unless_consecutive():
 def test_a_planned_date_or_the_end_of_a_stretch_from_now_is_to_come(text, published, expected):
     (date,) = find_dates(text, published)
     assert date.date == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A dash between day and month after a day word or a time of day (Tuổi Trẻ's style).
+        ("từ 13 giờ hôm 20-9 theo giờ", [("hôm 20-9", "2020-09-20", None, "day")]),
+        ("Đến chiều 8-9, nhiều tuyến", [("8-9", "2020-09-08", None, "day")]),
+        ("ngày 20-9-2023", [("ngày 20-9-2023", "2023-09-20", None, "day")]),
+        # ... but a dash between counts is not a date.
+        ("trong 2-3 ngày", []),
+        ("sáng 2-3 giờ", []),
+        ("thắng 3-1", []),
+        # A month of last, this or next year.
+        ("từ tháng 12 năm ngoái, khi", [("tháng 12 năm ngoái", "2019-12", None, "month")]),
+        ("vào tháng 3 năm tới.", [("tháng 3 năm tới", "2021-03", None, "month")]),
+        # A quarter is its three months.
+        ("trong quý III/2024, khi", [("quý III/2024", "2024-07", "2024-09", "month")]),
+        ("quý 1 năm 2023", [("quý 1 năm 2023", "2023-01", "2023-03", "month")]),
+        # Two years joined by a dash, without "năm".
+        ("trong giai đoạn 2021-2025.", [("2021-2025", "2021", "2025", "year")]),
+        ("cuộc chiến 1988–1994 khiến", [("1988–1994", "1988", "1994", "year")]),
+        ("mã số 2020-2016", []),
+    ],
+)
+def test_dashes_quarters_and_relative_years(text, expected):
+    assert _read(text) == expected

@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 
 from mapapp.errors import InvalidData, NotFound
-from mapapp.geoparse.gazetteer import Gazetteer, default_gazetteer
+from mapapp.geoparse.gazetteer import Gazetteer, default_gazetteer, spelling_variants
 
 
 @pytest.fixture(scope="module")
@@ -324,3 +324,12 @@ def test_a_city_that_ends_an_institution_name_is_not_a_place(gaz, text):
 
 def test_a_city_after_an_institution_and_a_preposition_is_a_place(gaz):
     assert _found(gaz, "Đại học Harvard ở Boston") == [("Boston", "gn-4930956")]
+
+
+def test_one_consonant_syllables_match_with_i_or_y(gaz):
+    """Vietnamese writes "Mỹ"/"Mĩ", "Kỳ"/"Kì", "Hy Lạp"/"Hi Lạp": both spellings match."""
+    assert spelling_variants("tô ki ô") == {"tô ky ô"}
+    assert spelling_variants("thổ nhĩ kỳ") == {"thổ nhĩ kì"}, "only a one-consonant syllable"
+    assert spelling_variants("baku") == set()
+    found = _found(gaz, "Ông tới Tô-ky-ô, rồi sang Thổ Nhĩ Kì, Hi Lạp và Mĩ.")
+    assert [entity for _, entity in found] == ["tokyo", "turkey", "greece", "united-states"]

@@ -144,3 +144,46 @@ def test_a_place_after_a_unit_is_not_a_model():
 @pytest.mark.parametrize("text", ["cấp 2 hộ chiếu", "3 hộ tống"])
 def test_not_households(text):
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "dân số" (population) and "tổng số" (total) are counts; "số 5" is a number.
+        ("dân số khoảng 120.000 người của vùng", [("khoảng 120.000 người", 120000, "people")]),
+        ("tổng số 500 người", [("500 người", 500, "people")]),
+        ("số 5 người", []),
+        # "điều" sends ("Anh điều bốn máy bay"); "Điều 5" is an article.
+        (
+            "Anh điều bốn máy bay chiến đấu Typhoon",
+            [("bốn máy bay chiến đấu Typhoon", 4, "aircraft")],
+        ),
+        ("theo Điều 5 người", []),
+        # A time of day before a date is not a duration.
+        ("có hiệu lực từ 13 giờ hôm 20-9", []),
+        # A dash between two figures: both take the unit.
+        ("lượng mưa 150-300 mm", [("150", 150, "mm"), ("300 mm", 300, "mm")]),
+        ("bình quân 6,5-7%/năm", [("6,5", 6.5, "percent"), ("7%", 7, "percent")]),
+        ("Covid-19 người", []),
+        # "một" (one, a) counts after a listed figure of the same list.
+        (
+            "hai tên lửa hành trình chống hạm và một tên lửa đạn đạo chống hạm",
+            [
+                ("hai tên lửa hành trình chống hạm", 2, "missiles"),
+                ("một tên lửa đạn đạo chống hạm", 1, "missiles"),
+            ],
+        ),
+        ("một người dân cho biết", []),
+        ("lên tới hàng nghìn tỷ đồng.", [("lên tới hàng nghìn tỷ đồng", 10**12, "vnd")]),
+        ("Hàng nghìn cán bộ, chiến sĩ", [("Hàng nghìn cán bộ, chiến sĩ", 1000, "personnel")]),
+        ("hàng trăm tàu thuyền bị chìm", [("hàng trăm tàu thuyền", 100, "boats")]),
+        (
+            "hơn 60 mục tiêu tại 16 địa điểm",
+            [("hơn 60 mục tiêu", 60, "targets"), ("16 địa điểm", 16, "sites")],
+        ),
+        ("gần 30 vụ tấn công", [("gần 30 vụ tấn công", 30, "attacks")]),
+        ("hơn 100 quả đạn dẫn đường", [("hơn 100 quả đạn dẫn đường", 100, "munitions")]),
+    ],
+)
+def test_counts_after_population_dispatch_lists_and_ranges(text, expected):
+    assert [(q.surface, q.value, q.unit) for q in find_quantities(text)] == expected

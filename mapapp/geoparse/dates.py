@@ -36,6 +36,7 @@ class _Raw:
     year: int | None
     future: bool = False  # "ngày 30/11 tới": the coming one, never rolled back a year
     ends_range: bool = False  # the second date of a range written as one expression
+    years_on: int | None = None  # "tháng 12 năm ngoái": the year relative to publication
 
 
 # The surface of a date starts at a date word ("ngày", "hôm", "mùng", "tháng", "năm") when there
@@ -53,8 +54,15 @@ _END = r"(?![\d/]|[.,]\d)"
 _START = r"(?<![\w/.,-])"
 _I = re.IGNORECASE
 _DIGITS = re.compile(r"\d+")
-_DATE_SEPARATORS = frozenset("/.-")
-_DATE_WORD_BEFORE = re.compile(r"(?:ngày|hôm|mùng|mồng|tháng|năm|và|đến|tới)\s+$", _I)
+_DATE_SEPARATORS = frozenset("/.-–")
+_DATE_WORD_BEFORE = re.compile(r"(?:ngày|hôm|mùng|mồng|tháng|năm|quý|và|đến|tới)\s+$", _I)
+# A time of day before a day and month: "chiều 8-9" is 8 September like "chiều 8/9".
+_DAYTIME = r"(?:sáng|trưa|chiều|tối|đêm|khuya|rạng sáng)"
+# After a dash, a unit makes "2-3" a count ("2-3 ngày"), not a date.
+_NOT_A_DAY_AFTER = r"(?!\s*(?:giờ|tiếng|phút|ngày|tuần|tháng|năm|lần|người|km|%)(?!\w))"
+# "năm ngoái" (last year), "năm nay" (this year), "năm tới" (next year) after a month.
+_YEARS_ON = {"ngoái": -1, "trước": -1, "nay": 0, "tới": 1, "sau": 1}
+_ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _PATTERNS = (
     # ngày 3 tháng 12 (năm 2020)
@@ -69,8 +77,21 @@ _PATTERNS = (
     re.compile(rf"{_START}{_DAY_WORD}?{_D}(?P<sep>[/.-]){_M}(?P=sep){_Y}{_END}", _I),
     # ngày 24/11, hôm 27/9, sáng 9/11, (24/11): day and month after a cue
     re.compile(rf"(?:(?<!\w){_DAY_WORD}|(?<!\w){_CUE}\s*){_D}/{_M}{_END}", _I),
-    # tháng 2/1988, tháng 2 năm 1988, tháng 11
-    re.compile(rf"{_START}(?P<w>tháng\s+){_M}(?:(?:/|\s+năm\s+){_Y})?{_END}", _I),
+    # ngày 20-9, hôm 20-9, chiều 8-9: a dash only after a day word or a time of day
+    re.compile(
+        rf"(?:(?<!\w){_DAY_WORD}|(?<!\w){_DAYTIME}\s+){_D}-{_M}(?![\d/-]|[.,]\d){_NOT_A_DAY_AFTER}",
+        _I,
+    ),
+    # quý III/2024, quý 3 năm 2024: the quarter's three months
+    re.compile(rf"{_START}(?P<w>quý\s+)(?P<q>IV|I{{1,3}}|[1-4])(?:/|\s+năm\s+){_Y}{_END}", _I),
+    # tháng 2/1988, tháng 2 năm 1988, tháng 12 năm ngoái, tháng 11
+    re.compile(
+        rf"{_START}(?P<w>tháng\s+){_M}"
+        rf"(?:(?:/|\s+năm\s+){_Y}|\s+năm\s+(?P<on>{'|'.join(_YEARS_ON)})(?!\w))?{_END}",
+        _I,
+    ),
+    # giai đoạn 2021-2025, 1988–1994: two years joined by a dash, the later one second
+    re.compile(rf"{_START}{_Y1}\s*(?P<join>[-–])\s*{_Y}{_END}", _I),
     # năm 1994
     re.compile(rf"{_START}(?P<w>năm\s+){_Y}{_END}", _I),
 )
@@ -97,6 +118,7 @@ def _windows(text: str) -> list[tuple[int, int]]:
         after = text[end : end + 7]
         if not (
             after[:1] in _DATE_SEPARATORS
+            or text[start - 1 : start] == "/"  # "quý III/2024"
             or after.startswith(" tháng")
             or _DATE_WORD_BEFORE.search(text, max(0, start - 12), start)
         ):
@@ -117,15 +139,28 @@ def _int(value: str | None) -> int | None:
 def _from_match(text: str, match: re.Match) -> list[_Raw]:
     """Turn one match into one date, or two for a range written as one expression."""
     groups = match.groupdict()
-    start = match.start("w") if groups.get("w") else match.start("d" if groups.get("d") else "y")
+    first_digit = "d" if groups.get("d") else "y1" if groups.get("y1") else "y"
+    start = match.start("w") if groups.get("w") else match.start(first_digit)
     end = match.end()
     day, month, year = _int(groups.get("d")), _int(groups.get("m")), _int(groups.get("y"))
     future = (
         _FUTURE.match(text, end) is not None
         or _DEADLINE.search(text, max(0, start - 120), start) is not None
     )
+    if groups.get("q"):
+        last_month = 3 * _ROMAN_QUARTERS[groups["q"].lower()]
+        return [
+            _Raw(start, end, None, last_month - 2, year, future),
+            _Raw(start, end, None, last_month, year, future, ends_range=True),
+        ]
+    if groups.get("on"):
+        return [
+            _Raw(start, end, None, month, None, future, years_on=_YEARS_ON[groups["on"].lower()])
+        ]
     if groups.get("y1"):
         first_year = int(groups["y1"])
+        if groups["join"] in "-–" and not first_year < year <= first_year + 100:
+            return []  # "2020-2016" is not a span of years
         if groups["join"].lower() == "và" and year - first_year != 1:
             # "các năm 2004 và 2016": two years, not the years between them
             return [
@@ -157,6 +192,8 @@ def _raw_dates(text: str) -> list[_Raw]:
     for pattern in _PATTERNS:
         for match in (m for a, b in spans for m in pattern.finditer(text, a, b)):
             raws = _from_match(text, match)
+            if not raws:
+                continue
             start, end = raws[0].start, raws[-1].end
             if any(start < b and a < end for a, b in taken):
                 continue
@@ -181,6 +218,8 @@ def _year_for(raw: _Raw, published: dt.date) -> int:
     """The year that puts a day or month without one at or before publication, unless the
     text says it is to come ("ngày 30/11 tới")."""
     year = published.year
+    if raw.years_on is not None:
+        return year + raw.years_on
     if raw.future:
         return year
     try:

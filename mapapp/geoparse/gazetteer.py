@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,28 @@ DEFAULT_CURATED_PATH = DATA_DIR / "gazetteer.yaml"
 DEFAULT_COUNTRY_POINTS = DATA_DIR / "country_points.csv"
 
 
+# Vietnamese writes a syllable of one consonant and i or y either way ("Mỹ"/"Mĩ", "Kỳ"/"Kì",
+# "Tô-ky-ô"/"Tô-ki-ô", "Hy Lạp"/"Hi Lạp"): a name matches in both spellings.
+_I_OR_Y = re.compile(r"(?<![^\W\d_])([bdđhklmnprstv])([iíìỉĩịyýỳỷỹỵ])(?![^\W\d_])")
+_TO_Y = str.maketrans("iíìỉĩị", "yýỳỷỹỵ")
+_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+
+
+def spelling_variants(key: str) -> set[str]:
+    """Return ``key`` (a phrase key) written with every one-consonant syllable's i as y, and
+    with its y as i, where that differs from ``key``."""
+    if not _I_OR_Y.search(key):
+        return set()
+    variants = set()
+    for table in (_TO_Y, _TO_I):
+
+        def swap(match: re.Match, table: dict = table) -> str:
+            return match.group(1) + match.group(2).translate(table)
+
+        variants.add(_I_OR_Y.sub(swap, key))
+    return variants - {key}
+
+
 class Gazetteer:
     """Places by id, and one Aho-Corasick automaton over all their names.
 
@@ -47,6 +70,9 @@ class Gazetteer:
             held = best.get(key)
             if held is None or form.priority < held.priority:
                 best[key] = form
+        for key, form in list(best.items()):
+            for variant in spelling_variants(key):
+                best.setdefault(variant, form)
         self._matcher = PhraseMatcher(best.items(), keyed=True)
 
     @classmethod

@@ -54,6 +54,8 @@ UNITS: dict[str, str] = {
     "binh lính": "personnel",
     "lính": "personnel",
     "chiến sĩ": "personnel",
+    "cán bộ, chiến sĩ": "personnel",
+    "cán bộ chiến sĩ": "personnel",
     "sĩ quan": "officers",
     "tay súng": "fighters",
     "chiến binh": "fighters",
@@ -106,6 +108,8 @@ UNITS: dict[str, str] = {
     "tàu ngầm": "submarines",
     "tàu cá": "fishing_boats",
     "xuồng": "boats",
+    "xuồng cao tốc": "boats",
+    "tàu thuyền": "boats",
     "xuồng cứu hộ": "boats",
     "xuồng máy": "boats",
     "ca nô": "boats",
@@ -116,6 +120,21 @@ UNITS: dict[str, str] = {
     "tên lửa hành trình": "missiles",
     "tên lửa đạn đạo": "missiles",
     "tên lửa phòng không": "missiles",
+    "tên lửa chống hạm": "missiles",
+    "tên lửa hành trình chống hạm": "missiles",
+    "tên lửa đạn đạo chống hạm": "missiles",
+    "đạn dẫn đường": "munitions",
+    "quả bom": "bombs",
+    "bom": "bombs",
+    "mục tiêu": "targets",
+    "địa điểm": "sites",
+    "vụ tấn công": "attacks",
+    "cuộc tấn công": "attacks",
+    "cuộc không kích": "airstrikes",
+    "đợt không kích": "airstrikes",
+    "văn kiện": "documents",
+    "văn kiện hợp tác": "documents",
+    "khách hàng": "customers",
     "hộ": "households",
     "hộ dân": "households",
     "hộ gia đình": "households",
@@ -190,6 +209,8 @@ MAGNITUDES: dict[str, tuple[int, str]] = {
     "triệu": (1_000_000, "millions"),
     "tỷ": (1_000_000_000, "billions"),
     "tỉ": (1_000_000_000, "billions"),
+    "nghìn tỷ": (1_000_000_000_000, "trillions"),
+    "ngàn tỷ": (1_000_000_000_000, "trillions"),
 }
 _MULTIPLIERS = {
     "nghìn": 1e3,
@@ -199,6 +220,7 @@ _MULTIPLIERS = {
     "tỷ": 1e9,
     "tỉ": 1e9,
     "nghìn tỷ": 1e12,
+    "ngàn tỷ": 1e12,
 }
 _QUALIFIERS = {
     "hơn": "more_than",
@@ -260,7 +282,7 @@ _MODEL = (
 
 
 _QUANTITY = re.compile(
-    rf"(?<![\w.,/-])(?:(?P<qual>{_alternation(_QUALIFIERS)})\s+)?"
+    rf"(?<![\w.,/])(?<![^\W\d_]-)(?:(?P<qual>{_alternation(_QUALIFIERS)})\s+)?"
     rf"(?:(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?)(?![\d/]|[.,]\d)"
     rf"(?:\s+(?P<mult>{_alternation(_MULTIPLIERS)}))?\s*"
     rf"|(?P<word>{_alternation([*_WORD_NUMBERS, 'một'])})\s+"
@@ -294,7 +316,9 @@ def _word_anchors() -> PhraseMatcher:
 
 _QUALIFIER_BEFORE = re.compile(rf"(?<!\w)(?:{_alternation(_QUALIFIERS)})\s+$", re.IGNORECASE)
 # "12 giờ trưa", "10 giờ 30": a time of day, not a duration.
-_CLOCK_AFTER = re.compile(r"\s*(?:\d|sáng|trưa|chiều|tối|đêm|khuya|kém)", re.IGNORECASE)
+_CLOCK_AFTER = re.compile(
+    r"\s*(?:\d|sáng|trưa|chiều|tối|đêm|khuya|kém|(?:hôm|ngày|mùng|mồng)\s+\d)", re.IGNORECASE
+)
 # "3 ca sĩ" are singers, "2 ca mổ" operations: "ca" counts cases only on its own.
 _NOT_CASES_AFTER = re.compile(r"\s+(?:sĩ|khúc|mổ|trực|làm|kíp|kịch)(?!\w)", re.IGNORECASE)
 # "2 hộ chiếu" are passports, "hộ tống" an escort: "hộ" counts households only on its own.
@@ -306,7 +330,7 @@ _BARE_FIGURE = re.compile(
     rf"(?P<figure>(?<![\w.,/-])(?:(?P<qual>{_alternation(_QUALIFIERS)})\s+)?"
     rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?)"
     rf"(?:\s+(?P<mult>{_alternation(_MULTIPLIERS)}))?)"
-    rf"(?:\s*,\s*|\s+(?:và|hoặc|đến|tới)\s+)$",
+    rf"(?:\s*,\s*|\s*[-–]\s*|\s+(?:và|hoặc|đến|tới)\s+)$",
     re.IGNORECASE,
 )
 
@@ -314,6 +338,27 @@ _BARE_FIGURE = re.compile(
 def _word_before(text: str, start: int) -> str:
     match = re.search(r"(\w+)\s+$", text[max(0, start - 20) : start])
     return match.group(1).lower() if match else ""
+
+
+_TWO_WORDS_BEFORE = re.compile(r"(?:(\w+)\s+)?(\w+)\s+$")
+# "dân số 120.000 người" is a population and "tổng số 500 người" a total, not "số 5" (number 5).
+_COUNT_AFTER_SO = _word_set("dân tổng con")
+
+
+def _not_a_count(text: str, start: int) -> bool:
+    """Whether the words before a figure make it a date, an ordinal or an address."""
+    match = _TWO_WORDS_BEFORE.search(text, max(0, start - 30), start)
+    if match is None or match.group(2).lower() not in _NOT_A_COUNT_AFTER:
+        return False
+    word = match.group(2)
+    if word.lower() == "số" and (match.group(1) or "").lower() in _COUNT_AFTER_SO:
+        return False
+    # "Điều 5" is an article of a treaty; "Anh điều 4 máy bay" sends four aircraft.
+    return word != "điều"
+
+
+# "hai tên lửa hành trình và một tên lửa đạn đạo": "một" (one, a) counts after a listed figure.
+_LIST_JOIN = re.compile(r"\s*(?:,|và|,\s*và)\s*")
 
 
 def _figure(groups: dict) -> tuple[float | int, str | None]:
@@ -373,9 +418,14 @@ def find_quantities(
     found = []
     for match in _matches(text, folded):
         groups = match.groupdict()
-        if _word_before(text, match.start()) in _NOT_A_COUNT_AFTER:
+        if _not_a_count(text, match.start()):
             continue
-        if groups["word"] and groups["word"].lower() == "một" and not groups["half"]:
+        if (
+            groups["word"]
+            and groups["word"].lower() == "một"
+            and not groups["half"]
+            and not (found and _LIST_JOIN.fullmatch(text, found[-1].end, match.start()))
+        ):
             continue
         unit = UNITS[groups["unit"].lower()]
         if unit == "hours" and _CLOCK_AFTER.match(text, match.end("unit")):
@@ -409,7 +459,7 @@ def _with_listed_figures(text: str, found: list[Quantity]) -> list[Quantity]:
         target = quantity
         while True:  # "2, 3 và 4 người" chains back from the last one
             match = _BARE_FIGURE.search(text, max(0, target.start - 40), target.start)
-            if match is None or _word_before(text, match.start()) in _NOT_A_COUNT_AFTER:
+            if match is None or _not_a_count(text, match.start()):
                 break
             if any(q.start <= match.start() < q.end for q in result):
                 break
