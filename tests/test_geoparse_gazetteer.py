@@ -333,3 +333,8 @@ def test_one_consonant_syllables_match_with_i_or_y(gaz):
     assert spelling_variants("baku") == set()
     found = _found(gaz, "Ông tới Tô-ky-ô, rồi sang Thổ Nhĩ Kì, Hi Lạp và Mĩ.")
     assert [entity for _, entity in found] == ["tokyo", "turkey", "greece", "united-states"]
+
+
+def test_an_abbreviated_town_word_does_not_make_a_name(gaz):
+    assert _found(gaz, "Ở TP Hạ Long, cây xanh đổ") == [("Hạ Long", "gn-1580410")]
+    assert _found(gaz, "ông Lê Hạ Long cho biết") == []

@@ -45,6 +45,8 @@ _TITLE_BEFORE = re.compile(
     r"chuyên gia|vợ|chồng|con trai|con gái|giám đốc) $"
 )
 # Words that announce a place: what a weak (small-town) name needs before it.
+# "TP Hạ Long", "TX Sông Cầu": a town's generic word, abbreviated in capitals, is not a name.
+_ABBREVIATED_GENERICS = frozenset({"tp", "tx", "tt"})
 _LOCATIVE_BEFORE = re.compile(
     r"(?:^| )(?:ở|tại|đến|tới|từ|về|gần|quanh|sang|qua|phía|khỏi|ngoài|thành phố|thị trấn|"
     r"thị xã|làng|xã|phường|khu vực|vùng|tỉnh|huyện|quận|ngoại ô|thủ phủ|thủ đô|cảng|"
@@ -193,7 +195,7 @@ class NameContext:
         prev = prev_word(self.text, start)
         if prev and prev[1] not in self.ends:
             word = self.text[prev[0] : prev[1]]
-            if is_capitalized(word):
+            if is_capitalized(word) and word.rstrip(".").lower() not in _ABBREVIATED_GENERICS:
                 if not self._starts_sentence(prev[0]):
                     return False
                 if word.lower() in NAME_PARTS or not is_vietnamese_syllable(word):
