@@ -54,6 +54,10 @@ _GLYPHS = {
     "home": '<path d="M3 11.5l9-7.5 9 7.5M6 9.5V20h12V9.5"/><path d="M10 20v-5h4v5"/>',
     "swords": '<path d="M4 4l16 16M20 4L4 20M14 20l6-6M4 14l6 6"/>',
     "dagger": '<path d="M12 3v18M6.5 8.5h11"/>',
+    "globe": '<circle cx="12" cy="12" r="8.5"/><path d="M3.5 12h17M12 3.5c2.4 2.6 3.6 5.4 3.6 8.5'
+    's-1.2 5.9-3.6 8.5M12 3.5C9.6 6.1 8.4 8.9 8.4 12s1.2 5.9 3.6 8.5"/>',
+    "storm": '<path d="M7 15.5a4 4 0 1 1 .9-7.9A5.5 5.5 0 0 1 18.4 8.6a3.5 3.5 0 0 1-.4 6.9z"/>'
+    '<path d="M8.5 18.5l-1 2.5M12.5 18.5l-1 2.5M16.5 18.5l-1 2.5"/>',
     "eye": '<path d="M2 12s3.6-6.5 10-6.5S22 12 22 12s-3.6 6.5-10 6.5S2 12 2 12z"/>'
     '<circle cx="12" cy="12" r="2.8"/>',
     "dot": '<circle cx="12" cy="12" r="4" fill="currentColor"/>',
@@ -79,6 +83,7 @@ EVENT_TYPES: dict[str, Symbol] = {
     "phone_call": Symbol("type.phone_call", "#1565c0", "phone"),
     "statement": Symbol("type.statement", "#3f51b5", "speech"),
     "meeting": Symbol("type.meeting", "#0277bd", "people"),
+    "diplomacy": Symbol("type.diplomacy", "#a1620b", "globe"),
     "delegation": Symbol("type.delegation", "#7b3fa0", "arrow"),
     "decree": Symbol("type.decree", "#6d4c41", "document"),
     "ceasefire": Symbol("type.ceasefire", "#00897b", "flag"),
@@ -87,6 +92,7 @@ EVENT_TYPES: dict[str, Symbol] = {
     "demining": Symbol("type.demining", "#e65100", "warning"),
     "humanitarian": Symbol("type.humanitarian", "#c2185b", "cross"),
     "refugees": Symbol("type.refugees", "#8e24aa", "home"),
+    "disaster": Symbol("type.disaster", "#827717", "storm"),
     "combat": Symbol("type.combat", "#c62828", "swords"),
     "casualties": Symbol("type.casualties", "#424242", "dagger"),
 }
@@ -131,7 +137,9 @@ def event_label(event_type: str | None, t: Translator = _ENGLISH) -> str:
     """Return a reader's name for an event type; an unknown type is shown as it is written."""
     if event_type in EVENT_TYPES:
         return t(EVENT_TYPES[event_type].key)
-    return str(event_type or t("type.other"))
+    if not event_type or event_type == "other":
+        return t("type.other")
+    return str(event_type)
 
 
 def css_token(value: object) -> str:

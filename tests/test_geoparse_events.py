@@ -161,6 +161,11 @@ def test_a_proposal_becomes_a_geojson_feature(events):
     assert (properties["date"], properties["geo_precision"]) == ("2020-11-21", "exact")
     assert "date_end" not in properties
     assert properties["quantities"] == {"km": 28}
+    # Named by its type and place (Stepanakert, the most specific place the sentence names).
+    assert (properties["name"], properties["name_vi"]) == (
+        "Demining – Stepanakert",
+        "Rà phá bom mìn – Stepanakert",
+    )
     (source,) = properties["sources"]
     assert source["url"] == "/articles/2020-11-25-putin-erdogan-call#s16"
     assert source["quote"].startswith("Ngoài ra, khu vực hành lang Lachin")
@@ -224,3 +229,25 @@ def test_an_article_without_dates_has_no_events(gaz):
         "---\ntitle: T\npublished: 2020-11-25\n---\nNga và Armenia hợp tác.\n", "t.md", "t"
     )
     assert propose_events(article, gaz) == []
+
+
+def test_a_date_measured_against_does_not_date_the_event(tmp_path, gaz):
+    body = (
+        "Ngày 9/9, nước sông Thao ở Yên Bái vượt mức lũ lịch sử năm 1968. "
+        "Tại Hà Nội, mực nước cao nhất kể từ năm 2008 khiến hàng nghìn hộ dân phải sơ tán."
+    )
+    events = propose_events(_article(tmp_path, body, "2024-09-10"), gaz)
+    assert [(e.sentence, e.date, e.other_dates) for e in events] == [(1, "2024-09-09", ("1968",))]
+
+
+@pytest.mark.parametrize(
+    ("body", "event_type"),
+    [
+        ("Ngày 7/9, bão số 3 đổ bộ vào Quảng Ninh.", "disaster"),
+        ("Sáng 10/9, lũ quét kèm sạt lở đất tràn qua một thôn ở Lào Cai.", "disaster"),
+        ("Ngày 10/9, lũ trẻ ở Hà Nội tới trường.", "other"),
+    ],
+)
+def test_natural_disasters_have_their_type(tmp_path, gaz, body, event_type):
+    (event,) = propose_events(_article(tmp_path, body, "2024-09-10"), gaz)
+    assert event.event_type == event_type

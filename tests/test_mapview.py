@@ -319,3 +319,25 @@ def test_hostile_text_is_escaped_at_every_sink(client, data_dir: Path) -> None:
     assert all("${" not in t and "\\" not in t for t in tooltips)
     label = next(v for k, v in overlay_labels(script).items() if k.startswith("events-script"))
     assert HOSTILE in label.get_text()
+
+
+def test_every_event_type_the_geoparser_proposes_has_a_symbol_and_labels() -> None:
+    from mapapp.geoparse.cues import EVENT_TYPES as PROPOSED
+    from mapapp.i18n import translator
+    from mapapp.mapstyle import EVENT_TYPES as DRAWN
+
+    for event_type in PROPOSED:
+        if event_type == "other":
+            continue
+        assert event_type in DRAWN, event_type
+        key = DRAWN[event_type].key
+        assert translator("en").get(key) and translator("vi").get(key), key
+
+
+def test_events_of_no_known_type_are_labelled_other_events() -> None:
+    from mapapp.i18n import translator
+    from mapapp.mapstyle import event_label
+
+    assert event_label("other", translator("vi")) == "Sự kiện khác"
+    assert event_label(None, translator("en")) == "Other events"
+    assert event_label("disaster", translator("vi")) == "Thiên tai"

@@ -30,6 +30,7 @@ EVENT_TYPES = (
     "ceasefire",
     "casualties",
     "refugees",
+    "disaster",
     "deployment",
     "humanitarian",
     "combat",
@@ -47,6 +48,7 @@ EVENT_TITLES = {
     "ceasefire": ("Ceasefire", "Ngừng bắn"),
     "casualties": ("Casualties", "Thương vong"),
     "refugees": ("Refugees", "Người tị nạn"),
+    "disaster": ("Natural disaster", "Thiên tai"),
     "deployment": ("Deployment", "Triển khai lực lượng"),
     "humanitarian": ("Humanitarian aid", "Hỗ trợ nhân đạo"),
     "combat": ("Fighting", "Giao tranh"),
@@ -66,6 +68,11 @@ _CUE_WORDS = {
     "casualties": "thiệt mạng|bị thương|thương vong|tử vong|tử nạn|thiệt hại về người|bị giết"
     "|hy sinh|mất tích|chết",
     "refugees": "tị nạn|tỵ nạn|sơ tán|di tản|hồi hương|trở về quê hương|di dời",
+    # Phrases, not "lũ" alone (also "a bunch of": "lũ trẻ") nor "bão" alone ("bão giá").
+    "disaster": "thiên tai|cơn bão|siêu bão|bão số|bão nhiệt đới|áp thấp nhiệt đới|đổ bộ vào"
+    "|lũ lụt|lũ quét|lũ lớn|mưa lũ|nước lũ|đỉnh lũ|mức lũ|ngập lụt|ngập sâu|ngập úng|mưa lớn"
+    "|sạt lở|lở đất|động đất|sóng thần|hạn hán|xâm nhập mặn|cháy rừng|núi lửa|lốc xoáy|giông lốc"
+    "|triều cường",
     "deployment": "triển khai|điều động|đồn trú|điều quân|đưa quân|vận chuyển|tăng viện"
     "|tiếp quản|bàn giao|rút quân",
     "humanitarian": "nhân đạo|cứu trợ|viện trợ",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
@@ -30,6 +31,24 @@ __all__ = ["EventProposal", "ParseResult", "parse_article", "propose_events"]
 
 # Counts of people that the words after them can name more exactly ("killed", "injured").
 _PEOPLE_UNITS = {"people", "personnel", "civilians"}
+# A date a sentence measures against is not when its event happened: "vượt mức lũ lịch sử năm
+# 1968", "cao nhất kể từ năm 1994", "so với cùng kỳ năm 2023".
+_REFERENCE_BEFORE = re.compile(
+    r"(?<!\w)(?:lịch sử|kỷ lục|kỉ lục|so với|cùng kỳ|cùng kì|(?:nhất|đầu tiên)\s+kể từ)"
+    r"\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _own_dates(text: str, sentence: Sentence, dates: list[DateMention]) -> list[DateMention]:
+    """The dates of a sentence that can date its event (not the ones it compares with)."""
+    return [
+        d
+        for d in dates
+        if not _REFERENCE_BEFORE.search(
+            text, max(0, d.start - sentence.start - 40), d.start - sentence.start
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,7 @@ class EventProposal:
     date_basis: str = "text"
     inherited_from: int | None = None
     other_dates: tuple[str, ...] = ()
+    location_names: tuple[str, str] | None = None  # the location's (English, Vietnamese) names
 
     @property
     def id(self) -> str:
@@ -69,11 +89,18 @@ class EventProposal:
     def to_properties(self) -> dict:
         """Return the feature properties of the data contract (see DESIGN.md)."""
         title, title_vi = EVENT_TITLES[self.event_type]
-        when = self.date if self.date_end is None else f"{self.date}/{self.date_end}"
+        if self.location_names:  # "Natural disaster – Quảng Ninh"; the date is shown beside it
+            name, name_vi = (
+                f"{title} – {self.location_names[0]}",
+                f"{title_vi} – {self.location_names[1]}",
+            )
+        else:
+            when = self.date if self.date_end is None else f"{self.date}/{self.date_end}"
+            name, name_vi = f"{title}, {when}", f"{title_vi}, {when}"
         properties = {
             "layer": "events",
-            "name": f"{title}, {when}",
-            "name_vi": f"{title_vi}, {when}",
+            "name": name,
+            "name_vi": name_vi,
             "kind": self.event_type,
             "event_type": self.event_type,
             "date": self.date,
@@ -210,13 +237,14 @@ def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
     anchor: tuple[Sentence, DateMention] | None = None
     for sentence in article.sentences:
         found = parts[sentence.number]
+        text = sentence.text
         if anchor is not None and anchor[0].paragraph != sentence.paragraph:
             anchor = None
-        if found.dates:
-            anchor = (sentence, found.dates[0])
-            yield _proposal(article, gazetteer, sentence, found, found.dates[0], "text")
+        own = _own_dates(text, sentence, found.dates)
+        if own:
+            anchor = (sentence, own[0])
+            yield _proposal(article, gazetteer, sentence, found, own[0], "text")
             continue
-        text = sentence.text
         carries_on = is_continuation(text) or reports_speech(anchor[0].text) if anchor else False
         if carries_on and not is_break(text):
             if found.cues or found.quantities:
@@ -261,8 +289,9 @@ def _proposal(
         location=location,
         geo_precision=entity.precision if entity else None,
         coordinates=entity.coordinates if entity else None,
+        location_names=(entity.name, entity.name_vi or entity.name) if entity else None,
         date_basis=basis,
-        other_dates=tuple(d.date for d in found.dates[1:]) if basis == "text" else (),
+        other_dates=tuple(d.date for d in found.dates if d is not date) if basis == "text" else (),
     )
 
 

@@ -14,6 +14,8 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 ARTICLE = REPO / "tests" / "articles" / "2021-01-03-lachin-corridor-winter.md"
 ARTICLE_ID = "2021-01-03-lachin-corridor-winter"
+TYPHOON = REPO / "tests" / "articles" / "2024-09-10-typhoon-yagi-north.md"
+TYPHOON_ID = "2024-09-10-typhoon-yagi-north"
 HIGHLIGHT = "rgb(255, 229, 138)"  # pages.css: .sentence:target
 
 
@@ -22,7 +24,8 @@ def ingested_server(make_server, tmp_path_factory):
     data = tmp_path_factory.mktemp("ingested") / "geodata"
     shutil.copytree(REPO / "geodata", data, ignore=shutil.ignore_patterns(".lock", "*.tmp"))
     result = subprocess.run(
-        [sys.executable, "-m", "mapapp", "ingest", str(ARTICLE), "--data-dir", str(data)],
+        [sys.executable, "-m", "mapapp", "ingest", str(ARTICLE), str(TYPHOON), "--data-dir",
+         str(data)],
         capture_output=True, text=True, cwd=REPO, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -56,4 +59,32 @@ def test_ingested_article_is_on_the_map_with_its_sentence_links(open_page, inges
     assert target.get_attribute("id") == f"s{sentence}"
     assert "28/12" in target.inner_text()
     assert target.evaluate("el => getComputedStyle(el).backgroundColor") == HIGHLIGHT
+    assert not watched.problems()
+
+
+def test_a_link_to_one_article_frames_its_features_with_their_types(open_page, ingested_server):
+    """The typhoon article is far from the seeds (northern Vietnam): ``?article=`` frames it,
+    and its events have their own types in the layer control, in Vietnamese."""
+    watched = open_page(ingested_server)
+    page = watched.page
+    assert watched.goto(f"/?article={TYPHOON_ID}&lang=vi").status == 200
+    page.wait_for_selector("body[data-explore=ready]")
+    titles = page.locator(".leaflet-control-layers-overlays .ov").all_inner_texts()
+    assert any(t.startswith("Sự kiện: Thiên tai") for t in titles), titles
+    assert not any("other" in t for t in titles), titles
+    outside = page.evaluate(
+        """() => {
+            const map = mapappRegistry.map, view = map.getBounds(), out = [];
+            for (const [id, group] of Object.entries(mapappRegistry.features)) {
+                if (!map.hasLayer(group)) continue;
+                const box = group.getBounds();
+                if (box.isValid() && !view.contains(box.getCenter())) out.push(id);
+            }
+            return out;
+        }"""
+    )
+    shown = page.evaluate("() => Number(document.body.dataset.shown)")
+    assert shown > 10 and outside == [], outside
+    disaster = page.locator(".leaflet-marker-icon.mf-ov-events-disaster").first
+    assert disaster.is_visible()
     assert not watched.problems()

@@ -245,7 +245,7 @@ function follow(framing) {
     const view = state.view;
     if (view) map.setView([view.lat, view.lng], view.zoom, { animate: false });
     else if (framing && sel) frame(byId.get(sel).bounds);
-    else if (framing && state.sentence) frameShown();
+    else if (framing && (state.sentence || state.article)) frameShown(); // the text's features
     else if (framing && NARROW.matches) map.fitBounds(data.home, { animate: false }); // no legend below
     if (sel && !registry.features[sel].isPopupOpen()) openPopup(sel, !view);
     if (!sel) map.closePopup();
