@@ -83,6 +83,8 @@ def test_a_link_to_one_article_frames_its_features_with_their_types(open_page, i
             return out;
         }"""
     )
+    # The legend stays folded, as for a sentence's features, so that it hides none of them.
+    assert page.evaluate("() => document.getElementById('map-legend').open") is False
     shown = page.evaluate("() => Number(document.body.dataset.shown)")
     assert shown > 10 and outside == [], outside
     disaster = page.locator(".leaflet-marker-icon.mf-ov-events-disaster").first

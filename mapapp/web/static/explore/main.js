@@ -297,7 +297,7 @@ NARROW.addEventListener("change", () => {
   } else {
     registry.control.expand();
     // Open as the page opens wide: unless a popup or a sentence's features would be under it.
-    legend.open = !(state.sel || state.sentence);
+    legend.open = !(state.sel || state.sentence || state.article);
   }
   padPopups();
 });
