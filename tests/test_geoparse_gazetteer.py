@@ -338,3 +338,16 @@ def test_one_consonant_syllables_match_with_i_or_y(gaz):
 def test_an_abbreviated_town_word_does_not_make_a_name(gaz):
     assert _found(gaz, "Ở TP Hạ Long, cây xanh đổ") == [("Hạ Long", "gn-1580410")]
     assert _found(gaz, "ông Lê Hạ Long cho biết") == []
+
+
+def test_a_vietnamese_reading_of_a_foreign_city_needs_its_country(gaz):
+    """ "Kinh Môn" is a town in Hải Dương and the Vietnamese reading of Jingmen (China)."""
+    assert _found(gaz, "Lũ quét ở thị xã Kinh Môn, tỉnh Hải Dương.") == [
+        ("Hải Dương", "hai-duong-province")
+    ]
+    assert _found(gaz, "Tại Côn Sơn và Hoàng Sơn.") == [], "they do not vouch for each other"
+    assert _found(gaz, "Nhà máy ở Côn Sơn, Giang Tô.") == [
+        ("Côn Sơn", "gn-1785623"),
+        ("Giang Tô", "jiangsu-province"),
+    ]
+    assert ("Côn Minh", "gn-1804651") in _found(gaz, "Đoàn tới Côn Minh."), "a metropolis"

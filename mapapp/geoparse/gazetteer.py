@@ -11,10 +11,10 @@ from mapapp.errors import NotFound
 from mapapp.geoparse.assemble import assemble
 from mapapp.geoparse.context import NameContext
 from mapapp.geoparse.curated import CuratedGazetteer, read_country_points, read_curated
-from mapapp.geoparse.entities import RANK_CURATED, Entity, Mention, NameForm
+from mapapp.geoparse.entities import RANK_CITY, RANK_CURATED, Entity, Mention, NameForm
 from mapapp.geoparse.geonames import DEFAULT_MIN_POPULATION, gc_paused, load_geonames
 from mapapp.geoparse.matcher import PhraseMatcher, phrase_key, select_longest
-from mapapp.geoparse.text import NormalizedText, normalize
+from mapapp.geoparse.text import NormalizedText, is_vietnamese_word, normalize
 
 __all__ = [
     "Gazetteer",
@@ -50,6 +50,10 @@ def spelling_variants(key: str) -> set[str]:
 
         variants.add(_I_OR_Y.sub(swap, key))
     return variants - {key}
+
+
+# A city this large is meant by its name whatever else the text names ("Côn Minh", "Nam Ninh").
+_METROPOLIS = 3_000_000
 
 
 class Gazetteer:
@@ -162,11 +166,33 @@ class Gazetteer:
             kind = self._entities[hit.payload.entity_id].kind
             return context.accept(hit.start, hit.end, hit.payload, kind)
 
+        chosen = select_longest(hits, keep)
+        doubtful = {id(h) for h in chosen if self._needs_its_country(h.payload)}
+        vouched = {
+            self._entities[h.payload.entity_id].country for h in chosen if id(h) not in doubtful
+        }
         mentions = []
-        for hit in select_longest(hits, keep):
+        for hit in chosen:
+            if id(hit) in doubtful and self._entities[hit.payload.entity_id].country not in vouched:
+                continue
             start, end = normalized.original_span(hit.start, hit.end)
             mentions.append(Mention(start, end, text[start:end], hit.payload.entity_id))
         return mentions
+
+    def _needs_its_country(self, form: NameForm) -> bool:
+        """A foreign GeoNames city found by a Vietnamese reading of its name ("Kinh Môn" is
+        Jingmen, "Côn Sơn" Kunshan) may well be a Vietnamese place of the same name that the
+        gazetteer lacks: unless it is a metropolis, it counts only in a text that also names its
+        country or another place in it."""
+        entity = self._entities[form.entity_id]
+        return (
+            form.rank == RANK_CITY
+            and entity.kind == "city"
+            and entity.country not in (None, "VN")
+            and (entity.population or 0) < _METROPOLIS
+            and not form.form.isascii()
+            and is_vietnamese_word(form.form)
+        )
 
 
 @lru_cache(maxsize=1)

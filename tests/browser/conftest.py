@@ -271,6 +271,44 @@ class Watched:
         assert response.status == 200
         self.page.wait_for_selector("body[data-explore=ready]")
 
+    def wait_until_still(self) -> None:
+        """Wait until the map neither pans nor zooms (a popup's autopan, a fly to a feature):
+        a click during the animation may land beside its target on a slow machine."""
+        self.page.wait_for_function(
+            """() => {
+                const map = window.mapappRegistry && window.mapappRegistry.map;
+                return !map || (!map._animatingZoom && !(map._panAnim && map._panAnim._inProgress));
+            }"""
+        )
+
+    def click_marker(self, feature_id: str) -> None:
+        """Click a feature's marker as a reader would: pan the map to it first if it lies
+        outside the map's view, and wait until the map stands still."""
+        self.wait_until_still()
+        self.page.evaluate(
+            """(id) => {
+                const map = mapappRegistry.map;
+                const selector = `.leaflet-marker-icon[data-feature-id="${id}"]`;
+                const icon = document.querySelector(selector);
+                const box = icon.getBoundingClientRect();
+                const view = map.getContainer().getBoundingClientRect();
+                const inside = box.left >= view.left && box.right <= view.right
+                    && box.top >= view.top && box.bottom <= Math.min(view.bottom, innerHeight);
+                if (!inside) {
+                    const centre = mapappRegistry.features[id].getBounds().getCenter();
+                    map.setView(centre, map.getZoom(), { animate: false });
+                }
+            }""",
+            feature_id,
+        )
+        self.wait_until_still()
+        self.page.locator(f'.leaflet-marker-icon[data-feature-id="{feature_id}"]').first.click()
+
+    def click_in_popup(self, locator) -> None:
+        """Click something in the open popup once its autopan has finished."""
+        self.wait_until_still()
+        locator.click()
+
     def drawn_ids(self, selector: str = "[data-feature-id]") -> set[str]:
         """Return the ids of the features with elements matching ``selector`` on the page."""
         script = "els => els.map(e => e.dataset.featureId)"

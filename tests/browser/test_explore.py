@@ -138,7 +138,7 @@ def test_url_state_survives_reload_and_history(open_page, explore_server) -> Non
     page.locator(
         '.leaflet-control-layers-overlays label:has(.ov[data-overlay="places"]) input'
     ).uncheck()
-    page.locator('.leaflet-marker-icon[data-feature-id="event-deployment-complete"]').click()
+    watched.click_marker("event-deployment-complete")
     page.locator('.leaflet-popup .fp[data-feature-id="event-deployment-complete"]').wait_for()
     page.evaluate("() => mapappRegistry.map.setView([39.7, 46.6], 10)")
     page.wait_for_url("**map=10/39.69**")
@@ -214,28 +214,8 @@ def test_list_is_sortable_and_driven_by_the_keyboard(open_page, explore_server) 
     page.evaluate("() => mapappRegistry.map.closePopup()")
     page.locator("[data-sort=date]").click()  # newest last ...
     page.locator("[data-sort=date]").click()  # ... then first: the war goes to the bottom
-    # The last popup framed the Moscow call: pan back to the war, as a reader would, and wait
-    # until its marker stands still inside the map before clicking it.
-    page.evaluate(
-        """() => {
-            const map = mapappRegistry.map;
-            map.setView(mapappRegistry.features["event-war"].getBounds().getCenter(), 7,
-                        { animate: false });
-        }"""
-    )
-    war = page.locator('.leaflet-marker-icon[data-feature-id="event-war"]')
-    page.wait_for_function(
-        """() => {
-            const icon = document.querySelector(
-                '.leaflet-marker-icon[data-feature-id="event-war"]');
-            const map = mapappRegistry.map.getContainer().getBoundingClientRect();
-            const box = icon.getBoundingClientRect();
-            return box.top >= map.top && box.bottom <= map.bottom
-                && box.left >= map.left && box.right <= map.right
-                && box.bottom <= window.innerHeight;
-        }"""
-    )
-    war.click()
+    # The last popup framed the Moscow call: the reader pans back to the war and clicks it.
+    watched.click_marker("event-war")
     page.locator('.leaflet-popup .fp[data-feature-id="event-war"]').wait_for()
     row = page.locator('#event-list [data-feature-id="event-war"]')
     page.wait_for_function(

@@ -89,7 +89,7 @@ def test_hostile_feature_text_shows_literally_on_the_map(open_page, hostile_serv
     assert HOSTILE in label.inner_text()
     marker.hover()
     assert HOSTILE in page.locator(".leaflet-tooltip").inner_text()
-    marker.click()
+    watched.click_marker(EVENT_ID)
     popup = page.locator(f'.leaflet-popup .fp[data-feature-id="{EVENT_ID}"]')
     popup.wait_for()
     assert popup.locator(".fp-name").inner_text() == HOSTILE
@@ -97,7 +97,7 @@ def test_hostile_feature_text_shows_literally_on_the_map(open_page, hostile_serv
     assert HOSTILE in popup.locator("blockquote").inner_text()
     assert HOSTILE in popup.locator(".fp-actors").inner_text()
     assert_not_pwned(page)
-    popup.locator("a.fp-source-link").click()
+    watched.click_in_popup(popup.locator("a.fp-source-link"))
     page.wait_for_url(f"{hostile_server.url}/articles/{ARTICLE_ID}#s1")
     assert page.locator("h1").inner_text() == HOSTILE
     assert HOSTILE in page.locator(":target").inner_text()

@@ -46,14 +46,14 @@ def test_ingested_article_is_on_the_map_with_its_sentence_links(open_page, inges
     page = watched.page
     assert "place-goris" in watched.drawn_ids()  # a place only the new article names
     feature_id = by_date["2020-12-28"]
-    page.locator(f'.leaflet-marker-icon[data-feature-id="{feature_id}"]').first.click()
+    watched.click_marker(feature_id)
     popup = page.locator(f'.leaflet-popup .fp[data-feature-id="{feature_id}"]')
     popup.wait_for()
     link = popup.locator("a.fp-source-link").first
     href = link.get_attribute("href")
     sentence = new_events[feature_id]["properties"]["sources"][0]["sentence"]
     assert href == f"/articles/{ARTICLE_ID}#s{sentence}"
-    link.click()
+    watched.click_in_popup(link)
     page.wait_for_url(ingested_server.url + href)
     target = page.locator(":target")
     assert target.get_attribute("id") == f"s{sentence}"

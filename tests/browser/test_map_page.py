@@ -56,7 +56,7 @@ def test_event_popup_links_to_its_sentence_highlighted(open_page, server) -> Non
     watched.open_map()
     page = watched.page
     feature_id = "event-deployment-complete"
-    page.locator(f'.leaflet-marker-icon[data-feature-id="{feature_id}"]').click()
+    watched.click_marker(feature_id)
     popup = page.locator(f'.leaflet-popup .fp[data-feature-id="{feature_id}"]')
     popup.wait_for()
     assert popup.locator(".fp-name").inner_text() == "Peacekeeping deployment completed"
@@ -65,7 +65,7 @@ def test_event_popup_links_to_its_sentence_highlighted(open_page, server) -> Non
     href = link.get_attribute("href")
     quote = popup.locator("blockquote").first.inner_text()
     assert href == "/articles/2020-11-25-putin-erdogan-call#s14"
-    link.click()
+    watched.click_in_popup(link)
     page.wait_for_url(server.url + href)
     target = page.locator(":target")
     assert target.get_attribute("id") == "s14"
