@@ -35,10 +35,10 @@ def _place_label(feature: dict, places: dict[str, dict], by_position: dict, t: T
 
 
 def _summary(props: dict, t: Translator) -> str:
-    """Return one line about an event: its summary in the page's language; in Vietnamese
-    without a Vietnamese summary, the article's own first sentence about it."""
+    """Return one line about an event: its summary in the page's language; without one (an
+    ingested event, or no Vietnamese summary yet), the article's own first sentence about it."""
     text, lang = t.text(props, "summary")
-    if lang != t.lang:
+    if lang != t.lang or not text:
         quotes = [s.get("quote") for s in props.get("sources") or [] if isinstance(s, dict)]
         text = next((q for q in quotes if q), text)
     return str(text or "")[:_SUMMARY_CHARS]

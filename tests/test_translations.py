@@ -146,3 +146,23 @@ def test_an_event_placed_by_its_article_says_so_in_both_languages(
     assert "names no place" in props["geo_note"]
     assert "không nêu địa danh" in props["geo_note_vi"]
     assert props["geometry_source_vi"].startswith("theo địa danh của sự kiện: Stepanakert")
+
+
+def test_an_event_without_a_summary_is_summed_up_by_its_sentence() -> None:
+    from mapapp.mapindex import feature_record
+
+    feature = {
+        "type": "Feature",
+        "id": "event-x-s3",
+        "geometry": {"type": "Point", "coordinates": [46.75, 39.82]},
+        "properties": {
+            "layer": "events",
+            "name": "Demining – Stepanakert",
+            "event_type": "demining",
+            "date": "2020-12-01",
+            "sources": [{"article_id": "x", "sentence": 3, "quote": "Ngày 1/12, rà phá bom mìn."}],
+        },
+    }
+    for lang in ("en", "vi"):
+        record = feature_record("events", feature, translator(lang))
+        assert record["summary"] == "Ngày 1/12, rà phá bom mìn.", lang
