@@ -56,6 +56,7 @@ _GLYPHS = {
     "dagger": '<path d="M12 3v18M6.5 8.5h11"/>',
     "globe": '<circle cx="12" cy="12" r="8.5"/><path d="M3.5 12h17M12 3.5c2.4 2.6 3.6 5.4 3.6 8.5'
     's-1.2 5.9-3.6 8.5M12 3.5C9.6 6.1 8.4 8.9 8.4 12s1.2 5.9 3.6 8.5"/>',
+    "chart": '<path d="M4 4v16h16M7.5 15l4-4.5 3 3L20 7"/>',
     "storm": '<path d="M7 15.5a4 4 0 1 1 .9-7.9A5.5 5.5 0 0 1 18.4 8.6a3.5 3.5 0 0 1-.4 6.9z"/>'
     '<path d="M8.5 18.5l-1 2.5M12.5 18.5l-1 2.5M16.5 18.5l-1 2.5"/>',
     "eye": '<path d="M2 12s3.6-6.5 10-6.5S22 12 22 12s-3.6 6.5-10 6.5S2 12 2 12z"/>'
@@ -84,6 +85,7 @@ EVENT_TYPES: dict[str, Symbol] = {
     "statement": Symbol("type.statement", "#3f51b5", "speech"),
     "meeting": Symbol("type.meeting", "#0277bd", "people"),
     "diplomacy": Symbol("type.diplomacy", "#a1620b", "globe"),
+    "economy": Symbol("type.economy", "#689f38", "chart"),
     "delegation": Symbol("type.delegation", "#7b3fa0", "arrow"),
     "decree": Symbol("type.decree", "#6d4c41", "document"),
     "ceasefire": Symbol("type.ceasefire", "#00897b", "flag"),

@@ -246,8 +246,10 @@ def test_a_date_measured_against_does_not_date_the_event(tmp_path, gaz):
         ("Ngày 7/9, bão số 3 đổ bộ vào Quảng Ninh.", "disaster"),
         ("Sáng 10/9, lũ quét kèm sạt lở đất tràn qua một thôn ở Lào Cai.", "disaster"),
         ("Ngày 10/9, lũ trẻ ở Hà Nội tới trường.", "other"),
+        ("Năm 2023, kim ngạch thương mại hai chiều đạt 170 tỷ USD.", "economy"),
+        ("Thứ Bảy (13/1), tàu khu trục Mỹ phóng tên lửa vào Yemen.", "combat"),
     ],
 )
-def test_natural_disasters_have_their_type(tmp_path, gaz, body, event_type):
+def test_disasters_trade_and_strikes_have_their_type(tmp_path, gaz, body, event_type):
     (event,) = propose_events(_article(tmp_path, body, "2024-09-10"), gaz)
     assert event.event_type == event_type

@@ -36,6 +36,7 @@ EVENT_TYPES = (
     "combat",
     "meeting",
     "diplomacy",
+    "economy",
     "statement",
     "other",
 )
@@ -54,6 +55,7 @@ EVENT_TITLES = {
     "combat": ("Fighting", "Giao tranh"),
     "meeting": ("Meeting", "Cuộc gặp"),
     "diplomacy": ("Diplomacy", "Ngoại giao"),
+    "economy": ("Economy and trade", "Kinh tế – thương mại"),
     "statement": ("Statement", "Tuyên bố"),
     "other": ("Event", "Sự kiện"),
 }
@@ -77,10 +79,14 @@ _CUE_WORDS = {
     "|tiếp quản|bàn giao|rút quân",
     "humanitarian": "nhân đạo|cứu trợ|viện trợ",
     "combat": "giao tranh|giao chiến|chiến sự|chiến tranh|cuộc chiến|xung đột|tấn công|không kích"
-    "|pháo kích|đụng độ|nã pháo|bắn phá|chiến dịch quân sự|nổ ra|bùng phát|oanh tạc",
+    "|pháo kích|đụng độ|nã pháo|bắn phá|chiến dịch quân sự|nổ ra|bùng phát|oanh tạc"
+    "|phóng tên lửa|bắn hạ|đánh chìm|tập kích|tấn công bằng",
     "meeting": "hội đàm|gặp gỡ|cuộc gặp|hội nghị|hội kiến|cuộc họp|thượng đỉnh",
     "diplomacy": "đàm phán|thỏa thuận|thoả thuận|hiệp định|chuyến thăm|chuyến đi|thăm chính thức"
-    "|ngoại giao|phái đoàn|hòa giải|ký kết|hòa đàm|thảo luận",
+    "|ngoại giao|phái đoàn|hòa giải|ký kết|hòa đàm|thảo luận|nâng quan hệ|đối tác chiến lược"
+    "|quan hệ song phương",
+    "economy": "kinh tế|thương mại|kim ngạch|xuất khẩu|nhập khẩu|đầu tư|fdi|tăng trưởng|gdp"
+    "|doanh nghiệp|thị trường|hàng hóa|nông sản",
     "statement": "tuyên bố|cho biết|cho hay|thông báo|khẳng định|phát biểu|nhấn mạnh|công bố",
 }
 _CUE_TYPE = {w: t for t, words in _CUE_WORDS.items() for w in words.split("|")}
