@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ __all__ = ["MapOptions", "MapParts", "build_map", "render", "legend"]
 _FOCUS_MAX_ZOOM = 12
 _LEGEND_HEIGHT = 230  # px: the open legend, bottom left
 _BADGE = 26  # px: the size of a point badge, and the step between badges at one place
+_FOLIUM_VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*>')
 
 
 @dataclass(frozen=True)
@@ -328,8 +330,11 @@ def render(
     """Render the map into the three parts a page template places: head, body, script."""
     figure = build_map(layers, options, focus, t).get_root()
     figure.render()
+    # folium's own viewport tag forbids zooming (maximum-scale=1, user-scalable=no): a reader
+    # on a phone must be able to enlarge the page. The page template has its own viewport tag.
+    header = _FOLIUM_VIEWPORT.sub("", figure.header.render())
     return MapParts(
-        header=Markup(figure.header.render()),
+        header=Markup(header),
         html=Markup(figure.html.render()),
         script=Markup(figure.script.render()),
     )

@@ -220,12 +220,17 @@ def tooltip_html(feature: dict, t: Translator = _ENGLISH) -> str:
 def marker_html(
     symbol: Symbol, shape: str, precision: str, name: str, label_row: int | None = None
 ) -> str:
-    """Return a point marker's HTML: its body, named for screen readers, and unless
-    ``label_row`` is None a visible name (on that row, for places sharing a position)."""
-    html = str(badge(symbol, shape, precision, Markup(escape_html(name))))
-    if label_row is not None:
-        html += f'<span class="mk-label" style="--row:{int(label_row)}">{escape_html(name)}</span>'
-    return html
+    """Return a point marker's HTML: its body, and unless ``label_row`` is None a visible
+    name (on that row, for places sharing a position).
+
+    The marker's accessible name is its visible name; a marker without one (a badge) has its
+    body named for screen readers instead, so that the name is never read twice.
+    """
+    if label_row is None:
+        return str(badge(symbol, shape, precision, Markup(escape_html(name))))
+    return str(badge(symbol, shape, precision)) + (
+        f'<span class="mk-label" style="--row:{int(label_row)}">{escape_html(name)}</span>'
+    )
 
 
 def area_label_html(label: str) -> str:

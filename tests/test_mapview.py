@@ -209,6 +209,20 @@ def test_precision_decides_how_a_point_looks(data_dir: Path) -> None:
     assert [type(e).__name__ for e in call][:2] == ["Marker", "Marker"], "one badge per capital"
 
 
+def test_page_can_be_zoomed_and_markers_are_named_once(client, data_dir: Path) -> None:
+    soup, _ = get_page(client)
+    viewports = [m["content"] for m in soup.select("meta[name=viewport]")]
+    assert viewports == ["width=device-width, initial-scale=1"], "folium's would forbid zooming"
+    options = mapview.MapOptions(TILE_URL, "t", "/l.js", "/l.css")
+    fmap = mapview.build_map(Store(data_dir).layer_info(), options)
+    place = BeautifulSoup(drawn(fmap, "place-stepanakert")[0].icon.options["html"], "html.parser")
+    assert place.select_one(".mk-label").get_text() == "Stepanakert"
+    assert not place.select("[aria-label]"), "a labelled marker is named by its label alone"
+    call = drawn(fmap, "event-putin-erdogan-call")[0]
+    badge = BeautifulSoup(call.icon.options["html"], "html.parser").select_one(".mk")
+    assert (badge["role"], badge["aria-label"]) == ("img", "Putin–Erdogan phone call")
+
+
 def test_first_view_frames_nagorno_karabakh(client) -> None:
     _, script = get_page(client)
     bounds = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", script, re.DOTALL).group(1)

@@ -142,3 +142,15 @@ def test_openapi_page_lists_operations_and_parameters(ogc) -> None:
         "limit",
         "offset",
     ]
+
+
+def test_pages_are_english_without_a_language_switch_even_for_a_vietnamese_reader(ogc) -> None:
+    """The API's documents are English; a language link there would be an unknown parameter."""
+    ogc.get("/?lang=vi")  # the site is now read in Vietnamese (a cookie)
+    soup = page(ogc, "/ogc/collections?f=html")
+    assert soup.html["lang"] == "en"
+    assert soup.select(".lang-switch") == []
+    assert soup.select_one("header nav a[href='/articles']").get_text() == "Articles"
+    for link in soup.select("a[href]"):
+        assert "lang=" not in link["href"], link["href"]
+    assert page(ogc, "/articles").html["lang"] == "vi", "the rest of the site stays Vietnamese"

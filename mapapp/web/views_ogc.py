@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from mapapp.i18n import translator
 from mapapp.ogc import FeaturesApi, HtmlPage, OgcRequest, OgcResponse
 
 __all__ = ["bp", "PREFIX"]
@@ -38,7 +39,10 @@ def _request() -> OgcRequest:
 def _response(result: OgcResponse) -> Response:
     content = result.content
     if isinstance(content, HtmlPage):
-        content = render_template(content.template, **content.context)
+        # The API's documents (titles, descriptions, link titles) are in English, so are its
+        # pages, whatever language the site is read in; they offer no language switch.
+        english = {"lang": "en", "t": translator("en"), "languages": ()}
+        content = render_template(content.template, **content.context, **english)
     return Response(content, status=result.status, headers=result.headers)
 
 

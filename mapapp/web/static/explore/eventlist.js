@@ -72,6 +72,7 @@ export class EventList {
       .replace("{shown}", rows.length)
       .replace("{total}", this.total);
     this.root.querySelector("#list-empty").hidden = rows.length > 0;
+    this.list.hidden = rows.length === 0; // a listbox must hold options: the note stands in
     const keep = rows.find((r) => r.id === this.active) ? this.active : rows[0] && rows[0].id;
     this.setActive(keep, false);
     if (focused && this.rowOf(focused)) this.rowOf(focused).focus({ preventScroll: true });
