@@ -11,6 +11,11 @@ from clients.tools import feature_count, feature_ids, ogrinfo
 from mapapp.model import LAYER_IDS
 
 
+def ogrinfo_logging_requests(*args: str) -> str:
+    """Run ``ogrinfo -ro -al`` with GDAL's debug log on stdout, which lists every URL fetched."""
+    return ogrinfo("-ro", "-al", *args, "--debug", "on", "--config", "CPL_LOG", "/dev/stdout")
+
+
 def test_lists_the_collections(server: str) -> None:
     listing = ogrinfo("-ro", "-so", f"OAPIF:{server}/ogc/")
     assert re.findall(r"^\d+: (\S+) \(title: ", listing, re.M) == list(LAYER_IDS)
@@ -27,20 +32,8 @@ def test_reads_every_feature_across_pages(server: str, layer_id: str) -> None:
 
 
 def test_spatial_filter_is_sent_to_the_server(server: str) -> None:
-    listing = ogrinfo(
-        "-ro",
-        "-al",
-        "-spat",
-        "46.4",
-        "39.6",
-        "46.8",
-        "39.95",
-        f"OAPIF:{server}/ogc/collections/events",
-        "--debug",
-        "on",
-        "--config",
-        "CPL_LOG",
-        "/dev/stdout",
+    listing = ogrinfo_logging_requests(
+        "-spat", "46.4", "39.6", "46.8", "39.95", f"OAPIF:{server}/ogc/collections/events"
     )
     # GDAL prints the box with 18 significant digits: 46.3999999999999986,...
     sent = re.findall(r"Fetch\(\S+/items\?\S*bbox=([^&)]+)", listing)
@@ -66,17 +59,8 @@ def test_time_filter_in_the_collection_url(server: str, datetime: str, expected)
 
 
 def test_attribute_filter_becomes_a_query_parameter(server: str) -> None:
-    listing = ogrinfo(
-        "-ro",
-        "-al",
-        "-where",
-        "event_type = 'phone_call'",
-        f"OAPIF:{server}/ogc/collections/events",
-        "--debug",
-        "on",
-        "--config",
-        "CPL_LOG",
-        "/dev/stdout",
+    listing = ogrinfo_logging_requests(
+        "-where", "event_type = 'phone_call'", f"OAPIF:{server}/ogc/collections/events"
     )
     assert re.search(r"Fetch\(\S+/items\?\S*event_type=phone_call", listing)
     assert feature_ids(listing) == ["ev-range", "ev-multi"]
