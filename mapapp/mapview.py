@@ -1,4 +1,11 @@
-"""Draw the layers as a folium (Leaflet) map: the only module that imports folium."""
+"""Draw the layers as a folium (Leaflet) map: the only module that imports folium.
+
+The folium map carries no data. Its elements are our own constant JavaScript; every text the
+map shows travels beside it as JSON (``MapParts.drawing``), and ``static/mapdraw.js`` builds
+the Leaflet layers from that JSON. Folium and branca render macro output as a Jinja template a
+second time, so anything taken from an article and placed in a folium element would run on
+the server: nothing is.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +22,20 @@ from mapapp import maplayout, mapstyle, popups
 from mapapp.i18n import Translator
 from mapapp.model import Layer
 
-__all__ = ["MapOptions", "MapParts", "build_map", "render", "legend"]
+__all__ = ["MapOptions", "MapParts", "build_map", "drawing", "render", "legend"]
 
 _FOCUS_MAX_ZOOM = 12
 _LEGEND_HEIGHT = 230  # px: the open legend, bottom left
 _BADGE = 26  # px: the size of a point badge, and the step between badges at one place
-_FOLIUM_VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*>')
+_POPUP_OPTIONS = {"maxWidth": 380, "minWidth": 260, "maxHeight": 420, "className": "fp-popup"}
+_TOOLTIP_OPTIONS = {"className": "mf-tooltip", "sticky": True}
+#: The element of the page that holds the drawing as JSON (see templates/map.html).
+DRAWING_ELEMENT_ID = "map-drawing"
+# folium's viewport tag forbids zooming, and its inline script sets Leaflet globals only after
+# Leaflet has read them (so it does nothing, and an inline script needs a CSP nonce).
+_FOLIUM_HEADER_NOISE = re.compile(
+    r'\s*<meta name="viewport"[^>]*>|\s*<script>\s*L_NO_TOUCH[^<]*</script>', re.DOTALL
+)
 
 
 @dataclass(frozen=True)
@@ -36,105 +51,29 @@ class MapOptions:
 
 @dataclass(frozen=True)
 class MapParts:
-    """A rendered map, cut for a page template: head markup, body markup, inline script."""
+    """A rendered map, cut for a page template: head markup, body markup, inline script (all
+    free of data), and the drawing: every feature as JSON-ready data for ``mapdraw.js``."""
 
     header: Markup
     html: Markup
     script: Markup
+    drawing: dict
 
 
-class _Path(MacroElement):
-    """A Leaflet vector (polyline, polygon, circle) with every option passed through."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.{{ this.factory }}({{ this.where|tojson }}, {{ this.options|tojson }})
-    .addTo({{ this._parent.get_name() }});
-{% endmacro %}"""
-    )
-
-    def __init__(self, factory: str, where: list, options: dict):
-        super().__init__()
-        self._name = "Path"
-        self.factory, self.where, self.options = factory, where, options
-
-
-class _Popup(MacroElement):
-    """A popup bound to its parent; unlike folium.Popup it needs no jQuery."""
+class _Draw(MacroElement):
+    """Hand the map and its layer control to ``mapdraw.js``, which draws the page's JSON."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-{{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }}, {{ this.options|tojson }});
+window.mapappDraw({{ this._parent.get_name() }}, {{ this.control.get_name() }},
+    {{ this.element_id|tojson }});
 {% endmacro %}"""
     )
 
-    def __init__(self, html: str):
+    def __init__(self, control: folium.LayerControl, element_id: str):
         super().__init__()
-        self._name = "Popup"
-        self.html = html
-        self.options = {"maxWidth": 380, "minWidth": 260, "maxHeight": 420, "className": "fp-popup"}
-
-
-class _Tag(MacroElement):
-    """Put ``data-feature-id`` on the DOM elements of a feature whenever they are (re)drawn."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-{{ this._parent.get_name() }}.on("add", function (e) {
-    e.target.eachLayer(function (part) {
-        part.getElement().setAttribute("data-feature-id", {{ this.feature_id|tojson }});
-    });
-});
-{% endmacro %}"""
-    )
-
-    def __init__(self, feature_id: str):
-        super().__init__()
-        self._name = "Tag"
-        self.feature_id = feature_id
-
-
-class _View(MacroElement):
-    """Frame bounds at once (no animation, so a popup opened next pans into view correctly)."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-{{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }}, {{ this.options|tojson }});
-{% if this.target %}{{ this.target.get_name() }}.openPopup();{% endif %}
-{% endmacro %}"""
-    )
-
-    def __init__(self, bounds: list, options: dict, target: MacroElement | None = None):
-        super().__init__()
-        self._name = "View"
-        self.bounds, self.options, self.target = bounds, {"animate": False, **options}, target
-
-
-class _Registry(MacroElement):
-    """Hand the explorer script the Leaflet objects it drives, keyed by overlay and feature id."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-window.mapappRegistry = {
-    map: {{ this._parent.get_name() }},
-    control: {{ this.control.get_name() }},
-    overlays: { {% for key, group in this.overlays %}{{ key|tojson }}: {{ group.get_name() }},
-    {% endfor %}},
-    features: { {% for key, group in this.features %}{{ key|tojson }}: {{ group.get_name() }},
-    {% endfor %}},
-    badges: [ {% for fid, marker, at, precision in this.badges %}
-        [{{ fid|tojson }}, {{ marker.get_name() }}, {{ at|tojson }}, {{ precision|tojson }}],
-    {% endfor %}],
-    badge: {{ this.badge|tojson }}
-};
-{% endmacro %}"""
-    )
-
-    def __init__(self, control, overlays: list, features: list, badges: list, badge: dict):
-        super().__init__()
-        self._name = "Registry"
-        self.control, self.overlays, self.features = control, overlays, features
-        self.badges, self.badge = badges, badge
+        self._name = "Draw"
+        self.control, self.element_id = control, element_id
 
 
 class _DomControl(MacroElement):
@@ -172,7 +111,7 @@ def _swap(coords: list) -> list:
 
 
 class _Builder:
-    """Draw features into overlay groups, arranging the symbols that share one position.
+    """Describe features as Leaflet layers, arranging the symbols that share one position.
 
     Badges at one place (a dozen events "in Nagorno-Karabakh") stand in a compact grid above
     it; the shaded circles of one region share its shade, so together they stay translucent.
@@ -182,38 +121,40 @@ class _Builder:
         self.crowd = Counter(k for o, f in items for k in maplayout.point_keys(o.layer.id, f))
         self.placed: Counter = Counter()
         self.t = t
-        #: (feature id, marker, position key, precision) of every badge, in drawing order.
-        self.badges: list[tuple[str, folium.Marker, str, str]] = []
+        #: [feature id, index of the marker among the feature's parts, position key,
+        #: precision] of every badge, in drawing order.
+        self.badges: list[list] = []
 
-    def feature(self, overlay: maplayout.Overlay, feature: dict) -> folium.FeatureGroup:
-        """Return one feature as a group of Leaflet layers with tooltip, popup and DOM tag."""
+    def feature(self, overlay: maplayout.Overlay, feature: dict) -> dict:
+        """Return one feature as parts (markers, paths), tooltip and popup HTML."""
         props = feature.get("properties", {})
-        layer_id = overlay.layer.id
+        layer_id, fid = overlay.layer.id, str(feature.get("id"))
         precision = str(props.get("geo_precision") or "exact")
         classes = (
             f"mf mf-layer-{layer_id} mf-ov-{overlay.id} mf-prec-{mapstyle.css_token(precision)}"
         )
         symbol = mapstyle.point_symbol(layer_id, props)
-        group = folium.FeatureGroup(name=str(feature.get("id")), control=False)
+        parts: list[dict] = []
         for kind, coords in maplayout.parts(feature.get("geometry") or {}):
             if kind == "point":
-                marker = self._point(group, layer_id, props, symbol, precision, coords, classes)
+                self._point(parts, layer_id, props, symbol, precision, coords, classes)
                 if layer_id in maplayout.BADGED_LAYERS:
                     at = ",".join(map(str, maplayout.at(coords)))
-                    self.badges.append((str(feature.get("id")), marker, at, precision))
+                    self.badges.append([fid, len(parts) - 1, at, precision])
             else:
                 style = mapstyle.path_style(layer_id, props, area=kind == "area")
                 style.update(className=classes, pane=_pane(layer_id, kind))
                 factory = "polygon" if kind == "area" else "polyline"
-                group.add_child(_Path(factory, _swap(coords), style))
-        t = self.t
-        group.add_child(folium.Tooltip(popups.tooltip_html(feature, t), class_name="mf-tooltip"))
-        title = maplayout.layer_title(overlay.layer, t)
-        group.add_child(_Popup(popups.popup_html(feature, title, symbol, t)))
-        group.add_child(_Tag(str(feature.get("id"))))
-        return group
+                parts.append({"path": factory, "where": _swap(coords), "options": style})
+        title = maplayout.layer_title(overlay.layer, self.t)
+        return {
+            "id": fid,
+            "parts": parts,
+            "tooltip": popups.tooltip_html(feature, self.t),
+            "popup": popups.popup_html(feature, title, symbol, self.t),
+        }
 
-    def _point(self, group, layer_id, props, symbol, precision, coords, classes) -> folium.Marker:
+    def _point(self, parts, layer_id, props, symbol, precision, coords, classes) -> None:
         location, at = _latlng(coords), maplayout.at(coords)
         name = self.t.name(props)
         radius = mapstyle.region_radius_m(props.get("kind"))
@@ -223,7 +164,7 @@ class _Builder:
             sharing = self.crowd["shade", at, radius]
             style["fillOpacity"] = round(1 - (1 - style["fillOpacity"]) ** (1 / sharing), 4)
             style.update(radius=radius, className=classes, pane="mapapp-areas")
-            group.add_child(_Path("circle", location, style))
+            parts.append({"path": "circle", "where": location, "options": style})
         if layer_id in maplayout.BADGED_LAYERS:
             html = popups.marker_html(symbol, "badge", precision, name)
             size, anchor = (_BADGE, _BADGE), self._badge_anchor(at, precision)
@@ -235,18 +176,16 @@ class _Builder:
             self.placed["label", at] += 1
             html = popups.marker_html(symbol, shape, precision, name, label_row=row)
             size, anchor = (14, 14), (7, 7)
-        icon = folium.DivIcon(
-            html=html,
-            icon_size=size,
-            icon_anchor=anchor,
-            popup_anchor=(size[0] // 2 - anchor[0], -anchor[1]),
-            class_name=f"mf-icon {classes}",
-        )
+        icon = {
+            "html": html,
+            "iconSize": list(size),
+            "iconAnchor": list(anchor),
+            "popupAnchor": [size[0] // 2 - anchor[0], -anchor[1]],
+            "className": f"mf-icon {classes}",
+        }
         # Names of places stay readable above the badges and rings around them.
         lift = 500 if layer_id == "places" else 0
-        marker = folium.Marker(location, icon=icon, rise_on_hover=True, z_index_offset=lift)
-        group.add_child(marker)
-        return marker
+        parts.append({"marker": location, "icon": icon, "zIndexOffset": lift})
 
     def _badge_anchor(self, at: tuple[float, float], precision: str) -> tuple[int, int]:
         """Return the icon anchor of the next badge at ``at``: a grid, centred, above it.
@@ -268,18 +207,51 @@ def _pane(layer_id: str, kind: str) -> str:
     return "mapapp-areas" if kind == "area" else "overlayPane"
 
 
-def build_map(
-    layers: list[tuple[Layer, dict]],
-    options: MapOptions,
-    focus: str | None = None,
-    t: Translator | None = None,
-) -> folium.Map:
-    """Return the map: tiles, an overlay per ``maplayout.overlays()`` entry, layer control, panels.
+def drawing(
+    layers: list[tuple[Layer, dict]], focus: str | None = None, t: Translator | None = None
+) -> dict:
+    """Return every feature as data for ``mapdraw.js``: overlays, badges, the first view.
 
-    ``focus`` is the id of a feature to frame with its popup open; it must exist in ``layers``.
-    Names and labels are in the language of ``t`` (English by default).
+    ``focus`` is the id of a feature to frame with its popup open; it must exist in
+    ``layers``. Names and labels are in the language of ``t`` (English by default). Text in
+    the result is HTML escaped once, by ``popups``; the result is meant to be embedded as JSON.
     """
     t = t or Translator("en")
+    entries = maplayout.overlays(layers, t)
+    builder = _Builder([(o, f) for o in entries for f in o.features], t)
+    view: dict = {
+        "bounds": maplayout.HOME_BOUNDS,
+        # Keep the region clear of the open legend along the bottom.
+        "options": {"animate": False, "paddingBottomRight": [0, _LEGEND_HEIGHT]},
+        "open": None,
+    }
+    overlays = []
+    for overlay in entries:
+        label = popups.overlay_label_html(
+            overlay.id, overlay.title, len(overlay.features), overlay.sample
+        )
+        features = [builder.feature(overlay, feature) for feature in overlay.features]
+        overlays.append({"id": overlay.id, "label": label, "features": features})
+        for feature in overlay.features:
+            if focus is not None and feature.get("id") == focus:
+                view = {
+                    "bounds": maplayout.focus_bounds(feature),
+                    "options": {"animate": False, "maxZoom": _FOCUS_MAX_ZOOM},
+                    "open": focus,
+                }
+    return {
+        "overlays": overlays,
+        "badges": builder.badges,
+        "badge": {"size": _BADGE, "step": _BADGE + 2, "columns": maplayout.GRID_COLUMNS},
+        "view": view,
+        "popup": _POPUP_OPTIONS,
+        "tooltip": _TOOLTIP_OPTIONS,
+    }
+
+
+def build_map(options: MapOptions) -> folium.Map:
+    """Return the map without data: tiles, panes, an empty layer control, the legend's place,
+    and the call that draws the page's JSON into it."""
     fmap = folium.Map(location=[39.8, 46.75], zoom_start=9, tiles=None, control_scale=True)
     # Replace folium's CDN assets (Leaflet, jQuery, Bootstrap, Font Awesome) by our own copy.
     fmap.default_js = [("leaflet", options.leaflet_js)]
@@ -293,31 +265,9 @@ def build_map(
     ).add_to(fmap)
     folium.map.CustomPane("mapapp-regions", z_index=250, pointer_events=True).add_to(fmap)
     folium.map.CustomPane("mapapp-areas", z_index=380, pointer_events=True).add_to(fmap)
-    entries = maplayout.overlays(layers, t)
-    builder = _Builder([(o, f) for o in entries for f in o.features], t)
-    target, bounds = None, maplayout.HOME_BOUNDS
-    groups, drawn_features = [], []
-    for overlay in entries:
-        label = popups.overlay_label_html(
-            overlay.id, overlay.title, len(overlay.features), overlay.sample
-        )
-        group = folium.FeatureGroup(name=label, overlay=True, control=True, show=True)
-        for feature in overlay.features:
-            drawn = builder.feature(overlay, feature).add_to(group)
-            drawn_features.append((str(feature.get("id")), drawn))
-            if focus is not None and feature.get("id") == focus:
-                target, bounds = drawn, maplayout.focus_bounds(feature)
-        group.add_to(fmap)
-        groups.append((overlay.id, group))
     control = folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
     fmap.add_child(_DomControl("map-legend", "bottomleft"))
-    if target is None:
-        # Keep the region clear of the open legend along the bottom.
-        fmap.add_child(_View(bounds, {"paddingBottomRight": [0, _LEGEND_HEIGHT]}))
-    else:
-        fmap.add_child(_View(bounds, {"maxZoom": _FOCUS_MAX_ZOOM}, target))
-    grid = {"size": _BADGE, "step": _BADGE + 2, "columns": maplayout.GRID_COLUMNS}
-    fmap.add_child(_Registry(control, groups, drawn_features, builder.badges, grid))
+    fmap.add_child(_Draw(control, DRAWING_ELEMENT_ID))
     return fmap
 
 
@@ -327,16 +277,16 @@ def render(
     focus: str | None = None,
     t: Translator | None = None,
 ) -> MapParts:
-    """Render the map into the three parts a page template places: head, body, script."""
-    figure = build_map(layers, options, focus, t).get_root()
+    """Render the map into the parts a page template places: head, body, script, drawing."""
+    figure = build_map(options).get_root()
     figure.render()
-    # folium's own viewport tag forbids zooming (maximum-scale=1, user-scalable=no): a reader
-    # on a phone must be able to enlarge the page. The page template has its own viewport tag.
-    header = _FOLIUM_VIEWPORT.sub("", figure.header.render())
+    # The page template has its own viewport tag, which lets a reader on a phone zoom.
+    header = _FOLIUM_HEADER_NOISE.sub("", figure.header.render())
     return MapParts(
         header=Markup(header),
         html=Markup(figure.html.render()),
         script=Markup(figure.script.render()),
+        drawing=drawing(layers, focus, t),
     )
 
 

@@ -1,11 +1,12 @@
-"""Every piece of HTML the map builds from feature data, escaped by one helper."""
+"""Every piece of HTML the map builds from feature data, escaped once: by Jinja's autoescape
+in our own templates, or by ``escape_html``."""
 
 from __future__ import annotations
 
 from urllib.parse import quote as url_quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from mapapp.i18n import Translator
 from mapapp.mapstyle import Symbol, badge, css_token, date_chip, event_label, kind_label
@@ -25,36 +26,21 @@ __all__ = [
 ]
 
 _ENGLISH = Translator("en")
-# Besides the five HTML specials, folium puts text inside JavaScript template literals
-# (`...${...}...`), where a backtick, "${" or a backslash would end or alter the string.
-_ENTITIES = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&#39;",
-        "`": "&#96;",
-        "$": "&#36;",
-        "\\": "&#92;",
-    }
-)
 
 
 def escape_html(value: object) -> str:
-    """Return ``value`` as text safe in HTML content, attributes and JS template literals."""
-    return str(value).translate(_ENTITIES)
+    """Return ``value`` as text safe in HTML content and quoted attributes."""
+    return str(escape(value))
 
 
-def _finalize(value: object) -> str:
-    if value is None:
-        return ""
-    return str(value) if isinstance(value, Markup) else escape_html(value)
+def _finalize(value: object) -> object:
+    return "" if value is None else value
 
 
-# autoescape is off because finalize already passes every {{ value }} through escape_html.
+# Autoescape escapes every {{ value }} exactly once; Markup (our own markup) passes as it is.
+# The HTML built here reaches the page inside JSON and never passes another template engine.
 _ENV = jinja2.Environment(
-    autoescape=False, finalize=_finalize, undefined=jinja2.StrictUndefined, trim_blocks=True
+    autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined, trim_blocks=True
 )
 _POPUP = _ENV.from_string(
     """<article class="fp" data-feature-id="{{ id }}">

@@ -20,8 +20,6 @@ HOSTILE = (
     '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1"> '
     "` ${window.__pwned=1} </script> back\\slash 'single'"
 )
-# A JSON string literal as folium writes it: quotes, with backslash escapes inside.
-_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
 
 
 @pytest.fixture
@@ -51,28 +49,39 @@ def script_of(soup: BeautifulSoup) -> str:
     return next(s for s in scripts if "L.map(" in s)
 
 
-def popups_by_id(script: str) -> dict[str, BeautifulSoup]:
-    """Parse every popup the script binds, keyed by the feature id it names."""
+def drawing_of(soup: BeautifulSoup) -> dict:
+    """Return the drawing the page carries as JSON for mapdraw.js."""
+    island = soup.select_one("script#map-drawing")
+    assert island["type"] == "application/json"
+    return json.loads(island.string)
+
+
+def drawn_features(drawing: dict) -> dict[str, dict]:
+    """Return every feature of a drawing, keyed by id."""
+    return {f["id"]: f for o in drawing["overlays"] for f in o["features"]}
+
+
+def popups_by_id(drawing: dict) -> dict[str, BeautifulSoup]:
+    """Parse every feature's popup, keyed by the feature id the popup names."""
     out = {}
-    for literal in re.findall(r"\.bindPopup\((" + _JSON_STRING + ")", script):
-        popup = BeautifulSoup(json.loads(literal), "html.parser")
-        out[popup.select_one("article.fp")["data-feature-id"]] = popup
+    for fid, feature in drawn_features(drawing).items():
+        popup = BeautifulSoup(feature["popup"], "html.parser")
+        assert popup.select_one("article.fp")["data-feature-id"] == fid
+        out[fid] = popup
     return out
 
 
-def overlay_labels(script: str) -> dict[str, BeautifulSoup]:
+def overlay_labels(drawing: dict) -> dict[str, BeautifulSoup]:
     """Parse the layer control's overlay names (Leaflet inserts them as HTML)."""
-    block = script[script.index("overlays :") :]
-    block = block[: block.index("},")]
-    labels = [BeautifulSoup(json.loads(k), "html.parser") for k in re.findall(_JSON_STRING, block)]
+    labels = [BeautifulSoup(o["label"], "html.parser") for o in drawing["overlays"]]
     return {label.select_one(".ov")["data-overlay"]: label for label in labels}
 
 
-def get_page(client, url: str = "/") -> tuple[BeautifulSoup, str]:
+def get_page(client, url: str = "/") -> tuple[BeautifulSoup, dict]:
     response = client.get(url)
     assert response.status_code == 200, response.data[:500]
     soup = BeautifulSoup(response.data, "html.parser")
-    return soup, script_of(soup)
+    return soup, drawing_of(soup)
 
 
 def test_assets_are_local_and_the_only_other_host_is_the_tile_server(client) -> None:
@@ -118,23 +127,19 @@ def test_page_has_navigation_downloads_and_legend(client, data_dir: Path) -> Non
     assert dates == ["24 Nov 2020 exact day", "Nov 2020 month only", "1994 year only"]
 
 
-def test_every_feature_has_a_tagged_sourced_popup(client, data_dir: Path) -> None:
-    _, script = get_page(client)
+def test_every_feature_has_a_sourced_popup(client, data_dir: Path) -> None:
+    _, drawing = get_page(client)
     features = fixture_features(data_dir)
-    popups = popups_by_id(script)
+    popups = popups_by_id(drawing)
     assert set(popups) == set(features)
-    tagged = {
-        json.loads(s) for s in re.findall(r'"data-feature-id", (' + _JSON_STRING + ")", script)
-    }
-    assert tagged == set(features)
     for fid, feature in features.items():
         links = [a["href"] for a in popups[fid].select("a.fp-source-link")]
         assert links == [s["url"] for s in feature["properties"]["sources"]]
 
 
 def test_one_overlay_per_layer_and_event_type(client) -> None:
-    _, script = get_page(client)
-    labels = overlay_labels(script)
+    soup, drawing = get_page(client)
+    labels = overlay_labels(drawing)
     assert list(labels) == [
         "places",
         "peacekeeping-posts",
@@ -147,12 +152,12 @@ def test_one_overlay_per_layer_and_event_type(client) -> None:
         "regions",
     ]
     assert labels["events-phone_call"].get_text(" ", strip=True) == "Events: Phone calls 2"
-    assert '"collapsed": false' in script
+    assert '"collapsed": false' in script_of(soup)
 
 
 def test_event_popup_shows_date_type_actors_figures_position_and_quote(client) -> None:
-    _, script = get_page(client)
-    popup = popups_by_id(script)["event-casualties"]
+    _, drawing = get_page(client)
+    popup = popups_by_id(drawing)["event-casualties"]
     facts = {
         dt.get_text(): dd.get_text(" ", strip=True)
         for dt, dd in zip(popup.select("dt"), popup.select("dd"), strict=True)
@@ -163,82 +168,70 @@ def test_event_popup_shows_date_type_actors_figures_position_and_quote(client) -
     assert popup.select_one(".fp-kind").get_text() == "Events · Casualties"
     quote = popup.select_one("blockquote").get_text()
     assert quote.startswith("Trong một tháng rưỡi xung đột, hơn 4.000 người đã thiệt mạng")
-    call = popups_by_id(script)["event-putin-erdogan-call"]
+    call = popups_by_id(drawing)["event-putin-erdogan-call"]
     assert call.select_one(".fp-name-other").get_text() == "cuộc điện đàm"
     assert call.select_one(".fp-date").get_text(" ", strip=True) == "24 November 2020 (exact day)"
     assert call.select_one(".fp-actors").get_text() == "Vladimir Putin, Recep Tayyip Erdogan"
 
 
 def test_route_popup_states_the_articles_own_figure(client) -> None:
-    _, script = get_page(client)
-    popup = popups_by_id(script)["route-lachin-road"]
+    _, drawing = get_page(client)
+    popup = popups_by_id(drawing)["route-lachin-road"]
     said = popup.select(".fp-figures li")
     text = "6 km: length of the Lachin pass road, as the article states it (sentence 13)"
     assert said[0].get_text(" ", strip=True) == text
     assert said[0].a["href"] == "/articles/2020-11-17-russia-humanitarian-centre#s13"
 
 
-def drawn(fmap, feature_id: str) -> list:
-    """Return the folium elements drawn for one feature."""
-    for overlay in fmap._children.values():
-        for group in getattr(overlay, "_children", {}).values():
-            if getattr(group, "layer_name", None) == feature_id:
-                return list(group._children.values())
-    raise KeyError(feature_id)
+def drawn(data_dir: Path, feature_id: str) -> list[dict]:
+    """Return the parts (markers, paths) drawn for one feature."""
+    return drawn_features(mapview.drawing(Store(data_dir).layer_info()))[feature_id]["parts"]
 
 
 def test_precision_decides_how_a_point_looks(data_dir: Path) -> None:
-    options = mapview.MapOptions(TILE_URL, "t", "/l.js", "/l.css")
-    fmap = mapview.build_map(Store(data_dir).layer_info(), options)
-    exact = drawn(fmap, "place-stepanakert")
-    assert [type(e).__name__ for e in exact][:1] == ["Marker"]
-    assert "mk-prec-exact" in exact[0].icon.options["html"]
-    approximate = drawn(fmap, "place-lachin-corridor")[0]
-    assert "mk-prec-approximate" in approximate.icon.options["html"]
-    region = drawn(fmap, "place-nagorno-karabakh")
+    exact = drawn(data_dir, "place-stepanakert")
+    assert [p.get("path", "marker") for p in exact][:1] == ["marker"]
+    assert "mk-prec-exact" in exact[0]["icon"]["html"]
+    approximate = drawn(data_dir, "place-lachin-corridor")[0]
+    assert "mk-prec-approximate" in approximate["icon"]["html"]
+    region = drawn(data_dir, "place-nagorno-karabakh")
     circle = region[0]
-    assert (circle.factory, circle.options["radius"]) == ("circle", 30000)
-    assert circle.options["fill"]
-    assert circle.options["fillOpacity"] < 0.3 and circle.options["dashArray"]
-    assert "mk-area-label" in region[1].icon.options["html"], "a region is lettered, not pinned"
-    zone = drawn(fmap, "post-zone-north")[0]
-    assert zone.factory == "polygon" and zone.options["dashArray"]
-    road = drawn(fmap, "route-lachin-road")[0]
-    assert road.factory == "polyline" and road.options["dashArray"], "approximate line is dashed"
-    call = drawn(fmap, "event-putin-erdogan-call")
-    assert [type(e).__name__ for e in call][:2] == ["Marker", "Marker"], "one badge per capital"
+    assert (circle["path"], circle["options"]["radius"]) == ("circle", 30000)
+    assert circle["options"]["fill"]
+    assert circle["options"]["fillOpacity"] < 0.3 and circle["options"]["dashArray"]
+    assert "mk-area-label" in region[1]["icon"]["html"], "a region is lettered, not pinned"
+    zone = drawn(data_dir, "post-zone-north")[0]
+    assert zone["path"] == "polygon" and zone["options"]["dashArray"]
+    road = drawn(data_dir, "route-lachin-road")[0]
+    assert road["path"] == "polyline" and road["options"]["dashArray"], "approximate: dashed"
+    call = drawn(data_dir, "event-putin-erdogan-call")
+    assert [p.get("path", "marker") for p in call][:2] == ["marker", "marker"], "a badge each"
 
 
 def test_page_can_be_zoomed_and_markers_are_named_once(client, data_dir: Path) -> None:
     soup, _ = get_page(client)
     viewports = [m["content"] for m in soup.select("meta[name=viewport]")]
     assert viewports == ["width=device-width, initial-scale=1"], "folium's would forbid zooming"
-    options = mapview.MapOptions(TILE_URL, "t", "/l.js", "/l.css")
-    fmap = mapview.build_map(Store(data_dir).layer_info(), options)
-    place = BeautifulSoup(drawn(fmap, "place-stepanakert")[0].icon.options["html"], "html.parser")
+    place = BeautifulSoup(drawn(data_dir, "place-stepanakert")[0]["icon"]["html"], "html.parser")
     assert place.select_one(".mk-label").get_text() == "Stepanakert"
     assert not place.select("[aria-label]"), "a labelled marker is named by its label alone"
-    call = drawn(fmap, "event-putin-erdogan-call")[0]
-    badge = BeautifulSoup(call.icon.options["html"], "html.parser").select_one(".mk")
+    call = drawn(data_dir, "event-putin-erdogan-call")[0]
+    badge = BeautifulSoup(call["icon"]["html"], "html.parser").select_one(".mk")
     assert (badge["role"], badge["aria-label"]) == ("img", "Putin–Erdogan phone call")
 
 
 def test_first_view_frames_nagorno_karabakh(client) -> None:
-    _, script = get_page(client)
-    bounds = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", script, re.DOTALL).group(1)
-    assert json.loads(bounds) == maplayout.HOME_BOUNDS
-    assert "openPopup" not in script
-    assert "maxBounds" not in script, "Moscow and Ankara stay reachable"
+    soup, drawing = get_page(client)
+    assert drawing["view"]["bounds"] == maplayout.HOME_BOUNDS
+    assert drawing["view"]["open"] is None
+    assert "maxBounds" not in script_of(soup), "Moscow and Ankara stay reachable"
 
 
 def test_focus_frames_the_feature_and_opens_its_popup(client) -> None:
-    _, script = get_page(client, "/?focus=place-moscow")
-    (south, west), (north, east) = json.loads(
-        re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", script, re.DOTALL).group(1)
-    )
+    _, drawing = get_page(client, "/?focus=place-moscow")
+    (south, west), (north, east) = drawing["view"]["bounds"]
     assert south < 55.75204 < north and west < 37.61781 < east
-    group = re.search(r"(\w+)\.openPopup\(\);", script).group(1)
-    assert re.search(group + r'\.on\("add".*?"place-moscow"', script, re.DOTALL)
+    assert drawing["view"]["open"] == "place-moscow"
 
 
 @pytest.mark.parametrize(
@@ -258,10 +251,9 @@ def test_bad_focus_is_an_html_error_naming_it(client, url: str, status: int, tex
     assert soup.find("b") is None
 
 
-def test_escape_html_covers_html_and_template_literals() -> None:
-    html = "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+def test_escape_html_covers_content_and_attributes() -> None:
+    html = "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;"
     assert escape_html("<a href=\"x\">'&'</a>") == html
-    assert escape_html("`${x}` \\") == "&#96;&#36;{x}&#96; &#92;"
 
 
 @pytest.mark.parametrize(
@@ -313,26 +305,29 @@ def test_hostile_text_is_escaped_at_every_sink(client, data_dir: Path) -> None:
         assert fragment not in html
     soup = BeautifulSoup(html, "html.parser")
     script = script_of(soup)
-    assert "</script" not in script.lower()
-    assert "${window" not in script, "folium's template literals never see a raw ${"
-    # The explorer's index holds the text as data, in JSON that cannot end its script element.
+    assert "hostile" not in script and "window.__pwned" not in script, "the map script has no data"
+    # The drawing and the explorer's index hold the text as data, in JSON that cannot end its
+    # script element.
     index = soup.select_one("script#explore-data")
     assert index["type"] == "application/json"
     records = {r["id"]: r for r in json.loads(index.string)["features"]}
     assert records["event-hostile"]["name"] == HOSTILE
     options = [o.get_text() for o in soup.select("#filter-type option")]
     assert f"{HOSTILE} (1)" in options
-    popup = popups_by_id(script)["event-hostile"]
+    drawing = drawing_of(soup)
+    popup = popups_by_id(drawing)["event-hostile"]
     assert popup.select_one(".fp-name").get_text() == HOSTILE
     assert popup.find("img") is None and popup.find("script") is None
     assert popup.select_one("blockquote").get_text() == HOSTILE
     href = popup.select_one("a.fp-source-link")["href"]
     assert href.startswith("/articles/javascript%3Aalert"), "links stay inside the site"
-    tooltips = re.findall(r"bindTooltip\(\s*`(.*?)`", script, re.DOTALL)
-    assert any(HOSTILE in BeautifulSoup(t, "html.parser").get_text() for t in tooltips)
-    assert all("${" not in t and "\\" not in t for t in tooltips)
-    label = next(v for k, v in overlay_labels(script).items() if k.startswith("events-script"))
-    assert HOSTILE in label.get_text()
+    feature = drawn_features(drawing)["event-hostile"]
+    tooltip = BeautifulSoup(feature["tooltip"], "html.parser")
+    assert tooltip.find("img") is None and HOSTILE in tooltip.get_text()
+    icon = BeautifulSoup(feature["parts"][0]["icon"]["html"], "html.parser")
+    assert icon.find("img") is None and icon.select_one(".mk")["aria-label"] == HOSTILE
+    label = next(v for k, v in overlay_labels(drawing).items() if k.startswith("events-script"))
+    assert HOSTILE in label.get_text() and label.find("img") is None
 
 
 def test_every_event_type_the_geoparser_proposes_has_a_symbol_and_labels() -> None:

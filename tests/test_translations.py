@@ -111,9 +111,15 @@ def test_map_page_in_vietnamese_shows_vietnamese_summaries(client) -> None:
     index = json.loads(soup.select_one("#explore-data").string)
     summaries = {r["id"]: r["summary"] for r in index["features"]}
     assert summaries["ev-2020-11-16-airlift"].startswith("Nga điều 20 máy bay vận tải")
-    script = next(s.string for s in soup.find_all("script") if s.string and "L.map(" in s.string)
-    # The popups are JSON strings inside the script: look for the escaped Vietnamese summary.
-    assert json.dumps("Nga điều 20 máy bay vận tải")[1:-1] in script
+    drawing = json.loads(soup.select_one("script#map-drawing").string)
+    popup = next(
+        f["popup"]
+        for o in drawing["overlays"]
+        for f in o["features"]
+        if f["id"] == "ev-2020-11-16-airlift"
+    )
+    summary = BeautifulSoup(popup, "html.parser").select_one(".fp-summary").get_text()
+    assert summary.startswith("Nga điều 20 máy bay vận tải")
     english = BeautifulSoup(client.get("/?lang=en").data, "html.parser")
     index = json.loads(english.select_one("#explore-data").string)
     summaries = {r["id"]: r["summary"] for r in index["features"]}

@@ -19,6 +19,8 @@ DEFAULTS = {
     "TILE_ATTRIBUTION": '&copy; <a href="https://www.openstreetmap.org/copyright">'
     "OpenStreetMap</a> contributors",
     "TILE_MAX_ZOOM": 19,
+    # Who may show the pages in a frame (CSP frame-ancestors): e.g. "'self' https://news.example".
+    "FRAME_ANCESTORS": "'self'",
     "JSON_AS_ASCII": False,
 }
 
@@ -38,20 +40,24 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["mapapp.store"] = Store(app.config["DATA_DIR"])
 
-    from mapapp.web import errors, language, map_page, pages, vendor, views_api, views_ogc
+    from mapapp.web import (
+        errors,
+        language,
+        map_page,
+        pages,
+        security,
+        vendor,
+        views_api,
+        views_ogc,
+    )
 
+    security.check_config(app.config)
     errors.register(app)
+    security.register(app)
     language.register(app)
     app.register_blueprint(map_page.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(views_api.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(views_ogc.bp)
-    app.after_request(_security_headers)
     return app
-
-
-def _security_headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response

@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 
 from flask import Blueprint, current_app, g, render_template, request, url_for
+from jinja2.utils import htmlsafe_json_dumps
 
 from mapapp import api, mapindex, maplayout, mapview, viewfilter
 from mapapp.errors import BadParameter
@@ -84,6 +85,13 @@ def _sentence(store, sentence: tuple[str, int] | None) -> dict | None:
     }
 
 
+def _render(layers, options: mapview.MapOptions, focus: str | None, t) -> tuple:
+    """Return the map's parts, its drawing as JSON safe inside a script element, the index."""
+    rendered = mapview.render(layers, options, focus, t)
+    drawing = htmlsafe_json_dumps(rendered.drawing, ensure_ascii=False)
+    return rendered, drawing, mapindex.build(layers, t)
+
+
 @bp.get("/")
 def index():
     """Show the map; ``?focus=<feature id>`` frames that feature with its popup open.
@@ -102,10 +110,8 @@ def index():
     t = translator(g.lang)
     layers = [(layer, snapshot.layers[layer.id]) for layer in LAYERS]
     options = _map_options()
-    rendered, features = _render_cache().get(
-        snapshot,
-        (t.lang, focus, options),
-        lambda: (mapview.render(layers, options, focus, t), mapindex.build(layers, t)),
+    rendered, drawing, features = _render_cache().get(
+        snapshot, (t.lang, focus, options), lambda: _render(layers, options, focus, t)
     )
     explore = {
         "lang": t.lang,
@@ -118,6 +124,7 @@ def index():
     return render_template(
         "map.html",
         map=rendered,
+        drawing=drawing,
         legend=mapview.legend(t),
         downloads=api.list_layers(store),
         layer_title=lambda layer: layer["title_vi"] if t.lang == "vi" else layer["title"],
