@@ -63,8 +63,8 @@ def make_hostile_data(geodata: Path, target: Path) -> Path:
             "name_vi": VILLAGE,
             "kind": "village",
             "country": "AZ",
-            "lat": 39.9,
-            "lon": 46.6,
+            "lat": 40.6,
+            "lon": 45.6,
             "source": f"made up for a test {ALL}",
             "names": [VILLAGE],
         }

@@ -329,6 +329,15 @@ class Watched:
         return self.console_errors + self.foreign_requests + self.dialogs
 
 
+# Every Content-Security-Policy violation becomes a console error, which fails the test.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+    console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
+        + ` at ${e.sourceFile || document.URL}:${e.lineNumber}`);
+});
+"""
+
+
 @pytest.fixture
 def open_page(browser) -> Iterator[Callable[[Server], Watched]]:
     """Return a function opening a fresh 1280x800 page on a server, watched for problems.
@@ -364,6 +373,7 @@ def open_page(browser) -> Iterator[Callable[[Server], Watched]]:
                 route.continue_()
 
         context.route("**/*", route)
+        context.add_init_script(_REPORT_CSP_VIOLATIONS)
         page.on(
             "console",
             lambda m: m.type == "error" and w.console_errors.append(f"console: {m.text}"),

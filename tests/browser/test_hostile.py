@@ -138,3 +138,95 @@ def test_hostile_text_in_the_explorer_stays_text(open_page, hostile_server) -> N
     page.wait_for_selector("body[data-explore=ready]")
     assert page.locator("#event-list [role=option]").count() == 1
     assert_not_pwned(page)
+
+
+# -- template-injection payloads, ingested through the real pipeline ---------------------------
+
+
+@pytest.fixture(scope="module")
+def template_server(make_server, tmp_path_factory):
+    from hostile import make_hostile_data
+
+    from mapapp.geoparse import Gazetteer
+    from mapapp.ingest import ingest
+
+    data_dir = tmp_path_factory.mktemp("templates") / "geodata"
+    article = make_hostile_data(Path(__file__).resolve().parents[2] / "geodata", data_dir)
+    ingest([article], data_dir, Gazetteer.load(data_dir / "gazetteer.yaml"))
+    return make_server(data_dir)
+
+
+def assert_payloads_literal(text: str, where: str) -> None:
+    from hostile import EVALUATED, PAYLOADS
+
+    for payload in PAYLOADS:
+        assert payload in text, f"{where}: {payload!r} not shown literally"
+    for evaluated in EVALUATED:
+        assert evaluated not in text, f"{where}: {evaluated!r} evaluated"
+
+
+def test_template_payloads_show_literally_in_every_sink(open_page, template_server) -> None:
+    from hostile import ARTICLE_ID, PLACE_ID
+
+    event_id = "ev-hostile-airlift"
+    watched = open_page(template_server)
+    page = watched.page
+    watched.open_explorer(f"/?article={ARTICLE_ID}")
+    page_text = page.locator("body").inner_text()
+    assert_payloads_literal(page_text, "map page")
+    row = page.locator(f'#event-list [data-feature-id="{event_id}"]')
+    assert_payloads_literal(row.inner_text(), "list row")
+    marker = page.locator(f'.leaflet-marker-icon[data-feature-id="{event_id}"]')
+    watched.wait_until_still()
+    marker.dispatch_event("mouseover")  # another badge of the article may sit in front of it
+    assert_payloads_literal(page.locator(".leaflet-tooltip").inner_text(), "tooltip")
+    watched.click_marker(event_id)
+    popup = page.locator(f'.leaflet-popup .fp[data-feature-id="{event_id}"]')
+    popup.wait_for()
+    for part in (".fp-name", ".fp-summary", ".fp-actors", "blockquote"):
+        assert_payloads_literal(popup.locator(part).first.inner_text(), f"popup {part}")
+    page.fill("#search-input", "Test village")
+    result = page.locator(f'#search-results [data-feature-id="{PLACE_ID}"]')
+    assert_payloads_literal(result.inner_text(), "search result")
+    for path in (f"/articles/{ARTICLE_ID}", f"/ogc/collections/events/items/{event_id}?f=html"):
+        assert watched.goto(path).status == 200
+        assert_payloads_literal(page.locator("body").inner_text(), path)
+    watched.goto("/articles")
+    assert "Tiêu đề «1 {{ 6*7 }} 1»" in page.locator("body").inner_text()
+    assert_not_pwned(page)
+
+
+# -- the Content-Security-Policy as a second line of defence ----------------------------------
+
+INJECT = """() => {
+    const script = document.createElement("script");
+    script.textContent = "window.__injected = 1";
+    document.body.append(script);
+    const box = document.createElement("div");
+    box.innerHTML = '<img src="/static/none.png" onerror="window.__handler = 1">';
+    document.body.append(box);
+}"""
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/articles/2020-11-25-putin-erdogan-call", "/ogc/collections?f=html"]
+)
+def test_an_injected_inline_script_is_blocked(open_page, server, path: str) -> None:
+    watched = open_page(server)
+    page = watched.page
+    assert watched.goto(path).status == 200
+    page.evaluate(INJECT)
+    page.wait_for_function("() => document.querySelector('img[src=\"/static/none.png\"]').complete")
+    page.wait_for_timeout(100)  # the error event would have fired by now
+    assert page.evaluate("() => [typeof window.__injected, typeof window.__handler]") == [
+        "undefined",
+        "undefined",
+    ]
+    blocked = [e for e in watched.console_errors if "CSP violation: script-src" in e]
+    assert len(blocked) >= 2, watched.console_errors  # the script and the handler
+    # Expected: the blocked script and handler, and the 404 of the image that does not exist.
+    watched.console_errors[:] = [
+        e
+        for e in watched.console_errors
+        if "Content Security Policy" not in e and "CSP violation" not in e and "404" not in e
+    ]
