@@ -192,15 +192,28 @@ def popup_html(feature: dict, layer_title: str, symbol: Symbol, t: Translator = 
     )
 
 
+_TOOLTIP = _ENV.from_string(
+    '{{ name }}{% if when %} <span class="tt-date">{{ when }}</span>{% endif %}'
+)
+_LABEL = _ENV.from_string(
+    '{{ body }}{% if row is not none %}<span class="mk-label" style="--row:{{ row }}">'
+    "{{ name }}</span>{% endif %}"
+)
+_AREA_LABEL = _ENV.from_string('<span class="mk-area-label">{{ label }}</span>')
+_OVERLAY_LABEL = _ENV.from_string(
+    '<span class="ov" data-overlay="{{ id }}">{{ sample }}<span class="ov-title">{{ title }}'
+    '</span><span class="ov-count">{{ count }}</span></span>'
+)
+
+
 def tooltip_html(feature: dict, t: Translator = _ENGLISH) -> str:
     """Return the tooltip of a feature: its name, and for dated features the date."""
     props = feature.get("properties") or {}
-    text = escape_html(t.name(props) or feature.get("id"))
+    when = None
     if props.get("date"):
         end = props.get("date_end")
         when = t.date(str(props["date"]), str(end) if end else None, short=True)
-        text += f' <span class="tt-date">{escape_html(when)}</span>'
-    return text
+    return _TOOLTIP.render(name=t.name(props) or feature.get("id"), when=when)
 
 
 def marker_html(
@@ -213,21 +226,16 @@ def marker_html(
     body named for screen readers instead, so that the name is never read twice.
     """
     if label_row is None:
-        return str(badge(symbol, shape, precision, Markup(escape_html(name))))
-    return str(badge(symbol, shape, precision)) + (
-        f'<span class="mk-label" style="--row:{int(label_row)}">{escape_html(name)}</span>'
-    )
+        return str(badge(symbol, shape, precision, name))
+    row = int(label_row)
+    return _LABEL.render(body=badge(symbol, shape, precision), row=row, name=name)
 
 
 def area_label_html(label: str) -> str:
     """Return the label of an area known only as a region (no pin: just lettering)."""
-    return f'<span class="mk-area-label">{escape_html(label)}</span>'
+    return _AREA_LABEL.render(label=label)
 
 
 def overlay_label_html(overlay_id: str, title: str, count: int, sample: Markup) -> str:
     """Return an overlay's entry in the layer control (Leaflet inserts it as HTML)."""
-    return (
-        f'<span class="ov" data-overlay="{escape_html(overlay_id)}">{sample}'
-        f'<span class="ov-title">{escape_html(title)}</span>'
-        f'<span class="ov-count">{escape_html(count)}</span></span>'
-    )
+    return _OVERLAY_LABEL.render(id=overlay_id, sample=sample, title=title, count=count)
