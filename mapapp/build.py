@@ -72,6 +72,8 @@ class Builder:
         self.gazetteer = gazetteer
         self.curation = curation
         self.reference = reference
+        #: What the build left out, by article id: one line each ("sentence 3: ...").
+        self.warnings: dict[str, list[str]] = defaultdict(list)
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, gazetteer, articles=None) -> Builder:
@@ -200,11 +202,22 @@ class Builder:
             refs = at + also
             entries.append((entry, refs, base))
         for ref, proposal in sorted(by_ref.items()):
-            if ref not in consumed:
+            if ref not in consumed and self._placeable(ref, proposal):
                 entries.append(({"id": proposal["id"]}, [ref], proposal))
         return sorted(
             (self._event(*e) for e in entries), key=lambda f: (f["properties"]["date"], f["id"])
         )
+
+    def _placeable(self, ref: SentenceRef, proposal: dict) -> bool:
+        """True if a proposal can be put on the map: its sentence or its article names a place.
+        A warning says why one cannot."""
+        if proposal.get("location") or proposal.get("places") or ref.article_id in self.main_places:
+            return True
+        self.warnings[ref.article_id].append(
+            f"sentence {ref.sentence}: an event, but neither the sentence nor the article names a "
+            "place; left off the map"
+        )
+        return False
 
     def _event(self, entry: dict, refs: list[SentenceRef], base: dict) -> dict:
         where = f"event {entry['id']!r}"

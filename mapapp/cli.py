@@ -24,6 +24,14 @@ _data_dir_option = click.option(
     show_default="the repository's geodata/",
     help="Data directory (layers, articles/, curation.yaml, reference/).",
 )
+_lock_timeout_option = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another ingest or build to finish with the data directory.",
+)
 
 
 @click.group()
@@ -77,6 +85,12 @@ def _gazetteer(data_dir: Path):
     return Gazetteer.load(data_dir / "gazetteer.yaml")
 
 
+def _print_warnings(lines: list[str]) -> None:
+    """Print each warning to stderr as "warning: <file>: <problem>"."""
+    for line in lines:
+        click.echo(f"warning: {line}", err=True)
+
+
 def _print_change(change, verbose: bool) -> None:
     for label, ids in (
         ("added", change.added),
@@ -95,11 +109,18 @@ def _print_change(change, verbose: bool) -> None:
 @_data_dir_option
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list unchanged features.")
-def ingest(files: tuple[Path, ...], data_dir: Path, dry_run: bool, verbose: bool) -> None:
+@_lock_timeout_option
+def ingest(
+    files: tuple[Path, ...], data_dir: Path, dry_run: bool, verbose: bool, lock_timeout: float
+) -> None:
     """Add or update article FILES and put their places and events on the map."""
     from mapapp.ingest import ingest as run_ingest
 
-    change = run_ingest(list(files), data_dir, _gazetteer(data_dir), dry_run=dry_run)
+    gazetteer = _gazetteer(data_dir)
+    change = run_ingest(
+        list(files), data_dir, gazetteer, dry_run=dry_run, lock_timeout=lock_timeout
+    )
+    _print_warnings(change.warnings)
     _print_change(change, verbose)
     prefix = "dry run, nothing written: " if dry_run else ""
     articles = f"{len(change.articles)} article file(s) new or changed; "
@@ -109,14 +130,17 @@ def ingest(files: tuple[Path, ...], data_dir: Path, dry_run: bool, verbose: bool
 @cli.command()
 @_data_dir_option
 @click.option("--check", is_flag=True, help="Exit 1 if the layers on disk differ; write nothing.")
-def build(data_dir: Path, check: bool) -> None:
+@_lock_timeout_option
+def build(data_dir: Path, check: bool, lock_timeout: float) -> None:
     """Regenerate every layer from the articles, the gazetteer and the curation file."""
-    from mapapp.ingest import build_layers, diff_layers
+    from mapapp.ingest import build_with_warnings, diff_layers
     from mapapp.store import Store
 
     store = Store(data_dir)
-    with store.lock():
-        new = build_layers(data_dir, _gazetteer(data_dir))
+    gazetteer = _gazetteer(data_dir)
+    with store.lock(timeout=lock_timeout):
+        new, warnings = build_with_warnings(data_dir, gazetteer)
+        _print_warnings([line for lines in warnings.values() for line in lines])
         change = diff_layers(store.read_layers_fresh(), new)
         _print_change(change, verbose=False)
         if check:
@@ -128,10 +152,11 @@ def build(data_dir: Path, check: bool) -> None:
     click.echo(f"built {data_dir}: {change.summary()}")
 
 
-def main() -> None:
-    """Run the command line, turning domain errors into one-line messages."""
+def main(args: list[str] | None = None) -> None:
+    """Run the command line (``args``, default ``sys.argv[1:]``), turning domain errors into
+    one-line messages."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=args, prog_name="mapapp", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
@@ -142,5 +167,11 @@ def main() -> None:
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(1)
     except OSError as exc:
-        click.echo(f"Error: {exc.filename or ''}: {exc.strerror}", err=True)
+        click.echo(f"Error: {_os_error(exc)}", err=True)
         sys.exit(1)
+
+
+def _os_error(exc: OSError) -> str:
+    """Return an operating-system error as one line naming the file, if it has one."""
+    problem = exc.strerror or str(exc) or type(exc).__name__
+    return f"{exc.filename}: {problem}" if exc.filename else problem

@@ -7,6 +7,8 @@ __all__ = [
     "InvalidArticle",
     "InvalidData",
     "CurationError",
+    "DataBusy",
+    "CannotWrite",
 ]
 
 
@@ -52,3 +54,23 @@ class CurationError(MapappError):
     """A curation entry that does not resolve (unknown article, no matching sentence, ...)."""
 
     status = 500
+
+
+class DataBusy(MapappError):
+    """The data directory's lock is held by another writer for longer than we wait."""
+
+    status = 503
+
+
+class CannotWrite(MapappError, OSError):
+    """A data file that could not be written (disk full, no permission): names the file.
+
+    It is an OSError too (with ``errno``, ``strerror`` and ``filename``), so code that handles
+    operating-system errors keeps handling it.
+    """
+
+    status = 500
+
+    def __init__(self, path, error: OSError):
+        super().__init__(f"cannot write {path}: {error.strerror or error}")
+        self.errno, self.strerror, self.filename = error.errno, error.strerror, str(path)

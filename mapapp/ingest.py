@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapapp.articles import Article, read_article
+from mapapp.articles import Article, parse_article, read_article_text
 from mapapp.build import Builder, load_articles
 from mapapp.errors import InvalidArticle
 from mapapp.store import Store
 
-__all__ = ["Change", "ingest", "build_layers", "diff_layers"]
+__all__ = ["Change", "ingest", "build_layers", "build_with_warnings", "diff_layers"]
+
+#: Warnings listed per article; the rest are counted in one line.
+MAX_WARNINGS_PER_ARTICLE = 20
 
 
 @dataclass
@@ -22,6 +25,7 @@ class Change:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -52,39 +56,79 @@ def diff_layers(old: dict[str, list[dict]], new: dict[str, list[dict]]) -> Chang
     return change
 
 
+def _capped(label: str, lines: list[str]) -> list[str]:
+    """Prefix an article's warnings with its name; list at most MAX_WARNINGS_PER_ARTICLE."""
+    shown = [f"{label}: {line}" for line in lines[:MAX_WARNINGS_PER_ARTICLE]]
+    if len(lines) > MAX_WARNINGS_PER_ARTICLE:
+        shown.append(f"{label}: {len(lines) - MAX_WARNINGS_PER_ARTICLE:,} more warnings")
+    return shown
+
+
+def _proposals(articles: dict[str, Article], gazetteer) -> tuple[list[dict], dict[str, list]]:
+    """Return the geoparser's event proposals and each article's warnings (by article id)."""
+    from mapapp.geoparse import parse_article as geoparse
+
+    proposals: list[dict] = []
+    warnings: dict[str, list[str]] = {}
+    for article in articles.values():
+        result = geoparse(article, gazetteer)
+        proposals.extend(
+            {
+                **proposal.to_properties(),
+                "id": proposal.id,
+                "article_id": proposal.article_id,
+                "sentence": proposal.sentence,
+            }
+            for proposal in result.events
+        )
+        if result.warnings:
+            warnings[article.id] = _capped(article.label, result.warnings)
+    return proposals, warnings
+
+
+def build_with_warnings(
+    data_dir: Path, gazetteer, articles: dict[str, Article] | None = None
+) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
+    """Return every layer built from a data directory, and the warnings of each article."""
+    builder = Builder.for_data_dir(data_dir, gazetteer, articles=articles)
+    proposals, warnings = _proposals(builder.articles, gazetteer)
+    layers = builder.build(proposals)
+    for article_id, lines in builder.warnings.items():
+        label = builder.articles[article_id].label
+        warnings[article_id] = warnings.get(article_id, []) + _capped(label, lines)
+    return layers, warnings
+
+
 def build_layers(data_dir: Path, gazetteer, articles: dict[str, Article] | None = None):
     """Return every layer built from a data directory (``articles`` may override its files)."""
-    from mapapp.geoparse import propose_events
-
-    builder = Builder.for_data_dir(data_dir, gazetteer, articles=articles)
-    proposals = [
-        {
-            **proposal.to_properties(),
-            "id": proposal.id,
-            "article_id": proposal.article_id,
-            "sentence": proposal.sentence,
-        }
-        for article in builder.articles.values()
-        for proposal in propose_events(article, gazetteer)
-    ]
-    return builder.build(proposals)
+    return build_with_warnings(data_dir, gazetteer, articles)[0]
 
 
-def ingest(paths: list[Path], data_dir: Path, gazetteer, dry_run: bool = False) -> Change:
+def ingest(
+    paths: list[Path],
+    data_dir: Path,
+    gazetteer,
+    dry_run: bool = False,
+    lock_timeout: float | None = None,
+) -> Change:
     """Add or update article files in ``data_dir`` and rebuild its layers.
 
     Every file is read and checked before anything is written, so one bad file leaves the
     data directory untouched (InvalidArticle names the file and the problem). The whole
-    read-build-write runs under the data directory's lock: concurrent ingests serialise.
+    read-build-write runs under the data directory's lock: concurrent ingests serialise, and
+    one that waits longer than ``lock_timeout`` seconds gives up (DataBusy). The warnings of
+    the ingested articles (impossible dates, ...) come back in ``Change.warnings``.
     """
     incoming: dict[str, tuple[Article, str]] = {}
     for path in paths:
-        article = read_article(Path(path))
+        path = Path(path)
+        text = read_article_text(path)  # read once: what is checked is what is stored
+        article = parse_article(text, path.name, default_id=path.stem)
         if article.id in incoming:
-            raise InvalidArticle(f"{Path(path).name}: article id {article.id!r} given twice")
-        incoming[article.id] = (article, Path(path).read_text("utf-8"))
+            raise InvalidArticle(f"{path.name}: article id {article.id!r} given twice")
+        incoming[article.id] = (article, text)
     store = Store(data_dir)
-    with store.lock():
+    with store.lock(timeout=lock_timeout):
         articles = load_articles(store.articles_dir) if store.articles_dir.is_dir() else {}
         new_articles = [
             aid
@@ -95,9 +139,10 @@ def ingest(paths: list[Path], data_dir: Path, gazetteer, dry_run: bool = False) 
         ]
         articles.update({aid: article for aid, (article, _) in incoming.items()})
         old = store.read_layers_fresh()
-        new = build_layers(Path(data_dir), gazetteer, articles=articles)
+        new, warnings = build_with_warnings(Path(data_dir), gazetteer, articles=articles)
         change = diff_layers(old, new)
         change.articles = new_articles
+        change.warnings = [line for aid in incoming for line in warnings.get(aid, [])]
         if dry_run or not change.changed:
             return change
         store.write(new, {aid: incoming[aid][1] for aid in new_articles})

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from mapapp.articles import ARTICLE_ID_RE, Article, read_article
 from mapapp.errors import InvalidData, NotFound
-from mapapp.fileio import atomic_write_many, data_lock
+from mapapp.fileio import atomic_write_many, data_lock, remove_stale_temp_files
 from mapapp.model import LAYER_IDS, LAYERS, Layer
 
 __all__ = ["Store", "Snapshot", "dump_geojson"]
@@ -147,10 +148,15 @@ class Store:
             raise NotFound(f"unknown article {article_id!r}") from None
 
     # -- writing -------------------------------------------------------------------------
-    def lock(self):
-        """Return the data directory's write lock (a context manager)."""
+    @contextmanager
+    def lock(self, timeout: float | None = None):
+        """Hold the data directory's write lock (waiting at most ``timeout`` seconds, else
+        DataBusy), first removing the temporary files a killed writer left behind."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        return data_lock(self.data_dir)
+        with data_lock(self.data_dir, timeout):
+            for directory in (self.data_dir, self.articles_dir):
+                remove_stale_temp_files(directory)
+            yield
 
     def write_layers(self, layers: dict[str, list[dict]]) -> None:
         """Atomically replace the named layers; call while holding ``lock()``."""

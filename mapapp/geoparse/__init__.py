@@ -1,9 +1,15 @@
 """Geoparsing of Vietnamese news: places, dates, figures, actors and proposed events."""
 
 from mapapp.geoparse.actors import ActorLexicon, ActorMention
-from mapapp.geoparse.dates import DateMention, find_dates
+from mapapp.geoparse.dates import DateMention, DateProblem, find_dates, scan_dates
 from mapapp.geoparse.entities import Entity, Mention
-from mapapp.geoparse.events import EventProposal, ParseResult, parse_article, propose_events
+from mapapp.geoparse.events import (
+    MAX_EVENTS,
+    EventProposal,
+    ParseResult,
+    parse_article,
+    propose_events,
+)
 from mapapp.geoparse.gazetteer import Gazetteer, default_gazetteer
 from mapapp.geoparse.quantities import Quantity, find_quantities
 
@@ -11,9 +17,11 @@ __all__ = [
     "ActorLexicon",
     "ActorMention",
     "DateMention",
+    "DateProblem",
     "Entity",
     "EventProposal",
     "Gazetteer",
+    "MAX_EVENTS",
     "Mention",
     "ParseResult",
     "Quantity",
@@ -22,4 +30,5 @@ __all__ = [
     "find_quantities",
     "parse_article",
     "propose_events",
+    "scan_dates",
 ]

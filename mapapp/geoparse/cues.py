@@ -212,7 +212,7 @@ def attribution_spans(text: str) -> list[tuple[int, int]]:
 
 def quantity_role(after: str) -> str | None:
     """Return what a count of people is ("killed", "injured", ...) from the words after it."""
-    clause = re.split(r"[,;.:]", after, maxsplit=1)[0][:40]
+    clause = re.split(r"[,;.:]", after[:40], maxsplit=1)[0]
     for role, pattern in _ROLES:
         if pattern.search(clause):
             return role

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
-__all__ = ["DateMention", "find_dates"]
+from mapapp.geoparse.text import TooMany
+
+__all__ = ["DateMention", "DateProblem", "find_dates", "scan_dates"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,20 @@ class DateMention:
     date: str
     date_end: str | None
     precision: str
+
+
+@dataclass(frozen=True)
+class DateProblem:
+    """A date expression naming no real day ("ngày 31/02"): not used, but worth a warning."""
+
+    start: int
+    end: int
+    surface: str
+
+    @property
+    def message(self) -> str:
+        """Return the warning, e.g. "impossible date 'ngày 31/02' ignored"."""
+        return f"impossible date {self.surface!r} ignored"
 
 
 @dataclass(frozen=True)
@@ -184,10 +201,13 @@ def _from_match(text: str, match: re.Match) -> list[_Raw]:
     ]
 
 
-def _raw_dates(text: str) -> list[_Raw]:
-    """Return every date expression in text order; an earlier pattern wins over a later one."""
+def _raw_dates(text: str, limit: int | None = None) -> list[_Raw]:
+    """Return every date expression in text order; an earlier pattern wins over a later one.
+
+    TooMany as soon as more than ``limit`` dates are found.
+    """
     found: list[_Raw] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # disjoint spans, sorted
     spans = _windows(text)
     for pattern in _PATTERNS:
         for match in (m for a, b in spans for m in pattern.finditer(text, a, b)):
@@ -195,12 +215,21 @@ def _raw_dates(text: str) -> list[_Raw]:
             if not raws:
                 continue
             start, end = raws[0].start, raws[-1].end
-            if any(start < b and a < end for a, b in taken):
+            if _overlaps(taken, start, end):
                 continue
             found.extend(raws)
-            taken.append((start, end))
+            insort(taken, (start, end))
+            if limit is not None and len(found) > limit:
+                raise TooMany("dates", limit)
     found.sort(key=lambda r: (r.start, r.ends_range))
     return found
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True if ``start:end`` overlaps a span of ``taken`` (disjoint, sorted): only the last
+    span starting before ``end`` can, so one bisection decides."""
+    index = bisect_left(taken, (end,))
+    return index > 0 and taken[index - 1][1] > start
 
 
 def _iso(year: int, month: int | None, day: int | None) -> str | None:
@@ -230,7 +259,15 @@ def _year_for(raw: _Raw, published: dt.date) -> int:
 
 
 def find_dates(text: str, published: dt.date) -> list[DateMention]:
-    """Return the dates in ``text`` (NFC), in order; spans index ``text``.
+    """Return the dates in ``text`` (NFC), in order; spans index ``text`` (see scan_dates)."""
+    return scan_dates(text, published)[0]
+
+
+def scan_dates(
+    text: str, published: dt.date, limit: int | None = None
+) -> tuple[list[DateMention], list[DateProblem]]:
+    """Return the dates in ``text`` (NFC), in order, and the impossible ones ("31/02") left out;
+    spans index ``text``. More than ``limit`` date expressions raise TooMany.
 
     A day and month with no year take the year of ``published``, or the year before when that
     would put them after publication (published 2021-01-03: "ngày 28/12" is 2020-12-28), unless
@@ -238,8 +275,9 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
     or a dash become one range; a range's first date takes the year of its last one. Relative
     dates ("hôm qua") and lunar months are not read.
     """
-    raws = _raw_dates(text)
+    raws = _raw_dates(text, limit)
     mentions: list[DateMention] = []
+    problems: list[DateProblem] = []
     i = 0
     while i < len(raws):
         first = last = raws[i]
@@ -250,7 +288,9 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
         mention = _resolve(text, first, last, published)
         if mention is not None:
             mentions.append(mention)
-    return mentions
+        else:
+            problems.append(DateProblem(first.start, last.end, text[first.start : last.end]))
+    return mentions, problems
 
 
 def _joins(text: str, first: _Raw, second: _Raw) -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from mapapp.articles import Article
+from mapapp.errors import InvalidArticle
 from mapapp.geoparse.actors import ActorLexicon, ActorMention, default_actors
 from mapapp.geoparse.cues import (
     EVENT_TITLES,
@@ -19,18 +21,41 @@ from mapapp.geoparse.cues import (
     quantity_role,
     reports_speech,
 )
-from mapapp.geoparse.dates import DateMention, find_dates
+from mapapp.geoparse.dates import DateMention, DateProblem, scan_dates
 from mapapp.geoparse.entities import SPECIFICITY, Mention
 from mapapp.geoparse.gazetteer import Gazetteer
 from mapapp.geoparse.quantities import Quantity, find_quantities
-from mapapp.geoparse.text import normalize
+from mapapp.geoparse.text import TooMany, normalize
 from mapapp.model import make_source, round_coords
 from mapapp.segment import Sentence
 
-__all__ = ["EventProposal", "ParseResult", "parse_article", "propose_events"]
+__all__ = [
+    "EventProposal",
+    "ParseResult",
+    "parse_article",
+    "propose_events",
+    "MAX_EVENTS",
+    "MAX_PLACE_MENTIONS",
+    "MAX_DATES",
+    "MAX_FIGURES",
+]
+
+# Bounds on what one article may hold, so that the work and the data one article adds stay
+# bounded whatever its text. A long report has dozens of each; beyond these the article is
+# refused (InvalidArticle) rather than flooding the map.
+#: Events proposed (one per sentence at most).
+MAX_EVENTS = 500
+#: Place names found (each becomes a source of its place, quoting its sentence).
+MAX_PLACE_MENTIONS = 2_000
+#: Date expressions found (impossible ones included).
+MAX_DATES = 2_000
+#: Figures with a unit found.
+MAX_FIGURES = 2_000
 
 # Counts of people that the words after them can name more exactly ("killed", "injured").
 _PEOPLE_UNITS = {"people", "personnel", "civilians"}
+# quantity_role reads at most this many characters after a count.
+_ROLE_WINDOW = 40
 # A date a sentence measures against is not when its event happened: "vượt mức lũ lịch sử năm
 # 1968", "cao nhất kể từ năm 1994", "so với cùng kỳ năm 2023".
 _REFERENCE_BEFORE = re.compile(
@@ -147,6 +172,18 @@ class ParseResult:
     quantities: tuple[Quantity, ...]
     actors: tuple[ActorMention, ...]
     events: tuple[EventProposal, ...]
+    date_problems: tuple[DateProblem, ...] = ()
+
+    @property
+    def warnings(self) -> list[str]:
+        """What was read but not used, one line each: "sentence 4: impossible date ..."."""
+        starts = [s.start for s in self.sentences]
+        lines = []
+        for problem in self.date_problems:
+            index = bisect_right(starts, problem.start) - 1
+            where = f"sentence {self.sentences[index].number}: " if index >= 0 else ""
+            lines.append(f"{where}{problem.message}")
+        return lines
 
     @property
     def mentions_by_sentence(self) -> dict[int, list[Mention]]:
@@ -197,21 +234,32 @@ def parse_article(
 ) -> ParseResult:
     """Read places, dates, figures and actors from ``article`` and propose its events.
 
-    ``actors`` defaults to the repository's ``geodata/actors.yaml``, read once.
+    ``actors`` defaults to the repository's ``geodata/actors.yaml``, read once. An article with
+    more place names, dates, figures or events than MAX_PLACE_MENTIONS, MAX_DATES, MAX_FIGURES
+    or MAX_EVENTS is refused (InvalidArticle naming it and the limit).
     """
     actors = actors or default_actors()
     body = article.body
     normalized = normalize(body)  # the body is NFC already: offsets are the identity
     mentions = gazetteer.find_normalized(normalized, body)
+    try:
+        if len(mentions) > MAX_PLACE_MENTIONS:
+            raise TooMany("place names", MAX_PLACE_MENTIONS)
+        dates, date_problems = scan_dates(body, article.published, MAX_DATES)
+        spans = [(m.start, m.end) for m in mentions]
+        quantities = find_quantities(body, normalized.folded, spans, MAX_FIGURES)
+    except TooMany as exc:
+        raise _too_many(article, f"has more than the {exc.limit:,} {exc.what}") from None
     countries = [m for m in mentions if gazetteer.entity(m.entity_id).kind == "country"]
     result = ParseResult(
         article.id,
         tuple(article.sentences),
         tuple(mentions),
-        tuple(find_dates(body, article.published)),
-        tuple(find_quantities(body, normalized.folded, [(m.start, m.end) for m in mentions])),
+        tuple(dates),
+        tuple(quantities),
         tuple(actors.find(body, countries, normalized.folded)),
         (),
+        tuple(date_problems),
     )
     parts = _split(
         result.sentences,
@@ -221,7 +269,15 @@ def parse_article(
         actors=result.actors,
         cues=find_cues(body, normalized.folded),
     )
-    return replace(result, events=tuple(_propose(article, gazetteer, parts)))
+    events = tuple(islice(_propose(article, gazetteer, parts), MAX_EVENTS + 1))
+    if len(events) > MAX_EVENTS:
+        raise _too_many(article, f"proposes more than the {MAX_EVENTS:,} events")
+    return replace(result, events=events)
+
+
+def _too_many(article: Article, what: str) -> InvalidArticle:
+    """The error refusing an article over one of the limits: "x.md: has more than the ..."."""
+    return InvalidArticle(f"{article.label}: {what} allowed in one article")
 
 
 def propose_events(
@@ -298,15 +354,18 @@ def _proposal(
 def _quantities(text: str, sentence: Sentence, quantities: list[Quantity]):
     values: dict[str, float | int] = {}
     qualifiers: dict[str, str] = {}
+    next_suffix: dict[str, int] = {}  # "people", "people_2", ...: where to go on counting
     for quantity in quantities:
         key = quantity.unit
         if quantity.detail:
             key = f"{quantity.unit}:{quantity.detail}"
         elif quantity.unit in _PEOPLE_UNITS:
-            key = quantity_role(text[quantity.end - sentence.start :]) or key
-        base, n = key, 2
+            offset = quantity.end - sentence.start  # the role is in the words right after it
+            key = quantity_role(text[offset : offset + _ROLE_WINDOW]) or key
+        base, n = key, next_suffix.get(key, 2)
         while key in values:
             key, n = f"{base}_{n}", n + 1
+        next_suffix[base] = n
         values[key] = quantity.value
         if quantity.qualifier:
             qualifiers[key] = quantity.qualifier

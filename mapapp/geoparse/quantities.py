@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mapapp.geoparse.matcher import PhraseMatcher
-from mapapp.geoparse.text import fold, is_vietnamese_syllable
+from mapapp.geoparse.text import TooMany, fold, is_vietnamese_syllable
 
 __all__ = ["Quantity", "find_quantities", "UNITS", "MAGNITUDES"]
 
@@ -404,7 +404,10 @@ def _matches(text: str, folded: str | None):
 
 
 def find_quantities(
-    text: str, folded: str | None = None, places: Iterable[tuple[int, int]] = ()
+    text: str,
+    folded: str | None = None,
+    places: Iterable[tuple[int, int]] = (),
+    limit: int | None = None,
 ) -> list[Quantity]:
     """Return the figures with a unit in ``text`` (NFC), in order; spans index ``text``.
 
@@ -413,6 +416,7 @@ def find_quantities(
     A figure listed just before another takes its unit ("5 và 7 người": 5 people, 7 people).
     ``folded`` is ``fold(text)`` if the caller has it already; ``places`` are the spans of the
     place names found in it, which are never read as a model designation ("2 tàu chiến Nga").
+    More than ``limit`` figures raise TooMany (the search stops there).
     """
     place_starts = {start for start, _ in places}
     found = []
@@ -449,11 +453,16 @@ def find_quantities(
         end = len(text[:end].rstrip())
         surface = text[match.start() : end]
         found.append(Quantity(match.start(), end, surface, _tidy(value), unit, qualifier, detail))
-    return _with_listed_figures(text, found)
+        if limit is not None and len(found) > limit:
+            raise TooMany("figures", limit)
+    return _with_listed_figures(text, found, limit)
 
 
-def _with_listed_figures(text: str, found: list[Quantity]) -> list[Quantity]:
-    """Add the figures that share the unit of the quantity listed right after them."""
+def _with_listed_figures(
+    text: str, found: list[Quantity], limit: int | None = None
+) -> list[Quantity]:
+    """Add the figures that share the unit of the quantity listed right after them (TooMany
+    beyond ``limit`` figures in all)."""
     result = list(found)
     for quantity in reversed(found):
         target = quantity
@@ -473,4 +482,6 @@ def _with_listed_figures(text: str, found: list[Quantity]) -> list[Quantity]:
                 qualifier,
             )
             result.append(target)
+            if limit is not None and len(result) > limit:
+                raise TooMany("figures", limit)
     return sorted(result, key=lambda q: q.start)

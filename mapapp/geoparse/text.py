@@ -19,6 +19,7 @@ __all__ = [
     "prev_word",
     "next_word",
     "is_capitalized",
+    "TooMany",
 ]
 
 # Everything that is not a letter or digit separates words; "_" too, unlike in \w.
@@ -163,3 +164,12 @@ def next_word(text: str, end: int, separators: str = " ") -> tuple[int, int] | N
 def is_capitalized(word: str) -> bool:
     """Tell whether ``word`` starts with an upper-case letter."""
     return bool(word) and word[0].isupper()
+
+
+class TooMany(ValueError):
+    """More items in one text than the caller allows: the search stops there."""
+
+    def __init__(self, what: str, limit: int):
+        super().__init__(f"more than {limit:,} {what}")
+        self.what = what
+        self.limit = limit

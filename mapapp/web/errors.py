@@ -4,14 +4,16 @@ for) /ogc, HTML elsewhere."""
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadHost, HTTPException
 
 from mapapp.errors import MapappError
 from mapapp.ogc.negotiate import wants_html
+from mapapp.web.helpers import valid_host
 
 __all__ = ["register"]
 
 _JSON_PREFIXES = ("/api/", "/download/")
+_BAD_HOST = "bad Host header: not a valid host name"
 
 
 def _wants_json() -> bool:
@@ -20,14 +22,29 @@ def _wants_json() -> bool:
     return request.path.startswith(_JSON_PREFIXES)
 
 
+def _stylesheet() -> str:
+    """The pages' stylesheet, addressed without the URL adapter: a request with a bad Host
+    header has none, and its error page must still render."""
+    return f"{request.script_root}/static/pages.css"
+
+
 def _respond(status: int, message: str):
     if _wants_json():
         return jsonify(error=message), status
-    return render_template("error.html", status=status, message=message), status
+    page = render_template("error.html", status=status, message=message, stylesheet=_stylesheet())
+    return page, status
+
+
+def _check_host() -> None:
+    """Answer 400 to a request whose Host header is not a host name (links are built on it)."""
+    if not valid_host(request.host):
+        raise BadHost()
 
 
 def register(app: Flask) -> None:
-    """Install the error handlers on ``app``."""
+    """Install the error handlers on ``app``, and the check that refuses a bad Host header."""
+
+    app.before_request(_check_host)
 
     @app.errorhandler(MapappError)
     def domain_error(exc: MapappError):
@@ -38,7 +55,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        body, status = _respond(exc.code or 500, exc.description or exc.name)
+        message = _BAD_HOST if isinstance(exc, BadHost) else exc.description or exc.name
+        body, status = _respond(exc.code or 500, message)
         allowed = getattr(exc, "valid_methods", None)  # RFC 9110: a 405 names what is allowed
         return body, status, {"Allow": ", ".join(allowed)} if allowed else {}
 

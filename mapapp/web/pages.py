@@ -8,12 +8,15 @@ from markupsafe import Markup, escape
 from mapapp import maplayout
 from mapapp.articles import Article
 from mapapp.i18n import translator
+from mapapp.links import is_http_url
 from mapapp.mapstyle import event_label, kind_label
 from mapapp.web.helpers import get_store
 
 __all__ = ["bp", "render_sentence"]
 
 bp = Blueprint("pages", __name__)
+# An article's original address becomes a link only if it is an http(s) address.
+bp.add_app_template_filter(is_http_url, "http_url")
 
 
 @bp.get("/articles")

@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request
 
 from mapapp.i18n import translator
+from mapapp.links import safe_href
 from mapapp.ogc import FeaturesApi, HtmlPage, OgcRequest, OgcResponse
 
 __all__ = ["bp", "PREFIX"]
 
 PREFIX = "/ogc"
 bp = Blueprint("ogc", __name__, url_prefix=PREFIX)
+# A source's address from the data becomes a link only if it is an http(s) address or a path here.
+bp.add_app_template_filter(safe_href, "safe_href")
 
 
 @bp.record_once
