@@ -22,7 +22,7 @@ from mapapp import maplayout, mapstyle, popups
 from mapapp.i18n import Translator
 from mapapp.model import Layer
 
-__all__ = ["MapOptions", "MapParts", "build_map", "drawing", "render", "legend"]
+__all__ = ["MapOptions", "MapParts", "build_map", "drawing", "popup", "render", "legend"]
 
 _FOCUS_MAX_ZOOM = 12
 _LEGEND_HEIGHT = 230  # px: the open legend, bottom left
@@ -146,13 +146,7 @@ class _Builder:
                 style.update(className=classes, pane=_pane(layer_id, kind))
                 factory = "polygon" if kind == "area" else "polyline"
                 parts.append({"path": factory, "where": _swap(coords), "options": style})
-        title = maplayout.layer_title(overlay.layer, self.t)
-        return {
-            "id": fid,
-            "parts": parts,
-            "tooltip": popups.tooltip_html(feature, self.t),
-            "popup": popups.popup_html(feature, title, symbol, self.t),
-        }
+        return {"id": fid, "parts": parts, "tooltip": popups.tooltip_html(feature, self.t)}
 
     def _point(self, parts, layer_id, props, symbol, precision, coords, classes) -> None:
         location, at = _latlng(coords), maplayout.at(coords)
@@ -207,10 +201,23 @@ def _pane(layer_id: str, kind: str) -> str:
     return "mapapp-areas" if kind == "area" else "overlayPane"
 
 
+def popup(feature: dict, layer: Layer, t: Translator | None = None) -> str:
+    """Return a feature's popup (HTML, escaped once): what the map shows when it is opened."""
+    t = t or Translator("en")
+    props = feature.get("properties") or {}
+    symbol = mapstyle.point_symbol(layer.id, props)
+    return popups.popup_html(feature, maplayout.layer_title(layer, t), symbol, t)
+
+
 def drawing(
-    layers: list[tuple[Layer, dict]], focus: str | None = None, t: Translator | None = None
+    layers: list[tuple[Layer, dict]],
+    focus: str | None = None,
+    t: Translator | None = None,
+    popup_url: str = "/map/popups/",
 ) -> dict:
     """Return every feature as data for ``mapdraw.js``: overlays, badges, the first view.
+
+    Popups are not in it: the map fetches one from ``popup_url`` + feature id when it opens.
 
     ``focus`` is the id of a feature to frame with its popup open; it must exist in
     ``layers``. Names and labels are in the language of ``t`` (English by default). Text in
@@ -244,7 +251,13 @@ def drawing(
         "badges": builder.badges,
         "badge": {"size": _BADGE, "step": _BADGE + 2, "columns": maplayout.GRID_COLUMNS},
         "view": view,
-        "popup": _POPUP_OPTIONS,
+        "popup": {
+            **_POPUP_OPTIONS,
+            "url": popup_url,
+            "lang": t.lang,
+            "loading": t("popup.loading"),
+            "failed": t("popup.failed"),
+        },
         "tooltip": _TOOLTIP_OPTIONS,
     }
 

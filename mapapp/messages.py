@@ -109,6 +109,8 @@ _EN = {
     "popup.position": "Position",
     "popup.source": "Article {article}, sentence {n} →",
     "popup.sentence": "sentence {n}",
+    "popup.loading": "Loading…",
+    "popup.failed": "The details could not be loaded",
     # Search, time, filters and the list.
     "search.label": "Search places and events",
     "search.placeholder": "e.g. Stepanakert, hanh lang Lachin",
@@ -246,6 +248,8 @@ _VI = {
     "popup.position": "Vị trí",
     "popup.source": "Bài {article}, câu {n} →",
     "popup.sentence": "câu {n}",
+    "popup.loading": "Đang tải…",
+    "popup.failed": "Không tải được thông tin chi tiết",
     "search.label": "Tìm địa danh và sự kiện",
     "search.placeholder": "ví dụ: Stepanakert, hanh lang Lachin",
     "search.none": "Không tìm thấy.",

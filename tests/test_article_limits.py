@@ -241,3 +241,19 @@ def test_a_hostile_article_under_the_size_limit_is_bounded(
         assert 0 < len(mine) <= MAX_EVENTS
         assert len(change.warnings) <= 25
     assert time.perf_counter() - started < 10.0  # measured: 1-4 s
+
+
+def test_the_worst_accepted_article_keeps_the_map_page_light(
+    data_dir: Path, gazetteer, tmp_path: Path
+) -> None:
+    """One accepted article of 1 MB adds a bounded number of features, and the page carries no
+    popups (they are fetched when opened): measured 0.14 MB before, 0.83 MB after."""
+    from mapapp import create_app
+
+    client = create_app({"DATA_DIR": str(data_dir)}).test_client()
+    before = len(client.get("/").data)
+    path = tmp_path / "dense.md"
+    path.write_text(HOSTILE["dense-but-accepted"], "utf-8")
+    ingest([path], data_dir, gazetteer)
+    after = len(client.get("/").data)
+    assert after - before < 1_000_000, (before, after)

@@ -116,3 +116,20 @@ def test_hostile_features_exist_with_their_text(hostile_client) -> None:
     places = hostile_client.get("/api/layers/places").get_json()
     place = next(f for f in places["features"] if f["id"] == PLACE_ID)
     assert place["properties"]["name"] == f"Test village {ALL}"
+
+
+@pytest.mark.parametrize("feature_id", [EVENT_ID, PLACE_ID])
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_popups_fetched_on_open_show_the_text_literally(
+    hostile_client, feature_id: str, lang: str
+) -> None:
+    response = hostile_client.get(f"/map/popups/{feature_id}?lang={lang}")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    html = response.get_json()["html"]
+    assert_literal(html, f"popup {feature_id} {lang}")
+
+
+def test_an_unknown_popup_is_a_json_404(hostile_client) -> None:
+    response = hostile_client.get("/map/popups/{{ 6*7 }}")
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "unknown feature '{{ 6*7 }}'"}

@@ -61,14 +61,19 @@ def drawn_features(drawing: dict) -> dict[str, dict]:
     return {f["id"]: f for o in drawing["overlays"] for f in o["features"]}
 
 
-def popups_by_id(drawing: dict) -> dict[str, BeautifulSoup]:
-    """Parse every feature's popup, keyed by the feature id the popup names."""
-    out = {}
-    for fid, feature in drawn_features(drawing).items():
-        popup = BeautifulSoup(feature["popup"], "html.parser")
-        assert popup.select_one("article.fp")["data-feature-id"] == fid
-        out[fid] = popup
-    return out
+def popup_of(client, feature_id: str, lang: str = "en") -> BeautifulSoup:
+    """Fetch and parse one feature's popup, as the map does when it opens."""
+    response = client.get(f"/map/popups/{feature_id}?lang={lang}")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    body = response.get_json()
+    popup = BeautifulSoup(body["html"], "html.parser")
+    assert body["id"] == popup.select_one("article.fp")["data-feature-id"] == feature_id
+    return popup
+
+
+def popups_by_id(client, drawing: dict) -> dict[str, BeautifulSoup]:
+    """Fetch and parse the popup of every feature drawn, keyed by feature id."""
+    return {fid: popup_of(client, fid) for fid in drawn_features(drawing)}
 
 
 def overlay_labels(drawing: dict) -> dict[str, BeautifulSoup]:
@@ -130,7 +135,7 @@ def test_page_has_navigation_downloads_and_legend(client, data_dir: Path) -> Non
 def test_every_feature_has_a_sourced_popup(client, data_dir: Path) -> None:
     _, drawing = get_page(client)
     features = fixture_features(data_dir)
-    popups = popups_by_id(drawing)
+    popups = popups_by_id(client, drawing)
     assert set(popups) == set(features)
     for fid, feature in features.items():
         links = [a["href"] for a in popups[fid].select("a.fp-source-link")]
@@ -157,7 +162,7 @@ def test_one_overlay_per_layer_and_event_type(client) -> None:
 
 def test_event_popup_shows_date_type_actors_figures_position_and_quote(client) -> None:
     _, drawing = get_page(client)
-    popup = popups_by_id(drawing)["event-casualties"]
+    popup = popups_by_id(client, drawing)["event-casualties"]
     facts = {
         dt.get_text(): dd.get_text(" ", strip=True)
         for dt, dd in zip(popup.select("dt"), popup.select("dd"), strict=True)
@@ -168,7 +173,7 @@ def test_event_popup_shows_date_type_actors_figures_position_and_quote(client) -
     assert popup.select_one(".fp-kind").get_text() == "Events · Casualties"
     quote = popup.select_one("blockquote").get_text()
     assert quote.startswith("Trong một tháng rưỡi xung đột, hơn 4.000 người đã thiệt mạng")
-    call = popups_by_id(drawing)["event-putin-erdogan-call"]
+    call = popups_by_id(client, drawing)["event-putin-erdogan-call"]
     assert call.select_one(".fp-name-other").get_text() == "cuộc điện đàm"
     assert call.select_one(".fp-date").get_text(" ", strip=True) == "24 November 2020 (exact day)"
     assert call.select_one(".fp-actors").get_text() == "Vladimir Putin, Recep Tayyip Erdogan"
@@ -176,7 +181,7 @@ def test_event_popup_shows_date_type_actors_figures_position_and_quote(client) -
 
 def test_route_popup_states_the_articles_own_figure(client) -> None:
     _, drawing = get_page(client)
-    popup = popups_by_id(drawing)["route-lachin-road"]
+    popup = popups_by_id(client, drawing)["route-lachin-road"]
     said = popup.select(".fp-figures li")
     text = "6 km: length of the Lachin pass road, as the article states it (sentence 13)"
     assert said[0].get_text(" ", strip=True) == text
@@ -315,7 +320,7 @@ def test_hostile_text_is_escaped_at_every_sink(client, data_dir: Path) -> None:
     options = [o.get_text() for o in soup.select("#filter-type option")]
     assert f"{HOSTILE} (1)" in options
     drawing = drawing_of(soup)
-    popup = popups_by_id(drawing)["event-hostile"]
+    popup = popups_by_id(client, drawing)["event-hostile"]
     assert popup.select_one(".fp-name").get_text() == HOSTILE
     assert popup.find("img") is None and popup.find("script") is None
     assert popup.select_one("blockquote").get_text() == HOSTILE

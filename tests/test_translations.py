@@ -111,13 +111,7 @@ def test_map_page_in_vietnamese_shows_vietnamese_summaries(client) -> None:
     index = json.loads(soup.select_one("#explore-data").string)
     summaries = {r["id"]: r["summary"] for r in index["features"]}
     assert summaries["ev-2020-11-16-airlift"].startswith("Nga điều 20 máy bay vận tải")
-    drawing = json.loads(soup.select_one("script#map-drawing").string)
-    popup = next(
-        f["popup"]
-        for o in drawing["overlays"]
-        for f in o["features"]
-        if f["id"] == "ev-2020-11-16-airlift"
-    )
+    popup = client.get("/map/popups/ev-2020-11-16-airlift?lang=vi").get_json()["html"]
     summary = BeautifulSoup(popup, "html.parser").select_one(".fp-summary").get_text()
     assert summary.startswith("Nga điều 20 máy bay vận tải")
     english = BeautifulSoup(client.get("/?lang=en").data, "html.parser")

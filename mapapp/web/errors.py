@@ -12,7 +12,7 @@ from mapapp.web.helpers import valid_host
 
 __all__ = ["register"]
 
-_JSON_PREFIXES = ("/api/", "/download/")
+_JSON_PREFIXES = ("/api/", "/download/", "/map/popups/")
 _BAD_HOST = "bad Host header: not a valid host name"
 
 

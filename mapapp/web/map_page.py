@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from jinja2.utils import htmlsafe_json_dumps
 
 from mapapp import api, mapindex, maplayout, mapview, viewfilter
@@ -18,6 +18,7 @@ from mapapp.web.helpers import get_store
 __all__ = ["bp", "RenderCache"]
 
 bp = Blueprint("map", __name__)
+_LAYER_BY_ID = {layer.id: layer for layer in LAYERS}
 
 
 class RenderCache:
@@ -90,6 +91,15 @@ def _render(layers, options: mapview.MapOptions, focus: str | None, t) -> tuple:
     rendered = mapview.render(layers, options, focus, t)
     drawing = htmlsafe_json_dumps(rendered.drawing, ensure_ascii=False)
     return rendered, drawing, mapindex.build(layers, t)
+
+
+@bp.get("/map/popups/<path:feature_id>")
+def popup(feature_id: str):
+    """Return one feature's popup as JSON ``{"id", "html"}``, in the page's language."""
+    store = get_store()
+    feature = store.feature(feature_id)  # NotFound (404) names the id
+    layer = _LAYER_BY_ID[store.feature_layer(feature_id)]
+    return jsonify(id=feature_id, html=mapview.popup(feature, layer, translator(g.lang)))
 
 
 @bp.get("/")

@@ -18,11 +18,45 @@
     return L.polyline(spec.where, spec.options);
   }
 
+  /** Fill a feature's popup with its content, fetched from the server when first opened. */
+  function loadPopup(popup, id, options) {
+    // Pan to the content when it arrives only if the popup was opened to pan into view (the
+    // explorer opens some without panning, to keep the view a shared link gives).
+    const pan = popup.options.autoPan;
+    if (popup.mapappLoaded) return;
+    popup.mapappLoaded = true;
+    const url = `${options.url}${encodeURIComponent(id)}?lang=${encodeURIComponent(options.lang)}`;
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then((response) => {
+        if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+        return response.json();
+      })
+      .then((body) => {
+        // HTML the server escaped once (mapapp/popups.py); setContent re-lays out and pans.
+        const before = popup.options.autoPan;
+        popup.options.autoPan = pan;
+        popup.setContent(body.html);
+        popup.options.autoPan = before;
+      })
+      .catch((error) => {
+        popup.mapappLoaded = false; // try again when it opens next
+        const note = document.createElement("p");
+        note.className = "fp-error";
+        note.textContent = `${options.failed} (${error.message})`;
+        popup.setContent(note);
+      });
+  }
+
   function feature(spec, data) {
     const group = L.featureGroup();
     const parts = spec.parts.map((p) => part(p).addTo(group));
     group.bindTooltip(spec.tooltip, data.tooltip);
-    group.bindPopup(spec.popup, data.popup);
+    const waiting = document.createElement("p");
+    waiting.className = "fp-loading";
+    waiting.textContent = data.popup.loading;
+    const { url, lang, loading, failed, ...options } = data.popup;
+    group.bindPopup(waiting, options);
+    group.on("popupopen", (e) => loadPopup(e.popup, spec.id, data.popup));
     // Tag the DOM elements of the feature whenever they are (re)drawn.
     group.on("add", (e) => {
       e.target.eachLayer((layer) => {
