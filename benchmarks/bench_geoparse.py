@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mapapp.articles import parse_article as read_text  # noqa: E402
 from mapapp.geoparse import default_gazetteer, parse_article  # noqa: E402
+from mapapp.sources.articles import parse_article as read_text  # noqa: E402
 
 _STARTUP = """
 import json, resource, sys, time, tracemalloc

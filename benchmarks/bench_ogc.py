@@ -191,7 +191,7 @@ def bench_in_process(data: Path, queries: list) -> dict:
     """Time ``FeaturesApi.items`` directly (no HTTP, no Flask)."""
     sys.path.insert(0, str(REPO))
     from mapapp.ogc import FeaturesApi, OgcRequest
-    from mapapp.store import Store
+    from mapapp.store.layers import Store
 
     api = FeaturesApi(Store(data))
     t0 = time.perf_counter()

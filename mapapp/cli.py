@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mapapp.errors import MapappError
+from mapapp.core.errors import MapappError
 
 __all__ = ["main", "cli", "default_data_dir"]
 
@@ -66,8 +66,8 @@ def serve(host: str, port: int, data_dir: Path, threads: int, debug: bool) -> No
 @_data_dir_option
 def validate(data_dir: Path) -> None:
     """Check every layer against the data contract; exit 1 listing the problems."""
-    from mapapp.store import Store
-    from mapapp.validate import validate as check
+    from mapapp.pipeline.validate import validate as check
+    from mapapp.store.layers import Store
 
     snap = Store(data_dir).snapshot()
     problems = check(snap)
@@ -114,7 +114,7 @@ def ingest(
     files: tuple[Path, ...], data_dir: Path, dry_run: bool, verbose: bool, lock_timeout: float
 ) -> None:
     """Add or update article FILES and put their places and events on the map."""
-    from mapapp.ingest import ingest as run_ingest
+    from mapapp.pipeline.ingest import ingest as run_ingest
 
     gazetteer = _gazetteer(data_dir)
     change = run_ingest(
@@ -133,8 +133,8 @@ def ingest(
 @_lock_timeout_option
 def build(data_dir: Path, check: bool, lock_timeout: float) -> None:
     """Regenerate every layer from the articles, the gazetteer and the curation file."""
-    from mapapp.ingest import build_with_warnings, diff_layers
-    from mapapp.store import Store
+    from mapapp.pipeline.ingest import build_with_warnings, diff_layers
+    from mapapp.store.layers import Store
 
     store = Store(data_dir)
     gazetteer = _gazetteer(data_dir)

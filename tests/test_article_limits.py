@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.articles import (
+from mapapp.core.errors import InvalidArticle
+from mapapp.geoparse import MAX_EVENTS
+from mapapp.geoparse import parse_article as geoparse
+from mapapp.geoparse.events import MAX_DATES, MAX_FIGURES, MAX_PLACE_MENTIONS
+from mapapp.pipeline.ingest import ingest
+from mapapp.sources.articles import (
     MAX_ARTICLE_BYTES,
     MAX_SENTENCE_CHARS,
     MAX_SENTENCES,
     parse_article,
     read_article,
 )
-from mapapp.errors import InvalidArticle
-from mapapp.geoparse import MAX_EVENTS
-from mapapp.geoparse import parse_article as geoparse
-from mapapp.geoparse.events import MAX_DATES, MAX_FIGURES, MAX_PLACE_MENTIONS
-from mapapp.ingest import ingest
 
 HEAD = "---\ntitle: T\npublished: 2020-11-25\n---\n"
 EVENT = "Ngày 3/11 tại Hà Nội có 5 người chết. "

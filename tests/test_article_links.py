@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from mapapp.articles import parse_article
-from mapapp.errors import InvalidArticle
-from mapapp.ingest import ingest
-from mapapp.links import http_url_problem, is_http_url, safe_href
+from mapapp.core.errors import InvalidArticle
+from mapapp.core.links import http_url_problem, is_http_url, safe_href
+from mapapp.pipeline.ingest import ingest
+from mapapp.sources.articles import parse_article
 
 
 def article_with_url(url_line: str) -> str:

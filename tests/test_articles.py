@@ -5,8 +5,8 @@ import unicodedata
 
 import pytest
 
-from mapapp.articles import MAX_ARTICLE_BYTES, parse_article, read_article
-from mapapp.errors import InvalidArticle
+from mapapp.core.errors import InvalidArticle
+from mapapp.sources.articles import MAX_ARTICLE_BYTES, parse_article, read_article
 
 GOOD = "---\ntitle: Tin\npublished: 2020-11-25\n---\nNgày 24/11, Nga điện đàm.\n"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from shapely.geometry import shape
 
-from mapapp.ingest import build_layers
-from mapapp.model import LAYER_IDS
-from mapapp.store import Store, dump_geojson
-from mapapp.validate import validate
+from mapapp.core.model import LAYER_IDS
+from mapapp.pipeline.ingest import build_layers
+from mapapp.pipeline.validate import validate
+from mapapp.store.layers import Store, dump_geojson
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 
@@ -77,7 +77,7 @@ def test_posts_are_zones_and_approximate_positions_only(snapshot) -> None:
 
 def test_routes(snapshot) -> None:
     routes = _ids(snapshot, "routes")
-    from mapapp.geometry import geodesic_length_km
+    from mapapp.pipeline.geometry import geodesic_length_km
 
     demined = routes["route-demined-28km"]
     assert geodesic_length_km(shape(demined["geometry"])) == pytest.approx(28, abs=0.05)

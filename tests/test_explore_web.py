@@ -10,9 +10,10 @@ import subprocess
 import pytest
 from bs4 import BeautifulSoup
 
-from mapapp import mapindex, viewfilter
 from mapapp.i18n import translator
-from mapapp.store import Store
+from mapapp.mapview import index as mapindex
+from mapapp.query import viewfilter
+from mapapp.store.layers import Store
 
 ARTICLE = "2020-11-25-putin-erdogan-call"
 

@@ -13,8 +13,9 @@ import pytest
 from clients.samples import LAYERS, QUOTE, write_data_dir
 from clients.tools import feature_count, feature_ids, ogrinfo
 
-from mapapp import create_app, exports
-from mapapp.model import LAYER_IDS
+from mapapp import create_app
+from mapapp.core.model import LAYER_IDS
+from mapapp.query import exports
 
 FORMATS = {
     "geojson": ("application/geo+json", "geojson"),

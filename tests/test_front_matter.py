@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.articles import MAX_FRONT_MATTER_BYTES, parse_article
-from mapapp.errors import InvalidArticle
-from mapapp.ingest import ingest
+from mapapp.core.errors import InvalidArticle
+from mapapp.pipeline.ingest import ingest
+from mapapp.sources.articles import MAX_FRONT_MATTER_BYTES, parse_article
 
 REPO = Path(__file__).resolve().parents[1]
 GOOD = REPO / "tests" / "articles" / "2021-01-03-lachin-corridor-winter.md"

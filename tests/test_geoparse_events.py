@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.articles import parse_article as read_text
-from mapapp.articles import read_article
 from mapapp.geoparse import default_gazetteer, parse_article, propose_events
+from mapapp.sources.articles import parse_article as read_text
+from mapapp.sources.articles import read_article
 
 SEEDS = Path(__file__).resolve().parents[1] / "geodata" / "articles"
 CALL = "2020-11-25-putin-erdogan-call"

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from mapapp.errors import InvalidData, NotFound
+from mapapp.core.errors import InvalidData, NotFound
 from mapapp.geoparse.gazetteer import Gazetteer, default_gazetteer, spelling_variants
 
 

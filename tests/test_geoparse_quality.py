@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.articles import read_article
 from mapapp.geoparse import default_gazetteer, parse_article
+from mapapp.sources.articles import read_article
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold"

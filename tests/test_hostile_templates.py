@@ -12,7 +12,7 @@ from hostile import ALL, ARTICLE_ID, EVALUATED, PAYLOADS, PLACE_ID, make_hostile
 
 from mapapp import create_app
 from mapapp.geoparse import Gazetteer
-from mapapp.ingest import ingest
+from mapapp.pipeline.ingest import ingest
 
 REPO = Path(__file__).resolve().parents[1]
 EVENT_ID = "ev-hostile-airlift"

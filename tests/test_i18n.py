@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from mapapp.i18n import MESSAGES, feature_name, negotiate, translator
-from mapapp.wording import format_date, format_span
+from mapapp.i18n.wording import format_date, format_span
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.errors import InvalidArticle
-from mapapp.ingest import ingest
+from mapapp.core.errors import InvalidArticle
+from mapapp.pipeline.ingest import ingest
 
 REPO = Path(__file__).resolve().parents[1]
 WINTER = REPO / "tests" / "articles" / "2021-01-03-lachin-corridor-winter.md"
@@ -52,8 +52,8 @@ def test_ingest_adds_places_and_events_with_sources(data_dir: Path, gazetteer) -
         s["article_id"] for s in places["place-stepanakert"]["properties"]["sources"]
     }
     assert "2021-01-03-lachin-corridor-winter" in stepanakert_articles
-    from mapapp.store import Store
-    from mapapp.validate import validate
+    from mapapp.pipeline.validate import validate
+    from mapapp.store.layers import Store
 
     assert validate(Store(data_dir).snapshot()) == []
 

@@ -18,15 +18,15 @@ import pytest
 from click.testing import CliRunner
 from filelock import FileLock
 
-from mapapp import fileio
-from mapapp.articles import parse_article
 from mapapp.cli import cli, main
-from mapapp.errors import CannotWrite, DataBusy
-from mapapp.fileio import atomic_write, data_lock, remove_stale_temp_files
+from mapapp.core.errors import CannotWrite, DataBusy
 from mapapp.geoparse import parse_article as geoparse
 from mapapp.geoparse.dates import scan_dates
-from mapapp.ingest import ingest
-from mapapp.store import Store
+from mapapp.pipeline.ingest import ingest
+from mapapp.sources.articles import parse_article
+from mapapp.store import fileio
+from mapapp.store.fileio import atomic_write, data_lock, remove_stale_temp_files
+from mapapp.store.layers import Store
 
 REPO = Path(__file__).resolve().parents[1]
 WINTER = REPO / "tests" / "articles" / "2021-01-03-lachin-corridor-winter.md"
@@ -35,7 +35,7 @@ SINCE = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from mapapp.fileio import data_lock
+from mapapp.store.fileio import data_lock
 with data_lock(Path(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.read()
@@ -43,7 +43,7 @@ with data_lock(Path(sys.argv[1])):
 
 KILLED_WHILE_WRITING = """
 import os, signal, sys
-from mapapp.store import Store
+from mapapp.store.layers import Store
 store = Store(sys.argv[1])
 with store.lock():
     os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)  # staged, then killed

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from mapapp import maplayout, mapview
-from mapapp.popups import escape_html, format_date, format_quantity
-from mapapp.store import Store
+from mapapp import mapview
+from mapapp.mapview import layout as maplayout
+from mapapp.mapview.popups import escape_html, format_date, format_quantity
+from mapapp.store.layers import Store
 
 FIXTURE = Path(__file__).parent / "mapfixture"
 TILE_URL = "http://tiles.test/{z}/{x}/{y}.png"
@@ -338,7 +339,7 @@ def test_hostile_text_is_escaped_at_every_sink(client, data_dir: Path) -> None:
 def test_every_event_type_the_geoparser_proposes_has_a_symbol_and_labels() -> None:
     from mapapp.geoparse.cues import EVENT_TYPES as PROPOSED
     from mapapp.i18n import translator
-    from mapapp.mapstyle import EVENT_TYPES as DRAWN
+    from mapapp.mapview.style import EVENT_TYPES as DRAWN
 
     for event_type in PROPOSED:
         if event_type == "other":
@@ -350,7 +351,7 @@ def test_every_event_type_the_geoparser_proposes_has_a_symbol_and_labels() -> No
 
 def test_events_of_no_known_type_are_labelled_other_events() -> None:
     from mapapp.i18n import translator
-    from mapapp.mapstyle import event_label
+    from mapapp.mapview.style import event_label
 
     assert event_label("other", translator("vi")) == "Sự kiện khác"
     assert event_label(None, translator("en")) == "Other events"

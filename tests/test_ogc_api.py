@@ -10,7 +10,7 @@ import pytest
 from clients.samples import ARTICLE_A, ARTICLE_B, EVENT_IDS, LAYERS, write_data_dir
 
 from mapapp import create_app
-from mapapp.model import LAYER_IDS
+from mapapp.core.model import LAYER_IDS
 
 BASE = "http://localhost/ogc"
 ITEMS = "/ogc/collections/events/items"

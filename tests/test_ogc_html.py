@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from clients.samples import HOSTILE, LAYERS, QUOTE, write_data_dir
 
 from mapapp import create_app
-from mapapp.model import LAYER_IDS
+from mapapp.core.model import LAYER_IDS
 
 
 @pytest.fixture

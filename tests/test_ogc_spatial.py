@@ -14,8 +14,8 @@ from shapely.geometry import shape
 
 from mapapp.ogc.api import FILTER_VALUES, build_index
 from mapapp.ogc.temporal import feature_span, overlaps
-from mapapp.spatial import IndexCache
-from mapapp.store import Store
+from mapapp.query.spatial import IndexCache
+from mapapp.store.layers import Store
 
 ALL = [f for features in LAYERS.values() for f in features]
 

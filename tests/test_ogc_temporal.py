@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from mapapp.errors import BadParameter
+from mapapp.core.errors import BadParameter
 from mapapp.ogc.temporal import (
     DATETIME_PATTERN,
     date_span,

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.articles import read_article
-from mapapp.segment import segment
+from mapapp.sources.articles import read_article
+from mapapp.sources.segment import segment
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.errors import InvalidData, NotFound
-from mapapp.fileio import atomic_write
-from mapapp.store import Store
+from mapapp.core.errors import InvalidData, NotFound
+from mapapp.store.fileio import atomic_write
+from mapapp.store.layers import Store
 
 
 def _point(fid: str, layer: str = "places") -> dict:

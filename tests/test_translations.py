@@ -9,10 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from mapapp.i18n import translator
-from mapapp.ingest import ingest
-from mapapp.mapstyle import Symbol
-from mapapp.popups import popup_html
-from mapapp.store import Store
+from mapapp.mapview.popups import popup_html
+from mapapp.mapview.style import Symbol
+from mapapp.pipeline.ingest import ingest
+from mapapp.store.layers import Store
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 # Every free-text property a popup or the list shows, and the layers where each must be
@@ -149,7 +149,7 @@ def test_an_event_placed_by_its_article_says_so_in_both_languages(
 
 
 def test_an_event_without_a_summary_is_summed_up_by_its_sentence() -> None:
-    from mapapp.mapindex import feature_record
+    from mapapp.mapview.index import feature_record
 
     feature = {
         "type": "Feature",

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from mapapp.errors import BadParameter
-from mapapp.viewfilter import (
+from mapapp.core.errors import BadParameter
+from mapapp.query.viewfilter import (
     ViewState,
     date_span,
     feature_span,

@@ -5,7 +5,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from mapapp.model import LAYER_IDS
+from mapapp.core.model import LAYER_IDS
 
 ARTICLE = "2020-11-25-putin-erdogan-call"
 

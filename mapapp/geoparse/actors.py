@@ -9,12 +9,12 @@ from pathlib import Path
 
 import yaml
 
-from mapapp.errors import InvalidData
+from mapapp.core.errors import InvalidData
+from mapapp.core.model import nfc
 from mapapp.geoparse.entities import Mention
 from mapapp.geoparse.gazetteer import DATA_DIR
 from mapapp.geoparse.matcher import PhraseMatcher
 from mapapp.geoparse.text import fold, is_capitalized
-from mapapp.model import nfc
 
 __all__ = ["Actor", "ActorMention", "ActorLexicon", "DEFAULT_ACTORS_PATH", "default_actors"]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mapapp.errors import InvalidData
+from mapapp.core.errors import InvalidData
+from mapapp.core.model import nfc
 from mapapp.geoparse.curated import CuratedGazetteer, CuratedPlace
 from mapapp.geoparse.entities import (
     RANK_CAPITAL,
@@ -16,7 +17,6 @@ from mapapp.geoparse.entities import (
 )
 from mapapp.geoparse.geonames import MIN_NAME_LENGTH, city_names
 from mapapp.geoparse.matcher import phrase_key
-from mapapp.model import nfc
 
 __all__ = ["assemble"]
 

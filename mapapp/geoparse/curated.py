@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from mapapp.errors import InvalidData
+from mapapp.core.errors import InvalidData
+from mapapp.core.model import PRECISIONS, nfc
 from mapapp.geoparse.entities import KINDS, RANK_CURATED, NameForm
 from mapapp.geoparse.matcher import phrase_key
-from mapapp.model import PRECISIONS, nfc
 
 __all__ = ["CuratedPlace", "CuratedGazetteer", "read_curated", "read_country_points"]
 

@@ -7,8 +7,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import islice
 
-from mapapp.articles import Article
-from mapapp.errors import InvalidArticle
+from mapapp.core.errors import InvalidArticle
+from mapapp.core.model import make_source, round_coords
 from mapapp.geoparse.actors import ActorLexicon, ActorMention, default_actors
 from mapapp.geoparse.cues import (
     EVENT_TITLES,
@@ -26,8 +26,8 @@ from mapapp.geoparse.entities import SPECIFICITY, Mention
 from mapapp.geoparse.gazetteer import Gazetteer
 from mapapp.geoparse.quantities import Quantity, find_quantities
 from mapapp.geoparse.text import TooMany, normalize
-from mapapp.model import make_source, round_coords
-from mapapp.segment import Sentence
+from mapapp.sources.articles import Article
+from mapapp.sources.segment import Sentence
 
 __all__ = [
     "EventProposal",

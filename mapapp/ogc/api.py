@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from mapapp.errors import NotFound
-from mapapp.model import LAYERS, Layer, nfc
+from mapapp.core.errors import NotFound
+from mapapp.core.model import LAYERS, Layer, nfc
 from mapapp.ogc import items, metadata, openapi
 from mapapp.ogc.http import OgcRequest, OgcResponse
 from mapapp.ogc.temporal import feature_span
-from mapapp.spatial import IndexCache, LayerIndex
-from mapapp.store import Store
+from mapapp.query.spatial import IndexCache, LayerIndex
+from mapapp.store.layers import Store
 
 __all__ = ["FeaturesApi", "FILTER_VALUES", "build_index"]
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from mapapp import exports
-from mapapp.errors import NotFound
+from mapapp.core.errors import NotFound
 from mapapp.ogc.http import (
     GEOJSON,
     HTML,
@@ -22,6 +21,7 @@ from mapapp.ogc.http import (
 from mapapp.ogc.metadata import self_links
 from mapapp.ogc.negotiate import choose_format
 from mapapp.ogc.params import ITEMS_PARAMS, ItemsQuery, check_names, parse_items_query
+from mapapp.query import exports
 
 if TYPE_CHECKING:
     from mapapp.ogc.api import FeaturesApi

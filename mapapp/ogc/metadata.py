@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mapapp.exports import FORMATS
-from mapapp.model import LAYERS, Layer
+from mapapp.core.model import LAYERS, Layer
 from mapapp.ogc.http import (
     GEOJSON,
     HTML,
@@ -21,6 +20,7 @@ from mapapp.ogc.http import (
 from mapapp.ogc.negotiate import choose_format
 from mapapp.ogc.params import FILTER_PARAMS, check_names, parse_items_query
 from mapapp.ogc.temporal import interval_strings
+from mapapp.query.exports import FORMATS
 
 if TYPE_CHECKING:
     from mapapp.ogc.api import FeaturesApi

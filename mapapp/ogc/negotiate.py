@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from mapapp.errors import BadParameter
+from mapapp.core.errors import BadParameter
 
 __all__ = ["parse_accept", "choose_format", "wants_html"]
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mapapp.exports import FORMATS
-from mapapp.model import LAYER_IDS
+from mapapp.core.model import LAYER_IDS
 from mapapp.ogc.http import (
     GEOJSON,
     HTML,
@@ -21,6 +20,7 @@ from mapapp.ogc.negotiate import choose_format
 from mapapp.ogc.params import check_names
 from mapapp.ogc.schemas import ref, schemas
 from mapapp.ogc.temporal import DATETIME_PATTERN
+from mapapp.query.exports import FORMATS
 
 if TYPE_CHECKING:
     from mapapp.ogc.api import FeaturesApi

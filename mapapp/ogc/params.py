@@ -6,10 +6,10 @@ import math
 import re
 from dataclasses import dataclass
 
-from mapapp.errors import BadParameter
-from mapapp.model import nfc
+from mapapp.core.errors import BadParameter
+from mapapp.core.model import nfc
 from mapapp.ogc.temporal import Query, parse_datetime
-from mapapp.spatial import Box
+from mapapp.query.spatial import Box
 
 __all__ = [
     "FILTER_NAMES",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from mapapp.dayspan import DaySpan, date_span
-from mapapp.errors import BadParameter
+from mapapp.core.dayspan import DaySpan, date_span
+from mapapp.core.errors import BadParameter
 
 __all__ = [
     "DaySpan",

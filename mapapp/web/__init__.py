@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from mapapp.store import Store
+from mapapp.store.layers import Store
 
 __all__ = ["create_app", "REPO_ROOT", "DEFAULTS"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import BadHost, HTTPException
 
-from mapapp.errors import MapappError
+from mapapp.core.errors import MapappError
 from mapapp.ogc.negotiate import wants_html
 from mapapp.web.helpers import valid_host
 

@@ -7,7 +7,7 @@ import re
 
 from flask import current_app
 
-from mapapp.store import Store
+from mapapp.store.layers import Store
 
 __all__ = ["get_store", "valid_host"]
 

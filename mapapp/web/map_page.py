@@ -8,11 +8,15 @@ from collections import OrderedDict
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from jinja2.utils import htmlsafe_json_dumps
 
-from mapapp import api, mapindex, maplayout, mapview, viewfilter
-from mapapp.errors import BadParameter
+from mapapp import mapview
+from mapapp.core.errors import BadParameter
+from mapapp.core.model import LAYERS
 from mapapp.i18n import translator
-from mapapp.model import LAYERS
-from mapapp.store import Snapshot
+from mapapp.mapview import index as mapindex
+from mapapp.mapview import layout as maplayout
+from mapapp.query import layers as api
+from mapapp.query import viewfilter
+from mapapp.store.layers import Snapshot
 from mapapp.web.helpers import get_store
 
 __all__ = ["bp", "RenderCache"]

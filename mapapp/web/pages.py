@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, render_template, url_for
 from markupsafe import Markup, escape
 
-from mapapp import maplayout
-from mapapp.articles import Article
+from mapapp.core.links import is_http_url
 from mapapp.i18n import translator
-from mapapp.links import is_http_url
-from mapapp.mapstyle import event_label, kind_label
+from mapapp.mapview import layout as maplayout
+from mapapp.mapview.style import event_label, kind_label
+from mapapp.sources.articles import Article
 from mapapp.web.helpers import get_store
 
 __all__ = ["bp", "render_sentence"]

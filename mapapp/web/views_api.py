@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from mapapp import api
+from mapapp.query import layers as api
 from mapapp.web.helpers import get_store
 
 __all__ = ["bp"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from mapapp.core.links import safe_href
 from mapapp.i18n import translator
-from mapapp.links import safe_href
 from mapapp.ogc import FeaturesApi, HtmlPage, OgcRequest, OgcResponse
 
 __all__ = ["bp", "PREFIX"]

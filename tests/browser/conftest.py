@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 import playwright.sync_api as playwright_api
 import pytest
 
-from mapapp.articles import read_article
-from mapapp.mapstyle import css_token
-from mapapp.model import make_source
-from mapapp.store import Store
-from mapapp.viewfilter import parse_state, select
+from mapapp.core.model import make_source
+from mapapp.mapview.style import css_token
+from mapapp.query.viewfilter import parse_state, select
+from mapapp.sources.articles import read_article
+from mapapp.store.layers import Store
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.store import Store
-from mapapp.viewfilter import fold
+from mapapp.query.viewfilter import fold
+from mapapp.store.layers import Store
 
 pytestmark = pytest.mark.browser
 

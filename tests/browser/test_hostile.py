@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mapapp.articles import read_article
-from mapapp.model import make_source
+from mapapp.core.model import make_source
+from mapapp.sources.articles import read_article
 
 pytestmark = pytest.mark.browser
 
@@ -148,7 +148,7 @@ def template_server(make_server, tmp_path_factory):
     from hostile import make_hostile_data
 
     from mapapp.geoparse import Gazetteer
-    from mapapp.ingest import ingest
+    from mapapp.pipeline.ingest import ingest
 
     data_dir = tmp_path_factory.mktemp("templates") / "geodata"
     article = make_hostile_data(Path(__file__).resolve().parents[2] / "geodata", data_dir)

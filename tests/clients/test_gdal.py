@@ -8,7 +8,7 @@ import pytest
 
 from clients.samples import LAYERS
 from clients.tools import feature_count, feature_ids, ogrinfo
-from mapapp.model import LAYER_IDS
+from mapapp.core.model import LAYER_IDS
 
 
 def ogrinfo_logging_requests(*args: str) -> str:

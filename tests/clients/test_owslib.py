@@ -5,7 +5,7 @@ from __future__ import annotations
 from owslib.ogcapi.features import Features
 
 from clients.samples import LAYERS
-from mapapp.model import LAYER_IDS
+from mapapp.core.model import LAYER_IDS
 
 
 def test_reads_landing_conformance_and_api(server: str) -> None:

@@ -8,10 +8,10 @@ from urllib.parse import quote as url_quote
 import jinja2
 from markupsafe import Markup, escape
 
+from mapapp.core.model import date_precision, sentence_url
 from mapapp.i18n import Translator
-from mapapp.mapstyle import Symbol, badge, css_token, date_chip, event_label, kind_label
-from mapapp.model import date_precision, sentence_url
-from mapapp.wording import format_date, format_quantity
+from mapapp.i18n.wording import format_date, format_quantity
+from mapapp.mapview.style import Symbol, badge, css_token, date_chip, event_label, kind_label
 
 __all__ = [
     "escape_html",

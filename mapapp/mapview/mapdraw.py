@@ -18,9 +18,11 @@ from branca.element import MacroElement
 from folium.template import Template
 from markupsafe import Markup
 
-from mapapp import maplayout, mapstyle, popups
+from mapapp.core.model import Layer
 from mapapp.i18n import Translator
-from mapapp.model import Layer
+from mapapp.mapview import layout as maplayout
+from mapapp.mapview import popups
+from mapapp.mapview import style as mapstyle
 
 __all__ = ["MapOptions", "MapParts", "build_map", "drawing", "popup", "render", "legend"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mapapp import wording
-from mapapp.messages import MESSAGES
+from mapapp.i18n import wording
+from mapapp.i18n.messages import MESSAGES
 
 __all__ = [
     "LANGUAGES",

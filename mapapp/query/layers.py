@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from mapapp import exports, viewfilter
-from mapapp.errors import BadParameter, NotFound
-from mapapp.model import LAYER_IDS
-from mapapp.store import Store, dump_geojson
+from mapapp.core.errors import BadParameter, NotFound
+from mapapp.core.model import LAYER_IDS
+from mapapp.query import exports, viewfilter
+from mapapp.store.layers import Store, dump_geojson
 
 __all__ = ["GEOJSON_TYPE", "VIEW_FORMATS", "list_layers", "layer_body", "download", "download_view"]
 

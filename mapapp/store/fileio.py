@@ -11,7 +11,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from mapapp.errors import CannotWrite, DataBusy
+from mapapp.core.errors import CannotWrite, DataBusy
 
 __all__ = [
     "atomic_write",

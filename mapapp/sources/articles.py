@@ -11,10 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from mapapp.errors import InvalidArticle
-from mapapp.links import http_url_problem
-from mapapp.model import nfc
-from mapapp.segment import Sentence, segment
+from mapapp.core.errors import InvalidArticle
+from mapapp.core.links import http_url_problem
+from mapapp.core.model import nfc
+from mapapp.sources.segment import Sentence, segment
 
 __all__ = [
     "Article",

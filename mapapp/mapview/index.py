@@ -7,12 +7,13 @@ event type, articles and sentences cited) come from ``viewfilter``, so the brows
 
 from __future__ import annotations
 
-from mapapp import maplayout, viewfilter
-from mapapp.articles import Article
+from mapapp.core.model import Layer
 from mapapp.i18n import Translator
-from mapapp.mapstyle import EVENT_TYPES, event_label, kind_label, point_symbol
-from mapapp.model import Layer
-from mapapp.popups import date_precision_of
+from mapapp.mapview import layout as maplayout
+from mapapp.mapview.popups import date_precision_of
+from mapapp.mapview.style import EVENT_TYPES, event_label, kind_label, point_symbol
+from mapapp.query import viewfilter
+from mapapp.sources.articles import Article
 
 __all__ = ["feature_record", "build", "event_types", "articles"]
 

@@ -22,7 +22,7 @@ import pandas
 import shapely
 from shapely.geometry import shape
 
-from mapapp.store import dump_geojson
+from mapapp.store.layers import dump_geojson
 
 __all__ = ["Format", "FORMATS", "export", "flat_rows", "SOURCE_COLUMNS", "SOURCE_SEPARATOR"]
 

@@ -14,10 +14,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from mapapp import dayspan
-from mapapp.articles import ARTICLE_ID_RE
-from mapapp.errors import BadParameter
-from mapapp.mapstyle import css_token
+from mapapp.core import dayspan
+from mapapp.core.errors import BadParameter
+from mapapp.mapview.style import css_token
+from mapapp.sources.articles import ARTICLE_ID_RE
 
 __all__ = [
     "ViewState",

@@ -12,7 +12,7 @@ from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.polygon import orient
 from shapely.ops import substring
 
-from mapapp.model import round_coords
+from mapapp.core.model import round_coords
 
 __all__ = ["ReferenceGeometry", "to_geojson_geometry", "geodesic_length_km"]
 

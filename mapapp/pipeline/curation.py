@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from mapapp.articles import Article
-from mapapp.errors import CurationError
-from mapapp.model import nfc
+from mapapp.core.errors import CurationError
+from mapapp.core.model import nfc
+from mapapp.sources.articles import Article
 
 __all__ = ["Curation", "SentenceRef", "resolve_ref"]
 

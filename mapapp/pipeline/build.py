@@ -8,11 +8,11 @@ from pathlib import Path
 
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
 
-from mapapp.articles import Article, read_article
-from mapapp.curation import Curation, SentenceRef, resolve_ref
-from mapapp.errors import CurationError
-from mapapp.geometry import ReferenceGeometry, geodesic_length_km, to_geojson_geometry
-from mapapp.model import PRECISIONS, date_precision, make_source
+from mapapp.core.errors import CurationError
+from mapapp.core.model import PRECISIONS, date_precision, make_source
+from mapapp.pipeline.curation import Curation, SentenceRef, resolve_ref
+from mapapp.pipeline.geometry import ReferenceGeometry, geodesic_length_km, to_geojson_geometry
+from mapapp.sources.articles import Article, read_article
 
 __all__ = ["Builder", "load_articles"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mapapp.model import date_precision
+from mapapp.core.model import date_precision
 
 __all__ = ["format_date", "format_span", "format_number", "format_quantity"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapapp.articles import Article, parse_article, read_article_text
-from mapapp.build import Builder, load_articles
-from mapapp.errors import InvalidArticle
-from mapapp.store import Store
+from mapapp.core.errors import InvalidArticle
+from mapapp.pipeline.build import Builder, load_articles
+from mapapp.sources.articles import Article, parse_article, read_article_text
+from mapapp.store.layers import Store
 
 __all__ = ["Change", "ingest", "build_layers", "build_with_warnings", "diff_layers"]
 

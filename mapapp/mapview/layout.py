@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from mapapp import mapstyle
+from mapapp.core.model import Layer
 from mapapp.i18n import Translator
-from mapapp.model import Layer
-from mapapp.viewfilter import overlay_id
+from mapapp.mapview import style as mapstyle
+from mapapp.query.viewfilter import overlay_id
 
 __all__ = [
     "HOME_BOUNDS",

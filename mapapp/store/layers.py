@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mapapp.articles import ARTICLE_ID_RE, Article, read_article
-from mapapp.errors import InvalidData, NotFound
-from mapapp.fileio import atomic_write_many, data_lock, remove_stale_temp_files
-from mapapp.model import LAYER_IDS, LAYERS, Layer
+from mapapp.core.errors import InvalidData, NotFound
+from mapapp.core.model import LAYER_IDS, LAYERS, Layer
+from mapapp.sources.articles import ARTICLE_ID_RE, Article, read_article
+from mapapp.store.fileio import atomic_write_many, data_lock, remove_stale_temp_files
 
 __all__ = ["Store", "Snapshot", "dump_geojson"]
 

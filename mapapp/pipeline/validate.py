@@ -7,8 +7,8 @@ import re
 import shapely
 from shapely.geometry import shape
 
-from mapapp.model import LAYER_IDS, PRECISIONS, date_precision, sentence_url
-from mapapp.store import Snapshot
+from mapapp.core.model import LAYER_IDS, PRECISIONS, date_precision, sentence_url
+from mapapp.store.layers import Snapshot
 
 __all__ = ["validate", "COUNTRY_ISO3", "BORDER_TOLERANCE_DEG"]
 

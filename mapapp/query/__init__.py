@@ -1,0 +1,4 @@
+"""What a request asks of the data: layer listings, view filters, spatial index, exports.
+
+Imports core, sources and store.
+"""
