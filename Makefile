@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 BIN := $(VENV)/bin
 
-.PHONY: serve test setup system-deps lint build validate bench screenshots clean
+.PHONY: serve test setup system-deps lint build validate bench screenshots wheel clean
 
 serve: setup ## Serve the bundled data at http://$(HOST):$(PORT)
 	$(BIN)/mapapp serve --host $(HOST) --port $(PORT)
@@ -52,5 +52,9 @@ bench: setup ## Run the benchmarks (results: benchmarks/README.md); the OGC one 
 	$(BIN)/python benchmarks/bench_mappage.py
 	$(BIN)/python benchmarks/bench_ogc.py
 
+wheel: setup ## Build dist/mapapp-*.whl: the package with its templates and Leaflet (npm ci first)
+	rm -rf dist
+	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation -w dist .
+
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache test-artifacts
+	rm -rf $(VENV) node_modules .pytest_cache test-artifacts dist

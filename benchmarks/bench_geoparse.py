@@ -23,21 +23,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mapapp.geoparse import default_gazetteer, parse_article  # noqa: E402
+from mapapp.geoparse import Lexicons, parse_article  # noqa: E402
 from mapapp.sources.articles import parse_article as read_text  # noqa: E402
+from mapapp.store import DataDir, bundled_data_dir  # noqa: E402
 
 _STARTUP = """
 import json, resource, sys, time, tracemalloc
 sys.path.insert(0, {root!r})
 tracemalloc.start()
 t0 = time.perf_counter()
-from mapapp.geoparse import Gazetteer
-gaz = Gazetteer.load()
+from mapapp.geoparse import Lexicons
+from mapapp.store import DataDir, bundled_data_dir
+gaz = Lexicons.load(DataDir(bundled_data_dir())).gazetteer
 elapsed = time.perf_counter() - t0
 current, peak = tracemalloc.get_traced_memory()
 tracemalloc.stop()
 t1 = time.perf_counter()
-Gazetteer.load()
+Lexicons.load(DataDir(bundled_data_dir()))
 untraced = time.perf_counter() - t1
 print(json.dumps({{"seconds_traced": elapsed, "seconds": untraced, "peak_mb": peak / 1e6,
                   "kept_mb": current / 1e6,
@@ -48,8 +50,9 @@ _COLD = """
 import sys, time
 sys.path.insert(0, {root!r})
 t0, c0 = time.perf_counter(), time.process_time()
-from mapapp.geoparse import Gazetteer
-Gazetteer.load()
+from mapapp.geoparse import Lexicons
+from mapapp.store import DataDir, bundled_data_dir
+Lexicons.load(DataDir(bundled_data_dir()))
 print(time.perf_counter() - t0, time.process_time() - c0)
 """
 
@@ -162,16 +165,17 @@ def startup(runs: int) -> dict:
 
 def throughput(count: int) -> dict:
     """Parse ``count`` generated articles in this process; return the rate and sizes."""
-    gaz = default_gazetteer()
+    lexicons = Lexicons.load(DataDir(bundled_data_dir()))
+    gaz = lexicons.gazetteer
     rng = random.Random(20201125)
     names = _names(gaz)
     articles = [read_text(_article(i, rng, names), f"bench-{i}.md") for i in range(count)]
     for article in articles[:20]:  # warm the caches (actor list, syllable cache)
-        parse_article(article, gaz)
+        parse_article(article, lexicons)
     started, cpu_started = time.perf_counter(), time.process_time()
     mentions = events = 0
     for article in articles:
-        result = parse_article(article, gaz)
+        result = parse_article(article, lexicons)
         mentions += len(result.mentions)
         events += len(result.events)
     elapsed = time.perf_counter() - started

@@ -15,21 +15,16 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the live-server helper the tests use
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from liveserver import LiveServer, ServerDidNotStart  # noqa: E402
 
 
 def _get(url: str) -> tuple[float, int]:
@@ -39,47 +34,25 @@ def _get(url: str) -> tuple[float, int]:
     return (time.perf_counter() - start) * 1000, size
 
 
-def _wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"the server exited with code {server.returncode}")
-        try:
-            urllib.request.urlopen(url + "/api/layers", timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("the server did not start within 30 s")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=str(ROOT / "geodata"))
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "mapapp", "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--data-dir", args.data_dir],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        _wait_until_up(url, server)
-        layers = json.loads(urllib.request.urlopen(url + "/api/layers").read())
-        ids = [
-            f["id"]
-            for layer in layers
-            for f in json.loads(urllib.request.urlopen(url + layer["url"]).read())["features"]
-        ]
-        first, size = _get(url + "/?lang=en")
-        misses = [_get(f"{url}/?lang=en&focus={fid}")[0] for fid in ids[: args.requests]]
-        hits = [_get(url + "/?lang=en")[0] for _ in range(args.requests)]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        with LiveServer(args.data_dir) as server:
+            url = server.url
+            layers = json.loads(server.get("/api/layers", timeout=60))
+            ids = [
+                f["id"]
+                for layer in layers
+                for f in json.loads(server.get(layer["url"], timeout=60))["features"]
+            ]
+            first, size = _get(url + "/?lang=en")
+            misses = [_get(f"{url}/?lang=en&focus={fid}")[0] for fid in ids[: args.requests]]
+            hits = [_get(url + "/?lang=en")[0] for _ in range(args.requests)]
+    except ServerDidNotStart as exc:
+        sys.exit(str(exc))
     print(f"Map page, {len(ids)} features, page {size / 1024:.0f} KiB, waitress on loopback")
     print(f"({platform.python_implementation()} {platform.python_version()}, {platform.machine()})")
     print()

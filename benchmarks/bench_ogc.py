@@ -21,10 +21,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +33,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))  # the live-server helper the tests use
+
+from liveserver import HOST, LiveServer, ServerDidNotStart  # noqa: E402
+
 TYPES = ["phone_call", "deployment", "airlift", "demining", "casualties", "protest", "meeting"]
 QUOTE = "Tổng thống Nga V.Putin đã có cuộc điện đàm với Tổng thống Thổ Nhĩ Kỳ T.Erdogan."
 LON, LAT = (38.0, 50.0), (38.0, 44.0)
@@ -127,64 +129,43 @@ def peak_rss_kb(pid: int) -> int:
 
 
 def bench_server(data: Path, queries: list, timeout: float = 600) -> dict:
-    """Serve ``data`` with waitress and time ``queries`` over one keep-alive connection."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    cmd = [
-        sys.executable,
-        "-m",
-        "waitress",
-        f"--listen=127.0.0.1:{port}",
-        "--call",
-        "mapapp:create_app",
-    ]
-    env = {**os.environ, "MAPAPP_DATA_DIR": str(data)}
-    server = subprocess.Popen(cmd, cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
+    """Serve ``data`` with waitress and time ``queries`` over one keep-alive connection.
+
+    The app reads the data on the first query (``factory=True``), which is timed as the cold one.
+    """
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    server.kill()
-                    stderr = server.communicate()[1]
-                    raise SystemExit(f"server did not start:\n{stderr}") from None
-                time.sleep(0.1)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        with LiveServer(data, factory=True) as server:
+            conn = http.client.HTTPConnection(HOST, server.port, timeout=timeout)
 
-        def get(url: str) -> dict:
-            conn.request("GET", url)
-            response = conn.getresponse()
-            body = response.read()
-            if response.status != 200:
-                raise SystemExit(f"{url}: HTTP {response.status} {body[:300]!r}")
-            return json.loads(body)
+            def get(url: str) -> dict:
+                conn.request("GET", url)
+                response = conn.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    raise SystemExit(f"{url}: HTTP {response.status} {body[:300]!r}")
+                return json.loads(body)
 
-        t0 = time.perf_counter()
-        get(url_for(*queries[0]))
-        cold = time.perf_counter() - t0
-        times, matched = [], []
-        start = time.perf_counter()
-        for bbox, interval in queries:
             t0 = time.perf_counter()
-            body = get(url_for(bbox, interval))
-            times.append(time.perf_counter() - t0)
-            matched.append(body["numberMatched"])
-        total = time.perf_counter() - start
-        conn.close()
-        return {
-            "cold": cold,
-            "times": times,
-            "matched": matched,
-            "rps": len(queries) / total,
-            "peak_rss_kb": peak_rss_kb(server.pid),
-        }
-    finally:
-        server.terminate()
-        server.communicate(timeout=30)
+            get(url_for(*queries[0]))
+            cold = time.perf_counter() - t0
+            times, matched = [], []
+            start = time.perf_counter()
+            for bbox, interval in queries:
+                t0 = time.perf_counter()
+                body = get(url_for(bbox, interval))
+                times.append(time.perf_counter() - t0)
+                matched.append(body["numberMatched"])
+            total = time.perf_counter() - start
+            conn.close()
+            return {
+                "cold": cold,
+                "times": times,
+                "matched": matched,
+                "rps": len(queries) / total,
+                "peak_rss_kb": peak_rss_kb(server.process.pid),
+            }
+    except ServerDidNotStart as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def bench_in_process(data: Path, queries: list) -> dict:

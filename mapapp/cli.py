@@ -8,21 +8,24 @@ from pathlib import Path
 import click
 
 from mapapp.core.errors import MapappError
+from mapapp.store.datadir import DataDir, bundled_data_dir
 
-__all__ = ["main", "cli", "default_data_dir"]
+__all__ = ["main", "cli"]
 
 
-def default_data_dir() -> Path:
-    """Return the repository's bundled geodata/ directory."""
-    return Path(__file__).resolve().parents[1] / "geodata"
+def _to_datadir(ctx, param, value: Path) -> DataDir:
+    return DataDir(value)
 
 
 _data_dir_option = click.option(
     "--data-dir",
+    "datadir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=default_data_dir,
-    show_default="the repository's geodata/",
-    help="Data directory (layers, articles/, curation.yaml, reference/).",
+    default=bundled_data_dir,
+    callback=_to_datadir,
+    show_default="the bundled data directory",
+    help="Data directory: every file is read from it and written to it (layers, articles/, "
+    "curation.yaml, gazetteer.yaml, actors.yaml, country_points.csv, reference/).",
 )
 _lock_timeout_option = click.option(
     "--lock-timeout",
@@ -45,15 +48,15 @@ def cli() -> None:
 @_data_dir_option
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option("--debug", is_flag=True, help="Flask's debugging server (never in production).")
-def serve(host: str, port: int, data_dir: Path, threads: int, debug: bool) -> None:
+def serve(host: str, port: int, datadir: DataDir, threads: int, debug: bool) -> None:
     """Serve the map, the articles, the API and the downloads (waitress WSGI server)."""
     from mapapp.web import create_app
 
-    if not data_dir.is_dir():
-        raise click.ClickException(f"data directory {str(data_dir)!r} does not exist")
-    app = create_app({"DATA_DIR": str(data_dir)})
+    if not datadir.root.is_dir():
+        raise click.ClickException(f"data directory {str(datadir.root)!r} does not exist")
+    app = create_app({"DATA_DIR": str(datadir.root)})
     app.extensions["mapapp.store"].snapshot()  # fail now, not on the first request
-    click.echo(f"mapapp: serving {data_dir} on http://{host}:{port}/", err=True)
+    click.echo(f"mapapp: serving {datadir.root} on http://{host}:{port}/", err=True)
     if debug:
         app.run(host=host, port=port, debug=True)
         return
@@ -64,25 +67,26 @@ def serve(host: str, port: int, data_dir: Path, threads: int, debug: bool) -> No
 
 @cli.command()
 @_data_dir_option
-def validate(data_dir: Path) -> None:
+def validate(datadir: DataDir) -> None:
     """Check every layer against the data contract; exit 1 listing the problems."""
     from mapapp.pipeline.validate import validate as check
     from mapapp.store.layers import Store
 
-    snap = Store(data_dir).snapshot()
+    snap = Store(datadir).snapshot()
     problems = check(snap)
     for problem in problems:
         click.echo(problem)
     if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {data_dir}")
+        raise click.ClickException(f"{len(problems)} problem(s) in {datadir.root}")
     total = sum(len(c["features"]) for c in snap.layers.values())
     click.echo(f"OK: {total} features in {len(snap.layers)} layers, {len(snap.articles)} articles")
 
 
-def _gazetteer(data_dir: Path):
-    from mapapp.geoparse import Gazetteer
+def _lexicons(datadir: DataDir):
+    """Return the gazetteer and actor list built from ``datadir``'s own files."""
+    from mapapp.geoparse import Lexicons
 
-    return Gazetteer.load(data_dir / "gazetteer.yaml")
+    return Lexicons.load(datadir)
 
 
 def _print_warnings(lines: list[str]) -> None:
@@ -111,15 +115,13 @@ def _print_change(change, verbose: bool) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Also list unchanged features.")
 @_lock_timeout_option
 def ingest(
-    files: tuple[Path, ...], data_dir: Path, dry_run: bool, verbose: bool, lock_timeout: float
+    files: tuple[Path, ...], datadir: DataDir, dry_run: bool, verbose: bool, lock_timeout: float
 ) -> None:
     """Add or update article FILES and put their places and events on the map."""
     from mapapp.pipeline.ingest import ingest as run_ingest
 
-    gazetteer = _gazetteer(data_dir)
-    change = run_ingest(
-        list(files), data_dir, gazetteer, dry_run=dry_run, lock_timeout=lock_timeout
-    )
+    lexicons = _lexicons(datadir)
+    change = run_ingest(list(files), datadir, lexicons, dry_run=dry_run, lock_timeout=lock_timeout)
     _print_warnings(change.warnings)
     _print_change(change, verbose)
     prefix = "dry run, nothing written: " if dry_run else ""
@@ -131,15 +133,15 @@ def ingest(
 @_data_dir_option
 @click.option("--check", is_flag=True, help="Exit 1 if the layers on disk differ; write nothing.")
 @_lock_timeout_option
-def build(data_dir: Path, check: bool, lock_timeout: float) -> None:
+def build(datadir: DataDir, check: bool, lock_timeout: float) -> None:
     """Regenerate every layer from the articles, the gazetteer and the curation file."""
     from mapapp.pipeline.ingest import build_with_warnings, diff_layers
     from mapapp.store.layers import Store
 
-    store = Store(data_dir)
-    gazetteer = _gazetteer(data_dir)
+    store = Store(datadir)
+    lexicons = _lexicons(datadir)
     with store.lock(timeout=lock_timeout):
-        new, warnings = build_with_warnings(data_dir, gazetteer)
+        new, warnings = build_with_warnings(datadir, lexicons)
         _print_warnings([line for lines in warnings.values() for line in lines])
         change = diff_layers(store.read_layers_fresh(), new)
         _print_change(change, verbose=False)
@@ -149,7 +151,7 @@ def build(data_dir: Path, check: bool, lock_timeout: float) -> None:
             click.echo(f"layers are current: {change.summary()}")
             return
         store.write_layers(new)
-    click.echo(f"built {data_dir}: {change.summary()}")
+    click.echo(f"built {datadir.root}: {change.summary()}")
 
 
 def main(args: list[str] | None = None) -> None:

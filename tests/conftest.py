@@ -34,11 +34,18 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def gazetteer():
-    """The gazetteer of the bundled data (loaded once: it takes about a second)."""
-    from mapapp.geoparse import Gazetteer
+def lexicons():
+    """The gazetteer and actor list of the bundled data (built once: it takes about a second)."""
+    from mapapp.geoparse import Lexicons
+    from mapapp.store import DataDir
 
-    return Gazetteer.load(GEODATA / "gazetteer.yaml")
+    return Lexicons.load(DataDir(GEODATA))
+
+
+@pytest.fixture(scope="session")
+def gazetteer(lexicons):
+    """The gazetteer of the bundled data."""
+    return lexicons.gazetteer
 
 
 @pytest.fixture

@@ -181,16 +181,16 @@ def test_a_sentence_too_long() -> None:
     ],
     ids=["events", "place-names", "dates", "figures"],
 )
-def test_limits_per_article_name_the_file_and_the_limit(gazetteer, body: str, message) -> None:
+def test_limits_per_article_name_the_file_and_the_limit(lexicons, body: str, message) -> None:
     article = parse_article(HEAD + body, "x.md", "x")
     with pytest.raises(InvalidArticle) as info:
-        geoparse(article, gazetteer)
+        geoparse(article, lexicons)
     assert info.value.message == f"x.md: {message}"
 
 
-def test_an_article_at_the_event_limit_is_accepted(gazetteer) -> None:
+def test_an_article_at_the_event_limit_is_accepted(lexicons) -> None:
     article = parse_article(HEAD + EVENT * MAX_EVENTS, "x.md", "x")
-    assert len(geoparse(article, gazetteer).events) == MAX_EVENTS
+    assert len(geoparse(article, lexicons).events) == MAX_EVENTS
 
 
 def _near_limit(prefix: str) -> str:

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from liveserver import LiveServer
 
 from mapapp.web.helpers import valid_host
 
-REPO = Path(__file__).resolve().parents[1]
 LONG_LABEL = "a" * 300 + ".example"
 BAD_HOSTS = [LONG_LABEL, "a" * 64 + ".example", "a..example", "-a.example", "exa mple", "[::1"]
 MESSAGE = "bad Host header: not a valid host name"
@@ -66,12 +62,6 @@ def test_other_malformed_hosts(host: str) -> None:
     assert not valid_host(host)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(port: int, path: str, host: str) -> tuple[int, str, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -86,27 +76,8 @@ def _get(port: int, path: str, host: str) -> tuple[int, str, bytes]:
 
 @pytest.fixture
 def server_port(data_dir: Path):
-    port = _free_port()
-    command = [sys.executable, "-m", "mapapp", "serve", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*command, "--data-dir", str(data_dir)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            _get(port, "/api/layers", "127.0.0.1")
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"mapapp serve did not come up:\n{proc.communicate()[1].decode()}")
-            time.sleep(0.1)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    with LiveServer(data_dir) as live:
+        yield live.port
 
 
 def test_bad_host_over_real_http(server_port: int) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.geoparse import default_gazetteer, parse_article, propose_events
+from mapapp.geoparse import parse_article, propose_events
 from mapapp.sources.articles import parse_article as read_text
 from mapapp.sources.articles import read_article
 
@@ -15,8 +15,8 @@ CENTRE = "2020-11-17-russia-humanitarian-centre"
 
 
 @pytest.fixture(scope="module")
-def gaz():
-    return default_gazetteer()
+def gaz(lexicons):
+    return lexicons
 
 
 @pytest.fixture(scope="module")

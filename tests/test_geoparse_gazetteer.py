@@ -5,12 +5,13 @@ import unicodedata
 import pytest
 
 from mapapp.core.errors import InvalidData, NotFound
-from mapapp.geoparse.gazetteer import Gazetteer, default_gazetteer, spelling_variants
+from mapapp.geoparse.gazetteer import Gazetteer, spelling_variants
+from mapapp.store import DataDir, bundled_data_dir
 
 
 @pytest.fixture(scope="module")
-def gaz():
-    return default_gazetteer()
+def gaz(gazetteer):
+    return gazetteer
 
 
 def _found(gaz, text):
@@ -224,7 +225,8 @@ entities:
 def test_a_curated_file_adds_places(tmp_path):
     path = tmp_path / "gazetteer.yaml"
     path.write_text(CURATED, encoding="utf-8")
-    gaz = Gazetteer.load(path, min_city_population=None)
+    points = DataDir(bundled_data_dir()).country_points
+    gaz = Gazetteer.load(path, min_city_population=None, country_points=points)
     assert [m.entity_id for m in gaz.find("Đến Thị trấn Thử hôm qua.")] == ["test-town"]
     assert gaz.find("anh Thử Nghiệm") == []
     town = gaz.entity("test-town")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.geoparse import default_gazetteer, parse_article
+from mapapp.geoparse import parse_article
 from mapapp.sources.articles import read_article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,11 +51,11 @@ def _score(true_positives: int, gold: int, predicted: int) -> tuple[float, float
 
 
 @pytest.fixture(scope="module")
-def scores():
+def scores(lexicons):
     """Micro-averaged scores over every gold article, and what was missed or extra."""
     counts = {kind: [0, 0, 0] for kind in ("places", "dates", "quantities")}
     errors = []
-    gaz = default_gazetteer()
+    gaz = lexicons
     for gold_path in sorted(GOLD.glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         article = read_article(_article_path(gold["article_id"]))

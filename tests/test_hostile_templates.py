@@ -11,8 +11,9 @@ from bs4 import BeautifulSoup
 from hostile import ALL, ARTICLE_ID, EVALUATED, PAYLOADS, PLACE_ID, make_hostile_data
 
 from mapapp import create_app
-from mapapp.geoparse import Gazetteer
+from mapapp.geoparse import Lexicons
 from mapapp.pipeline.ingest import ingest
+from mapapp.store import DataDir
 
 REPO = Path(__file__).resolve().parents[1]
 EVENT_ID = "ev-hostile-airlift"
@@ -23,7 +24,7 @@ def hostile_client(tmp_path_factory):
     """Serve the bundled data with the hostile article ingested through the real pipeline."""
     data_dir = tmp_path_factory.mktemp("hostile") / "geodata"
     article = make_hostile_data(REPO / "geodata", data_dir)
-    ingest([article], data_dir, Gazetteer.load(data_dir / "gazetteer.yaml"))
+    ingest([article], data_dir, Lexicons.load(DataDir(data_dir)))
     app = create_app({"DATA_DIR": str(data_dir), "TESTING": True})
     return app.test_client()
 

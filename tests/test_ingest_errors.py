@@ -24,7 +24,7 @@ from mapapp.geoparse import parse_article as geoparse
 from mapapp.geoparse.dates import scan_dates
 from mapapp.pipeline.ingest import ingest
 from mapapp.sources.articles import parse_article
-from mapapp.store import fileio
+from mapapp.store import DataDir, fileio
 from mapapp.store.fileio import atomic_write, data_lock, remove_stale_temp_files
 from mapapp.store.layers import Store
 
@@ -35,8 +35,9 @@ SINCE = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
 HOLD_LOCK = """
 import sys
 from pathlib import Path
+from mapapp.store.datadir import DataDir
 from mapapp.store.fileio import data_lock
-with data_lock(Path(sys.argv[1])):
+with data_lock(DataDir(Path(sys.argv[1]))):
     print("held", flush=True)
     sys.stdin.read()
 """
@@ -127,7 +128,7 @@ def test_once_the_lock_is_free_the_ingest_goes_through(data_dir: Path, gazetteer
     ready, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with data_lock(data_dir):
+        with data_lock(DataDir(data_dir)):
             ready.set()
             release.wait(10)
 
@@ -150,7 +151,7 @@ def test_a_holder_that_did_not_say_who_it_is(tmp_path: Path) -> None:
 
         def wait() -> None:
             try:
-                with data_lock(tmp_path, timeout=0.1):
+                with data_lock(DataDir(tmp_path), timeout=0.1):
                     pass
             except DataBusy as exc:
                 errors.append(exc)
@@ -259,8 +260,8 @@ def test_impossible_dates_are_found_not_dropped() -> None:
     assert problems[0].message == "impossible date 'ngày 31/02' ignored"
 
 
-def test_the_geoparser_warns_with_the_sentence_number(gazetteer) -> None:
-    result = geoparse(parse_article(IMPOSSIBLE, "x.md", "x"), gazetteer)
+def test_the_geoparser_warns_with_the_sentence_number(lexicons) -> None:
+    result = geoparse(parse_article(IMPOSSIBLE, "x.md", "x"), lexicons)
     assert result.warnings == IMPOSSIBLE_WARNINGS
     assert [(e.sentence, e.date) for e in result.events] == [(1, "2020-11-24"), (5, "2020-02-29")]
 

@@ -337,16 +337,32 @@ def test_hostile_text_is_escaped_at_every_sink(client, data_dir: Path) -> None:
 
 
 def test_every_event_type_the_geoparser_proposes_has_a_symbol_and_labels() -> None:
-    from mapapp.geoparse.cues import EVENT_TYPES as PROPOSED
+    from mapapp.core.vocabulary import EVENT_TYPES
+    from mapapp.geoparse.cues import PRIORITY
     from mapapp.i18n import translator
-    from mapapp.mapview.style import EVENT_TYPES as DRAWN
+    from mapapp.mapview.style import EVENT_SYMBOLS
 
-    for event_type in PROPOSED:
-        if event_type == "other":
-            continue
-        assert event_type in DRAWN, event_type
-        key = DRAWN[event_type].key
-        assert translator("en").get(key) and translator("vi").get(key), key
+    assert set(PRIORITY) <= set(EVENT_TYPES), "the geoparser proposes only types of the vocabulary"
+    for event_type, kind in EVENT_TYPES.items():
+        assert all((kind.name, kind.name_vi, kind.title, kind.title_vi)), event_type
+        for lang, title in (("en", kind.title), ("vi", kind.title_vi)):
+            assert translator(lang).get(f"type.{event_type}") == title
+        if event_type != "other":
+            assert EVENT_SYMBOLS[event_type].key == f"type.{event_type}", event_type
+    assert set(EVENT_SYMBOLS) == set(EVENT_TYPES) - {"other"}, "a symbol for every type"
+
+
+def test_every_unit_and_qualifier_the_geoparser_reads_is_worded_in_both_languages() -> None:
+    from mapapp.core.vocabulary import MAGNITUDES, QUALIFIERS, UNITS
+    from mapapp.geoparse import quantities
+
+    units = {v for v in quantities.UNITS.values() if isinstance(v, str)}
+    assert units <= set(UNITS), sorted(units - set(UNITS))
+    assert set(quantities._QUALIFIERS.values()) <= set(QUALIFIERS)
+    assert {key for _, key in quantities.MAGNITUDES.values()} <= set(MAGNITUDES)
+    for table in (UNITS, QUALIFIERS, MAGNITUDES):
+        assert all(en and vi for en, vi in table.values())
+    assert format_quantity("civilians", 3, lang="vi") == "3 dân thường"
 
 
 def test_events_of_no_known_type_are_labelled_other_events() -> None:

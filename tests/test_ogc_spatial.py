@@ -12,8 +12,9 @@ import shapely
 from clients.samples import LAYERS, write_data_dir
 from shapely.geometry import shape
 
+from mapapp.core.dayspan import feature_span
 from mapapp.ogc.api import FILTER_VALUES, build_index
-from mapapp.ogc.temporal import feature_span, overlaps
+from mapapp.ogc.temporal import overlaps
 from mapapp.query.spatial import IndexCache
 from mapapp.store.layers import Store
 

@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
+from mapapp.core.dayspan import feature_span
 from mapapp.core.errors import BadParameter
 from mapapp.ogc.temporal import (
     DATETIME_PATTERN,
     date_span,
-    feature_span,
     interval_strings,
     overlaps,
     parse_datetime,
@@ -57,6 +57,14 @@ def test_feature_span(properties: dict, expected: tuple[str, str]) -> None:
 @pytest.mark.parametrize("properties", [{}, {"date": None}, {"date": "soon"}, {"date": 2020}])
 def test_feature_without_a_valid_date_has_no_span(properties: dict) -> None:
     assert feature_span(properties) is None
+
+
+def test_an_invalid_end_is_ignored_by_every_consumer() -> None:
+    from mapapp.query.viewfilter import feature_span as view_span
+
+    props = {"date": "2020-11-21", "date_end": "2020-13"}
+    assert feature_span(props) == (d("2020-11-21"), d("2020-11-21"))
+    assert view_span(props) == (date(2020, 11, 21), date(2020, 11, 21))
 
 
 @pytest.mark.parametrize(

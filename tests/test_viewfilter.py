@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 
 from mapapp.core.errors import BadParameter
+from mapapp.core.text import fold
 from mapapp.query.viewfilter import (
     ViewState,
     date_span,
     feature_span,
-    fold,
     matches,
     overlay_id,
     parse_state,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 from datetime import date
 from functools import lru_cache
 
-__all__ = ["DaySpan", "date_span"]
+__all__ = ["DaySpan", "date_span", "feature_span"]
 
 #: An inclusive ``(first day, last day)`` pair of date ordinals.
 DaySpan = tuple[int, int]
@@ -35,3 +36,23 @@ def date_span(value: str) -> DaySpan:
         return date(year, month, 1).toordinal(), date(year, month, last).toordinal()
     one = date(year, month, day).toordinal()
     return one, one
+
+
+def feature_span(properties: dict) -> DaySpan | None:
+    """Return the days a feature covers: from the start of ``date`` to the end of ``date_end``
+    (or of ``date``). None when it has no valid ``date``; an invalid ``date_end`` is ignored.
+
+    The one rule for every consumer: the map's time window, view downloads, the OGC API.
+    """
+    start_text = properties.get("date")
+    if not isinstance(start_text, str):
+        return None
+    try:
+        start, end = date_span(start_text)
+    except ValueError:
+        return None
+    end_text = properties.get("date_end")
+    if isinstance(end_text, str) and end_text:
+        with contextlib.suppress(ValueError):
+            end = max(end, date_span(end_text)[1])
+    return start, end

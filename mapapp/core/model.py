@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "GEOJSON_MEDIA_TYPE",
     "Layer",
     "LAYERS",
     "LAYER_IDS",
     "PRECISIONS",
     "DATE_PRECISIONS",
-    "nfc",
     "sentence_url",
     "make_source",
     "date_precision",
     "round_coords",
 ]
+
+
+#: The media type of GeoJSON (RFC 7946, section 12).
+GEOJSON_MEDIA_TYPE = "application/geo+json"
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,6 @@ LAYER_IDS: tuple[str, ...] = tuple(layer.id for layer in LAYERS)
 PRECISIONS = ("exact", "approximate", "region")
 #: How precise an ISO 8601 date string is, by its length.
 DATE_PRECISIONS = {10: "day", 7: "month", 4: "year"}
-
-
-def nfc(text: str) -> str:
-    """Return ``text`` in Unicode NFC, the one form all matching is done in."""
-    return unicodedata.normalize("NFC", text)
 
 
 def sentence_url(article_id: str, sentence: int) -> str:

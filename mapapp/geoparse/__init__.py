@@ -10,7 +10,8 @@ from mapapp.geoparse.events import (
     parse_article,
     propose_events,
 )
-from mapapp.geoparse.gazetteer import Gazetteer, default_gazetteer
+from mapapp.geoparse.gazetteer import Gazetteer
+from mapapp.geoparse.lexicons import LexiconFiles, Lexicons
 from mapapp.geoparse.quantities import Quantity, find_quantities
 
 __all__ = [
@@ -21,11 +22,12 @@ __all__ = [
     "Entity",
     "EventProposal",
     "Gazetteer",
+    "LexiconFiles",
+    "Lexicons",
     "MAX_EVENTS",
     "Mention",
     "ParseResult",
     "Quantity",
-    "default_gazetteer",
     "find_dates",
     "find_quantities",
     "parse_article",

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from mapapp.core.errors import InvalidData
-from mapapp.core.model import nfc
+from mapapp.core.text import nfc
 from mapapp.geoparse.entities import Mention
-from mapapp.geoparse.gazetteer import DATA_DIR
 from mapapp.geoparse.matcher import PhraseMatcher
 from mapapp.geoparse.text import fold, is_capitalized
 
-__all__ = ["Actor", "ActorMention", "ActorLexicon", "DEFAULT_ACTORS_PATH", "default_actors"]
-
-DEFAULT_ACTORS_PATH = DATA_DIR / "actors.yaml"
+__all__ = ["Actor", "ActorMention", "ActorLexicon"]
 
 # "Tổng thống", "Bộ trưởng Quốc phòng", ... right before a country: the name after the country is
 # the office holder ("Thủ tướng Armenia N.Pashinyan", "Ngoại trưởng Mỹ Mike Pompeo").
@@ -65,9 +61,13 @@ class ActorLexicon:
         self._matcher = PhraseMatcher((form, (form, actor_id)) for form, actor_id in names)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> ActorLexicon:
-        """Read the actors YAML (default ``geodata/actors.yaml``); InvalidData if it is broken."""
-        path = Path(path or DEFAULT_ACTORS_PATH)
+    def load(cls, path: Path) -> ActorLexicon:
+        """Read a data directory's actors YAML (``DataDir.actors``); InvalidData if it is
+        broken. A data directory without one has no curated actors (title patterns still find
+        people)."""
+        path = Path(path)
+        if not path.exists():
+            return cls([], [])
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
@@ -123,9 +123,3 @@ class ActorLexicon:
             taken.append((start, end))
         found.sort(key=lambda a: a.start)
         return found
-
-
-@lru_cache(maxsize=1)
-def default_actors() -> ActorLexicon:
-    """Return the repository's actor list, read once per process."""
-    return ActorLexicon.load()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mapapp.core.errors import InvalidData
-from mapapp.core.model import nfc
+from mapapp.core.text import nfc
 from mapapp.geoparse.curated import CuratedGazetteer, CuratedPlace
 from mapapp.geoparse.entities import (
     RANK_CAPITAL,

@@ -9,8 +9,7 @@ from functools import lru_cache
 from mapapp.geoparse.matcher import PhraseMatcher
 
 __all__ = [
-    "EVENT_TYPES",
-    "EVENT_TITLES",
+    "PRIORITY",
     "Cue",
     "find_cues",
     "pick_event_type",
@@ -21,8 +20,9 @@ __all__ = [
     "quantity_role",
 ]
 
-#: Event types, most specific first: when a sentence holds several cues, the first type wins.
-EVENT_TYPES = (
+#: Event types (of the vocabulary), most specific first: when a sentence holds several cues,
+#: the first type wins.
+PRIORITY = (
     "phone_call",
     "demining",
     "airlift",
@@ -40,26 +40,7 @@ EVENT_TYPES = (
     "statement",
     "other",
 )
-#: Display names (English, Vietnamese) of each event type.
-EVENT_TITLES = {
-    "phone_call": ("Phone call", "Điện đàm"),
-    "demining": ("Demining", "Rà phá bom mìn"),
-    "airlift": ("Airlift", "Không vận"),
-    "decree": ("Decree", "Sắc lệnh"),
-    "ceasefire": ("Ceasefire", "Ngừng bắn"),
-    "casualties": ("Casualties", "Thương vong"),
-    "refugees": ("Refugees", "Người tị nạn"),
-    "disaster": ("Natural disaster", "Thiên tai"),
-    "deployment": ("Deployment", "Triển khai lực lượng"),
-    "humanitarian": ("Humanitarian aid", "Hỗ trợ nhân đạo"),
-    "combat": ("Fighting", "Giao tranh"),
-    "meeting": ("Meeting", "Cuộc gặp"),
-    "diplomacy": ("Diplomacy", "Ngoại giao"),
-    "economy": ("Economy and trade", "Kinh tế – thương mại"),
-    "statement": ("Statement", "Tuyên bố"),
-    "other": ("Event", "Sự kiện"),
-}
-_PRIORITY = {event_type: rank for rank, event_type in enumerate(EVENT_TYPES)}
+_PRIORITY = {event_type: rank for rank, event_type in enumerate(PRIORITY)}
 
 _CUE_WORDS = {
     "phone_call": "điện đàm|cuộc gọi|gọi điện|điện thoại",

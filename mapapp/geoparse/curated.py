@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 from mapapp.core.errors import InvalidData
-from mapapp.core.model import PRECISIONS, nfc
+from mapapp.core.model import PRECISIONS
+from mapapp.core.text import nfc
 from mapapp.geoparse.entities import KINDS, RANK_CURATED, NameForm
 from mapapp.geoparse.matcher import phrase_key
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from mapapp.core.text import strip_diacritics
 
 __all__ = [
     "Entity",
@@ -107,6 +108,4 @@ class Mention:
 
 def slugify(name: str) -> str:
     """Return a stable lower-case ASCII id for ``name`` ("Côte d'Ivoire" -> "cote-d-ivoire")."""
-    decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    ascii_name = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(name).lower()).strip("-")

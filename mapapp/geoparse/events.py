@@ -9,9 +9,9 @@ from itertools import islice
 
 from mapapp.core.errors import InvalidArticle
 from mapapp.core.model import make_source, round_coords
-from mapapp.geoparse.actors import ActorLexicon, ActorMention, default_actors
+from mapapp.core.vocabulary import EVENT_TYPES
+from mapapp.geoparse.actors import ActorMention
 from mapapp.geoparse.cues import (
-    EVENT_TITLES,
     Cue,
     attribution_spans,
     find_cues,
@@ -24,6 +24,7 @@ from mapapp.geoparse.cues import (
 from mapapp.geoparse.dates import DateMention, DateProblem, scan_dates
 from mapapp.geoparse.entities import SPECIFICITY, Mention
 from mapapp.geoparse.gazetteer import Gazetteer
+from mapapp.geoparse.lexicons import Lexicons
 from mapapp.geoparse.quantities import Quantity, find_quantities
 from mapapp.geoparse.text import TooMany, normalize
 from mapapp.sources.articles import Article
@@ -113,7 +114,8 @@ class EventProposal:
 
     def to_properties(self) -> dict:
         """Return the feature properties of the data contract (see DESIGN.md)."""
-        title, title_vi = EVENT_TITLES[self.event_type]
+        kind = EVENT_TYPES[self.event_type]
+        title, title_vi = kind.name, kind.name_vi
         if self.location_names:  # "Natural disaster – Quảng Ninh"; the date is shown beside it
             name, name_vi = (
                 f"{title} – {self.location_names[0]}",
@@ -229,16 +231,15 @@ def _split(sentences: tuple[Sentence, ...], **found) -> dict[int, _Parts]:
     return parts
 
 
-def parse_article(
-    article: Article, gazetteer: Gazetteer, actors: ActorLexicon | None = None
-) -> ParseResult:
+def parse_article(article: Article, lexicons: Lexicons) -> ParseResult:
     """Read places, dates, figures and actors from ``article`` and propose its events.
 
-    ``actors`` defaults to the repository's ``geodata/actors.yaml``, read once. An article with
-    more place names, dates, figures or events than MAX_PLACE_MENTIONS, MAX_DATES, MAX_FIGURES
-    or MAX_EVENTS is refused (InvalidArticle naming it and the limit).
+    ``lexicons`` are the gazetteer and actor list of the data directory the article belongs to
+    (``Lexicons.load(datadir)``). An article with more place names, dates, figures or events
+    than MAX_PLACE_MENTIONS, MAX_DATES, MAX_FIGURES or MAX_EVENTS is refused (InvalidArticle
+    naming it and the limit).
     """
-    actors = actors or default_actors()
+    gazetteer, actors = lexicons.gazetteer, lexicons.actors
     body = article.body
     normalized = normalize(body)  # the body is NFC already: offsets are the identity
     mentions = gazetteer.find_normalized(normalized, body)
@@ -280,11 +281,9 @@ def _too_many(article: Article, what: str) -> InvalidArticle:
     return InvalidArticle(f"{article.label}: {what} allowed in one article")
 
 
-def propose_events(
-    article: Article, gazetteer: Gazetteer, actors: ActorLexicon | None = None
-) -> list[EventProposal]:
+def propose_events(article: Article, lexicons: Lexicons) -> list[EventProposal]:
     """Return the event proposals of ``article``, in sentence order."""
-    return list(parse_article(article, gazetteer, actors).events)
+    return list(parse_article(article, lexicons).events)
 
 
 def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):

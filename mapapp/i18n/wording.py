@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from mapapp.core.model import date_precision
+from mapapp.core.vocabulary import MAGNITUDES, QUALIFIERS, UNITS
 
 __all__ = ["format_date", "format_span", "format_number", "format_quantity"]
 
@@ -22,50 +23,6 @@ _MONTHS_EN = (
     "November",
     "December",
 )
-#: Qualifiers that replace the number: "hàng nghìn người" is "thousands of people".
-_MAGNITUDES = {"tens", "hundreds", "thousands", "millions", "billions"}
-_QUALIFIERS_VI = {
-    "more_than": "hơn",
-    "nearly": "gần",
-    "about": "khoảng",
-    "at_least": "ít nhất",
-    "at_most": "tối đa",
-    "up_to": "lên tới",
-    "less_than": "dưới",
-}
-_MAGNITUDES_VI = {
-    "tens": "hàng chục",
-    "hundreds": "hàng trăm",
-    "thousands": "hàng nghìn",
-    "tens_of_thousands": "hàng chục nghìn",
-    "hundreds_of_thousands": "hàng trăm nghìn",
-    "millions": "hàng triệu",
-    "billions": "hàng tỷ",
-}
-# Units as the articles' language says them; a unit missing here is shown as its key.
-_UNITS_VI = {
-    "people": "người",
-    "killed": "người thiệt mạng",
-    "wounded": "người bị thương",
-    "injured": "người bị thương",
-    "refugees": "người tị nạn",
-    "personnel": "quân nhân",
-    "soldiers": "binh sĩ",
-    "aircraft": "máy bay",
-    "flights": "chuyến bay",
-    "equipment": "thiết bị",
-    "vehicles": "phương tiện",
-    "armoured_vehicles": "xe bọc thép",
-    "observation_posts": "trạm quan sát",
-    "km": "km",
-    "years": "năm",
-    "months": "tháng",
-    "weeks": "tuần",
-    "days": "ngày",
-    "hours": "giờ",
-    "tonnes": "tấn",
-    "percent": "%",
-}
 
 
 def _parse(value: str) -> tuple[str, dt.date] | None:
@@ -136,14 +93,14 @@ def format_quantity(
     In Vietnamese: "hơn 4.000 người thiệt mạng", "hàng nghìn người tị nạn".
     """
     key, _, detail = str(unit).partition(":")
-    words = key.replace("_", " ")
-    if lang == "vi":
-        words = _UNITS_VI.get(key, words)
+    index = 1 if lang == "vi" else 0
+    words = UNITS[key][index] if key in UNITS else key.replace("_", " ")
     words = f"{words} ({detail})" if detail else words
     qualifier = qualifier or ""
-    if qualifier.split("_")[-1] in _MAGNITUDES:
+    if qualifier in MAGNITUDES or qualifier.split("_")[-1] in MAGNITUDES:
+        said = MAGNITUDES[qualifier][index] if qualifier in MAGNITUDES else qualifier
         if lang == "vi":
-            return f"{_MAGNITUDES_VI.get(qualifier, qualifier)} {words}"
-        return f"{qualifier.replace('_', ' ')} of {words}"
-    said = _QUALIFIERS_VI.get(qualifier, qualifier) if lang == "vi" else qualifier
+            return f"{said} {words}"
+        return f"{said.replace('_', ' ')} of {words}"
+    said = QUALIFIERS[qualifier][index] if qualifier in QUALIFIERS else qualifier
     return " ".join(w for w in (said.replace("_", " "), format_number(value, lang), words) if w)

@@ -8,10 +8,12 @@ event type, articles and sentences cited) come from ``viewfilter``, so the brows
 from __future__ import annotations
 
 from mapapp.core.model import Layer
+from mapapp.core.text import fold
+from mapapp.core.vocabulary import EVENT_TYPE_KEYS
 from mapapp.i18n import Translator
 from mapapp.mapview import layout as maplayout
 from mapapp.mapview.popups import date_precision_of
-from mapapp.mapview.style import EVENT_TYPES, event_label, kind_label, point_symbol
+from mapapp.mapview.style import event_label, kind_label, point_symbol
 from mapapp.query import viewfilter
 from mapapp.sources.articles import Article
 
@@ -59,7 +61,7 @@ def feature_record(layer_id: str, feature: dict, t: Translator, place: str = "")
         "overlay": viewfilter.overlay_id(layer_id, props),
         "name": t.name(props) or str(feature.get("id")),
         "alt": t.other_name(props) or "",
-        "search": viewfilter.fold(names),
+        "search": fold(names),
         "start": span[0].isoformat() if span else None,
         "end": span[1].isoformat() if span else None,
         "date": t.date(str(props["date"]), str(end) if end else None, short=True) if span else None,
@@ -110,7 +112,7 @@ def event_types(layers: list[tuple[Layer, dict]], t: Translator) -> list[tuple[s
             for feature in collection.get("features", []):
                 kind = viewfilter.event_type_of("events", feature.get("properties") or {})
                 counts[kind] = counts.get(kind, 0) + 1
-    order = list(EVENT_TYPES)
+    order = list(EVENT_TYPE_KEYS)
     keyed = sorted(counts, key=lambda e: (order.index(e) if e in order else len(order), e))
     return [(e, event_label(e, t), counts[e]) for e in keyed]
 

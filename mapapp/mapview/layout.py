@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from mapapp.core.model import Layer
+from mapapp.core.vocabulary import EVENT_TYPE_KEYS
 from mapapp.i18n import Translator
 from mapapp.mapview import style as mapstyle
 from mapapp.query.viewfilter import overlay_id
@@ -69,7 +70,7 @@ def overlays(layers: list[tuple[Layer, dict]], t: Translator | None = None) -> l
                 sample = mapstyle.layer_sample("events", event_type)
                 by_type[event_type] = Overlay(overlay_id("events", props), title, layer, sample)
             by_type[event_type].features.append(feature)
-        order = list(mapstyle.EVENT_TYPES)
+        order = list(EVENT_TYPE_KEYS)
         out += sorted(by_type.values(), key=lambda o: (_rank(o, order), o.id))
     # Reference layers go last in the control; they are drawn beneath everything anyway.
     return sorted(out, key=lambda o: o.layer.id == "regions")

@@ -9,9 +9,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from mapapp.core.model import date_precision, sentence_url
+from mapapp.core.text import css_token
 from mapapp.i18n import Translator
 from mapapp.i18n.wording import format_date, format_quantity
-from mapapp.mapview.style import Symbol, badge, css_token, date_chip, event_label, kind_label
+from mapapp.mapview.style import Symbol, badge, date_chip, event_label, kind_label
 
 __all__ = [
     "escape_html",

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from mapapp.core.text import css_token
 from mapapp.i18n import Translator
 
 __all__ = [
     "Symbol",
-    "EVENT_TYPES",
+    "EVENT_SYMBOLS",
     "LAYER_COLOURS",
     "css_token",
     "kind_label",
@@ -79,8 +79,8 @@ class Symbol:
         return Markup(_ICON.format(_GLYPHS[self.glyph]))
 
 
-#: Event types in display order; unknown types fall back to ``_OTHER_EVENT``.
-EVENT_TYPES: dict[str, Symbol] = {
+#: How each event type of the vocabulary is drawn; unknown types fall back to ``_OTHER_EVENT``.
+EVENT_SYMBOLS: dict[str, Symbol] = {
     "phone_call": Symbol("type.phone_call", "#1565c0", "phone"),
     "statement": Symbol("type.statement", "#3f51b5", "speech"),
     "meeting": Symbol("type.meeting", "#0277bd", "people"),
@@ -137,22 +137,16 @@ def kind_label(kind: str | None, t: Translator = _ENGLISH) -> str:
 
 def event_label(event_type: str | None, t: Translator = _ENGLISH) -> str:
     """Return a reader's name for an event type; an unknown type is shown as it is written."""
-    if event_type in EVENT_TYPES:
-        return t(EVENT_TYPES[event_type].key)
+    if event_type in EVENT_SYMBOLS:
+        return t(EVENT_SYMBOLS[event_type].key)
     if not event_type or event_type == "other":
         return t("type.other")
     return str(event_type)
 
 
-def css_token(value: object) -> str:
-    """Return ``value`` reduced to a safe CSS class token (lower-case letters, digits, -, _)."""
-    token = re.sub(r"[^a-z0-9_-]+", "-", str(value).lower()).strip("-")
-    return token or "none"
-
-
 def event_symbol(event_type: str | None) -> Symbol:
     """Return the symbol of an event type (a neutral one for unknown types)."""
-    return EVENT_TYPES.get(event_type or "", _OTHER_EVENT)
+    return EVENT_SYMBOLS.get(event_type or "", _OTHER_EVENT)
 
 
 def point_symbol(layer: str, props: dict) -> Symbol:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from mapapp.core.dayspan import feature_span
 from mapapp.core.errors import NotFound
-from mapapp.core.model import LAYERS, Layer, nfc
+from mapapp.core.model import LAYERS, Layer
+from mapapp.core.text import nfc
 from mapapp.ogc import items, metadata, openapi
 from mapapp.ogc.http import OgcRequest, OgcResponse
-from mapapp.ogc.temporal import feature_span
 from mapapp.query.spatial import IndexCache, LayerIndex
 from mapapp.store.layers import Store
 

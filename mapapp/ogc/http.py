@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
+from mapapp.core.model import GEOJSON_MEDIA_TYPE
+
 __all__ = [
     "OgcRequest",
     "OgcResponse",
@@ -23,7 +25,7 @@ __all__ = [
 ]
 
 JSON = "application/json"
-GEOJSON = "application/geo+json"
+GEOJSON = GEOJSON_MEDIA_TYPE
 HTML = "text/html"
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 

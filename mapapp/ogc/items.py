@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from mapapp.core.errors import NotFound
@@ -21,10 +20,8 @@ from mapapp.ogc.http import (
 from mapapp.ogc.metadata import self_links
 from mapapp.ogc.negotiate import choose_format
 from mapapp.ogc.params import ITEMS_PARAMS, ItemsQuery, check_names, parse_items_query
+from mapapp.ogc.service import Service
 from mapapp.query import exports
-
-if TYPE_CHECKING:
-    from mapapp.ogc.api import FeaturesApi
 
 __all__ = ["ITEMS_FORMATS", "download_links", "items", "item"]
 
@@ -99,7 +96,7 @@ def _links(
     return links
 
 
-def items(api: FeaturesApi, req: OgcRequest, collection_id: str) -> OgcResponse:
+def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
     """Return a page of a collection's features matching the query, or all of them as a file.
 
     Pages default to ``api.default_limit`` features. Downloads (``f=geojson|csv|kml|gpkg``)
@@ -133,7 +130,7 @@ def items(api: FeaturesApi, req: OgcRequest, collection_id: str) -> OgcResponse:
     return json_response(doc, GEOJSON)
 
 
-def item(api: FeaturesApi, req: OgcRequest, collection_id: str, feature_id: str) -> OgcResponse:
+def item(api: Service, req: OgcRequest, collection_id: str, feature_id: str) -> OgcResponse:
     """Return one feature of a collection (NotFound if that collection has no such feature)."""
     values = check_names(req.params, ("f",))
     fmt = choose_format(values.get("f"), req.accept, {"json": (GEOJSON, JSON), "html": (HTML,)})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from mapapp.core.model import LAYERS, Layer
 from mapapp.ogc.http import (
     GEOJSON,
@@ -19,11 +17,9 @@ from mapapp.ogc.http import (
 )
 from mapapp.ogc.negotiate import choose_format
 from mapapp.ogc.params import FILTER_PARAMS, check_names, parse_items_query
+from mapapp.ogc.service import Service
 from mapapp.ogc.temporal import interval_strings
 from mapapp.query.exports import FORMATS
-
-if TYPE_CHECKING:
-    from mapapp.ogc.api import FeaturesApi
 
 __all__ = [
     "CONFORMANCE",
@@ -77,7 +73,7 @@ def _respond(req: OgcRequest, fmt: str, doc: dict, template: str, **context) -> 
     return json_response(doc)
 
 
-def landing(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
+def landing(api: Service, req: OgcRequest) -> OgcResponse:
     """Return the landing page: what this service is and where everything else is."""
     fmt, _ = _page_format(req)
     base = req.base_url
@@ -105,7 +101,7 @@ def landing(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
     return _respond(req, fmt, doc, "ogc/landing.html", page_title=api.title)
 
 
-def conformance(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
+def conformance(api: Service, req: OgcRequest) -> OgcResponse:
     """Return the conformance classes this API implements."""
     fmt, _ = _page_format(req)
     doc = {
@@ -115,7 +111,7 @@ def conformance(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
     return _respond(req, fmt, doc, "ogc/conformance.html", page_title="Conformance")
 
 
-def _extent(api: FeaturesApi, layer_id: str) -> dict:
+def _extent(api: Service, layer_id: str) -> dict:
     index = api.index(layer_id)
     extent: dict = {}
     if index.bounds is not None:
@@ -126,7 +122,7 @@ def _extent(api: FeaturesApi, layer_id: str) -> dict:
 
 
 def collection_document(
-    api: FeaturesApi, req: OgcRequest, layer: Layer, passthrough: list[tuple[str, str]]
+    api: Service, req: OgcRequest, layer: Layer, passthrough: list[tuple[str, str]]
 ) -> dict:
     """Return one collection's description with its extent, items and download links."""
     base, items = req.base_url, f"/collections/{layer.id}/items"
@@ -156,7 +152,7 @@ def collection_document(
     }
 
 
-def collections(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
+def collections(api: Service, req: OgcRequest) -> OgcResponse:
     """Return every collection with its extent and links."""
     fmt, _ = _page_format(req)
     docs = []
@@ -170,7 +166,7 @@ def collections(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
     return _respond(req, fmt, doc, "ogc/collections.html", page_title="Collections")
 
 
-def collection(api: FeaturesApi, req: OgcRequest, collection_id: str) -> OgcResponse:
+def collection(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
     """Return one collection; filter parameters given here are carried into its item links."""
     fmt, values = _page_format(req, ("f", *FILTER_PARAMS))
     layer = api.layer(collection_id)

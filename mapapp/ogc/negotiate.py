@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from mapapp.core.errors import BadParameter
+from mapapp.core.model import GEOJSON_MEDIA_TYPE
 
 __all__ = ["parse_accept", "choose_format", "wants_html"]
 
@@ -75,5 +76,5 @@ def wants_html(f: str | None, accept: str | None) -> bool:
     """Return whether a request asks for HTML (``f=html``, or no ``f`` and HTML preferred)."""
     if f is not None:
         return f == "html"
-    offered = {"json": ("application/json", "application/geo+json"), "html": ("text/html",)}
+    offered = {"json": ("application/json", GEOJSON_MEDIA_TYPE), "html": ("text/html",)}
     return choose_format(None, accept, offered) == "html"

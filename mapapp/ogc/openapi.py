@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from mapapp.core.model import LAYER_IDS
 from mapapp.ogc.http import (
     GEOJSON,
@@ -19,11 +17,9 @@ from mapapp.ogc.metadata import self_links
 from mapapp.ogc.negotiate import choose_format
 from mapapp.ogc.params import check_names
 from mapapp.ogc.schemas import ref, schemas
+from mapapp.ogc.service import Service
 from mapapp.ogc.temporal import DATETIME_PATTERN
 from mapapp.query.exports import FORMATS
-
-if TYPE_CHECKING:
-    from mapapp.ogc.api import FeaturesApi
 
 __all__ = ["openapi_document", "openapi"]
 
@@ -50,7 +46,7 @@ def _query(name: str, description: str, schema: dict, **extra) -> dict:
     }
 
 
-def _parameters(api: FeaturesApi) -> dict:
+def _parameters(api: Service) -> dict:
     formats = ["json", "html"]
     return {
         "f": _query(
@@ -171,7 +167,7 @@ def _get(summary: str, operation_id: str, params: list[str], responses: dict) ->
     }
 
 
-def openapi_document(api: FeaturesApi, base_url: str) -> dict:
+def openapi_document(api: Service, base_url: str) -> dict:
     """Return the OpenAPI 3.0 document for a server whose landing page is ``base_url``."""
     filters = ["bbox", "datetime", "event_type", "article_id", "kind"]
     error = {
@@ -250,7 +246,7 @@ def _operations(doc: dict) -> list[dict]:
     ]
 
 
-def openapi(api: FeaturesApi, req: OgcRequest) -> OgcResponse:
+def openapi(api: Service, req: OgcRequest) -> OgcResponse:
     """Return the OpenAPI document as JSON, or as an HTML page listing the operations."""
     values = check_names(req.params, ("f",))
     fmt = choose_format(values.get("f"), req.accept, {"json": _OPENAPI_TYPES, "html": (HTML,)})

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from mapapp.core.errors import BadParameter
-from mapapp.core.model import nfc
+from mapapp.core.text import nfc
 from mapapp.ogc.temporal import Query, parse_datetime
 from mapapp.query.spatial import Box
 

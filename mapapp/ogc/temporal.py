@@ -19,7 +19,6 @@ __all__ = [
     "DaySpan",
     "Query",
     "date_span",
-    "feature_span",
     "parse_datetime",
     "overlaps",
     "interval_strings",
@@ -41,21 +40,6 @@ _END = f"(?:{_DATE_TEXT}|{_DATETIME_TEXT})"
 #: match is accepted: impossible dates and intervals ending before they start are refused.
 DATETIME_PATTERN = f"^(?:{_END}|(?:{_END}|\\.\\.)?/(?:{_END}|\\.\\.)?)$"
 _OPEN = ("", "..")
-
-
-def feature_span(properties: dict) -> DaySpan | None:
-    """Return the days from ``date`` to ``date_end`` (or None: no valid ``date``)."""
-    start_text = properties.get("date")
-    if not isinstance(start_text, str):
-        return None
-    try:
-        start, end = date_span(start_text)
-        end_text = properties.get("date_end")
-        if isinstance(end_text, str) and end_text:
-            end = max(end, date_span(end_text)[1])
-    except ValueError:
-        return None
-    return start, end
 
 
 def _instant(text: str) -> DaySpan:

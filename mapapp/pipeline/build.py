@@ -12,9 +12,11 @@ from mapapp.core.errors import CurationError
 from mapapp.core.model import PRECISIONS, date_precision, make_source
 from mapapp.pipeline.curation import Curation, SentenceRef, resolve_ref
 from mapapp.pipeline.geometry import ReferenceGeometry, geodesic_length_km, to_geojson_geometry
-from mapapp.sources.articles import Article, read_article
+from mapapp.sources.articles import Article
+from mapapp.store.datadir import DataDir
+from mapapp.store.layers import Store
 
-__all__ = ["Builder", "load_articles"]
+__all__ = ["Builder"]
 
 # Free text is written in English, with an optional Vietnamese version under ``<key>_vi``.
 _EVENT_KEYS = (
@@ -27,15 +29,6 @@ _FEATURE_KEYS = (
     "geo_note", "geo_note_vi", "post_count", "width_km", "length_km", "date", "date_end",
     "external_sources",
 )  # fmt: skip
-
-
-def load_articles(articles_dir: Path) -> dict[str, Article]:
-    """Read every article file of a directory, keyed by article id."""
-    articles: dict[str, Article] = {}
-    for path in sorted(Path(articles_dir).glob("*.md")):
-        article = read_article(path)
-        articles[article.id] = article
-    return articles
 
 
 def _worst_precision(precisions) -> str:
@@ -76,16 +69,16 @@ class Builder:
         self.warnings: dict[str, list[str]] = defaultdict(list)
 
     @classmethod
-    def for_data_dir(cls, data_dir: Path, gazetteer, articles=None) -> Builder:
-        """Return a builder reading ``data_dir`` (articles may be given to override the files)."""
-        data_dir = Path(data_dir)
+    def for_data_dir(cls, datadir: DataDir | Path, gazetteer, articles=None) -> Builder:
+        """Return a builder reading ``datadir`` (articles may be given to override the files)."""
+        datadir = DataDir.of(datadir)
         if articles is None:
-            articles = load_articles(data_dir / "articles")
+            articles = Store(datadir).read_articles()
         return cls(
             articles,
             gazetteer,
-            Curation.load(data_dir / "curation.yaml"),
-            ReferenceGeometry(data_dir / "reference"),
+            Curation.load(datadir.curation),
+            ReferenceGeometry(datadir),
         )
 
     # -- sources -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from mapapp.core.errors import CurationError
-from mapapp.core.model import nfc
+from mapapp.core.text import nfc
 from mapapp.sources.articles import Article
 
 __all__ = ["Curation", "SentenceRef", "resolve_ref"]

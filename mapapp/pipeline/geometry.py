@@ -13,6 +13,7 @@ from shapely.geometry.polygon import orient
 from shapely.ops import substring
 
 from mapapp.core.model import round_coords
+from mapapp.store.datadir import DataDir
 
 __all__ = ["ReferenceGeometry", "to_geojson_geometry", "geodesic_length_km"]
 
@@ -22,10 +23,6 @@ _TO_METRIC = Transformer.from_crs("EPSG:4326", _METRIC_CRS, always_xy=True)
 _TO_WGS84 = Transformer.from_crs(_METRIC_CRS, "EPSG:4326", always_xy=True)
 # Where the corridor runs: from the border crossing (waypoint 2) to Zarysly (waypoint 6).
 _CORRIDOR_WAYPOINTS = slice(2, 7)
-_OUTLINES = (
-    ("ne10m_ARM_AZE.geojson", ("ARM", "AZE"), "Natural Earth 10m v5.1.1 (public domain)"),
-    ("ne110m_ARM_AZE_RUS_TUR.geojson", ("RUS", "TUR"), "Natural Earth 110m (public domain)"),
-)
 
 
 def _metric(geom):
@@ -58,21 +55,28 @@ def _as_lists(coords):
 
 
 class ReferenceGeometry:
-    """Geometry derived from the files in ``<data dir>/reference``."""
+    """Geometry derived from the files in a data directory's ``reference/``."""
 
-    def __init__(self, reference_dir: Path):
-        self.reference_dir = Path(reference_dir)
+    def __init__(self, datadir: DataDir):
+        self.datadir = datadir
+        #: (file, the ISO3 codes taken from it, their source), in order.
+        self.outlines = (
+            (datadir.outlines_10m, ("ARM", "AZE"), "Natural Earth 10m v5.1.1 (public domain)"),
+            (datadir.outlines_110m, ("RUS", "TUR"), "Natural Earth 110m (public domain)"),
+        )
 
-    def _read(self, name: str) -> dict:
-        return json.loads((self.reference_dir / name).read_text("utf-8"))
+    @staticmethod
+    def _read(path: Path) -> dict:
+        return json.loads(path.read_text("utf-8"))
 
     @cached_property
     def lachin_road(self) -> LineString:
         """The Goris – Stepanakert road as it ran in November 2020 (approximate)."""
-        for feature in self._read("lachin_route_2020.geojson")["features"]:
+        path = self.datadir.lachin_route
+        for feature in self._read(path)["features"]:
             if feature["geometry"]["type"] == "LineString":
                 return shape(feature["geometry"])
-        raise ValueError("lachin_route_2020.geojson has no LineString")
+        raise ValueError(f"{path.name} has no LineString")
 
     @cached_property
     def lachin_corridor(self) -> Polygon:
@@ -96,8 +100,8 @@ class ReferenceGeometry:
     def country_outlines(self) -> list[tuple[str, str, object, str]]:
         """Return (ISO3, name, geometry, source) for each reference country outline."""
         out = []
-        for filename, codes, source in _OUTLINES:
-            for feature in self._read(filename)["features"]:
+        for path, codes, source in self.outlines:
+            for feature in self._read(path)["features"]:
                 code = feature["properties"]["iso_a3"]
                 if code in codes:
                     out.append(

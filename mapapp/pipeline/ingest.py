@@ -6,11 +6,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapapp.core.errors import InvalidArticle
-from mapapp.pipeline.build import Builder, load_articles
+from mapapp.geoparse import Gazetteer, Lexicons
+from mapapp.geoparse import parse_article as geoparse
+from mapapp.pipeline.build import Builder
 from mapapp.sources.articles import Article, parse_article, read_article_text
+from mapapp.store.datadir import DataDir
 from mapapp.store.layers import Store
 
-__all__ = ["Change", "ingest", "build_layers", "build_with_warnings", "diff_layers"]
+__all__ = [
+    "Change",
+    "ingest",
+    "build_layers",
+    "build_with_warnings",
+    "diff_layers",
+    "lexicons_for",
+]
 
 #: Warnings listed per article; the rest are counted in one line.
 MAX_WARNINGS_PER_ARTICLE = 20
@@ -64,14 +74,26 @@ def _capped(label: str, lines: list[str]) -> list[str]:
     return shown
 
 
-def _proposals(articles: dict[str, Article], gazetteer) -> tuple[list[dict], dict[str, list]]:
-    """Return the geoparser's event proposals and each article's warnings (by article id)."""
-    from mapapp.geoparse import parse_article as geoparse
+def lexicons_for(datadir: DataDir | Path, given: Lexicons | Gazetteer | None = None) -> Lexicons:
+    """Return the lexicons to geoparse ``datadir``'s articles with.
 
+    ``given`` is what the caller built from that data directory already: its Lexicons (returned
+    as they are), or its Gazetteer alone (the costly part; its actor list is read to go with
+    it). With nothing given, both are built from the data directory's files.
+    """
+    if isinstance(given, Lexicons):
+        return given
+    return Lexicons.load(DataDir.of(datadir), gazetteer=given)
+
+
+def _proposals(
+    articles: dict[str, Article], lexicons: Lexicons
+) -> tuple[list[dict], dict[str, list]]:
+    """Return the geoparser's event proposals and each article's warnings (by article id)."""
     proposals: list[dict] = []
     warnings: dict[str, list[str]] = {}
     for article in articles.values():
-        result = geoparse(article, gazetteer)
+        result = geoparse(article, lexicons)
         proposals.extend(
             {
                 **proposal.to_properties(),
@@ -87,11 +109,19 @@ def _proposals(articles: dict[str, Article], gazetteer) -> tuple[list[dict], dic
 
 
 def build_with_warnings(
-    data_dir: Path, gazetteer, articles: dict[str, Article] | None = None
+    datadir: DataDir | Path,
+    lexicons: Lexicons | Gazetteer | None = None,
+    articles: dict[str, Article] | None = None,
 ) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
-    """Return every layer built from a data directory, and the warnings of each article."""
-    builder = Builder.for_data_dir(data_dir, gazetteer, articles=articles)
-    proposals, warnings = _proposals(builder.articles, gazetteer)
+    """Return every layer built from a data directory, and the warnings of each article.
+
+    ``lexicons`` are the data directory's (see ``lexicons_for``); ``articles`` may override
+    its article files.
+    """
+    datadir = DataDir.of(datadir)
+    lexicons = lexicons_for(datadir, lexicons)
+    builder = Builder.for_data_dir(datadir, lexicons.gazetteer, articles=articles)
+    proposals, warnings = _proposals(builder.articles, lexicons)
     layers = builder.build(proposals)
     for article_id, lines in builder.warnings.items():
         label = builder.articles[article_id].label
@@ -99,25 +129,30 @@ def build_with_warnings(
     return layers, warnings
 
 
-def build_layers(data_dir: Path, gazetteer, articles: dict[str, Article] | None = None):
+def build_layers(
+    datadir: DataDir | Path,
+    lexicons: Lexicons | Gazetteer | None = None,
+    articles: dict[str, Article] | None = None,
+):
     """Return every layer built from a data directory (``articles`` may override its files)."""
-    return build_with_warnings(data_dir, gazetteer, articles)[0]
+    return build_with_warnings(datadir, lexicons, articles)[0]
 
 
 def ingest(
     paths: list[Path],
-    data_dir: Path,
-    gazetteer,
+    datadir: DataDir | Path,
+    lexicons: Lexicons | Gazetteer | None = None,
     dry_run: bool = False,
     lock_timeout: float | None = None,
 ) -> Change:
-    """Add or update article files in ``data_dir`` and rebuild its layers.
+    """Add or update article files in ``datadir`` and rebuild its layers.
 
     Every file is read and checked before anything is written, so one bad file leaves the
     data directory untouched (InvalidArticle names the file and the problem). The whole
     read-build-write runs under the data directory's lock: concurrent ingests serialise, and
     one that waits longer than ``lock_timeout`` seconds gives up (DataBusy). The warnings of
     the ingested articles (impossible dates, ...) come back in ``Change.warnings``.
+    ``lexicons`` are the data directory's (see ``lexicons_for``; built from it if not given).
     """
     incoming: dict[str, tuple[Article, str]] = {}
     for path in paths:
@@ -127,9 +162,11 @@ def ingest(
         if article.id in incoming:
             raise InvalidArticle(f"{path.name}: article id {article.id!r} given twice")
         incoming[article.id] = (article, text)
-    store = Store(data_dir)
+    datadir = DataDir.of(datadir)
+    lexicons = lexicons_for(datadir, lexicons)
+    store = Store(datadir)
     with store.lock(timeout=lock_timeout):
-        articles = load_articles(store.articles_dir) if store.articles_dir.is_dir() else {}
+        articles = store.read_articles()
         new_articles = [
             aid
             for aid, (article, _) in incoming.items()
@@ -139,7 +176,7 @@ def ingest(
         ]
         articles.update({aid: article for aid, (article, _) in incoming.items()})
         old = store.read_layers_fresh()
-        new, warnings = build_with_warnings(Path(data_dir), gazetteer, articles=articles)
+        new, warnings = build_with_warnings(datadir, lexicons, articles=articles)
         change = diff_layers(old, new)
         change.articles = new_articles
         change.warnings = [line for aid in incoming for line in warnings.get(aid, [])]

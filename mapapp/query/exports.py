@@ -22,6 +22,7 @@ import pandas
 import shapely
 from shapely.geometry import shape
 
+from mapapp.core.model import GEOJSON_MEDIA_TYPE
 from mapapp.store.layers import dump_geojson
 
 __all__ = ["Format", "FORMATS", "export", "flat_rows", "SOURCE_COLUMNS", "SOURCE_SEPARATOR"]
@@ -40,7 +41,7 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("geojson", "application/geo+json", "geojson", "GeoJSON"),
+        Format("geojson", GEOJSON_MEDIA_TYPE, "geojson", "GeoJSON"),
         Format("csv", "text/csv; charset=utf-8", "csv", "CSV (WKT geometry)"),
         Format("kml", "application/vnd.google-earth.kml+xml", "kml", "KML"),
         Format("gpkg", "application/geopackage+sqlite3", "gpkg", "GeoPackage"),

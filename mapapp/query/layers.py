@@ -6,13 +6,13 @@ import re
 from collections.abc import Mapping
 
 from mapapp.core.errors import BadParameter, NotFound
-from mapapp.core.model import LAYER_IDS
+from mapapp.core.model import GEOJSON_MEDIA_TYPE, LAYER_IDS
 from mapapp.query import exports, viewfilter
 from mapapp.store.layers import Store, dump_geojson
 
 __all__ = ["GEOJSON_TYPE", "VIEW_FORMATS", "list_layers", "layer_body", "download", "download_view"]
 
-GEOJSON_TYPE = "application/geo+json"
+GEOJSON_TYPE = GEOJSON_MEDIA_TYPE
 #: The formats "download what is shown" offers, as ``exports`` writes them.
 VIEW_FORMATS = exports.FORMATS
 _DOWNLOAD_NAME = re.compile(r"^([a-z0-9-]+)\.geojson$")

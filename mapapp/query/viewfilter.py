@@ -7,16 +7,14 @@ them here. Both sides treat a feature without a valid ``date`` as timeless: it a
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from mapapp.core import dayspan
 from mapapp.core.errors import BadParameter
-from mapapp.mapview.style import css_token
+from mapapp.core.text import css_token
 from mapapp.sources.articles import ARTICLE_ID_RE
 
 __all__ = [
@@ -29,7 +27,6 @@ __all__ = [
     "event_type_of",
     "matches",
     "select",
-    "fold",
 ]
 
 #: The query parameters that make up the state, on the map page and the view download alike.
@@ -66,17 +63,9 @@ def date_span(value: str) -> tuple[dt.date, dt.date]:
 
 
 def feature_span(props: dict) -> tuple[dt.date, dt.date] | None:
-    """Return the days from the start of ``date`` to the end of ``date_end`` (or of ``date``).
-
-    None when the feature has no valid ``date``; an invalid ``date_end`` is ignored.
-    """
-    try:
-        start, end = date_span(props.get("date"))
-    except ValueError:
-        return None
-    with contextlib.suppress(ValueError):
-        end = max(end, date_span(props.get("date_end"))[1])
-    return start, end
+    """Return the first and last day of a feature (see ``dayspan.feature_span``), as dates."""
+    span = dayspan.feature_span(props)
+    return None if span is None else (dt.date.fromordinal(span[0]), dt.date.fromordinal(span[1]))
 
 
 def overlay_id(layer_id: str, props: dict) -> str:
@@ -173,13 +162,3 @@ def select(layers: Iterable[tuple[str, dict]], state: ViewState) -> list[dict]:
         for feature in collection.get("features", [])
         if matches(layer_id, feature, state)
     ]
-
-
-def fold(text: str) -> str:
-    """Return ``text`` for matching regardless of diacritics and case: "Hành lang" → "hanh lang".
-
-    Vietnamese đ becomes d (it has no decomposition); whitespace runs become one space.
-    """
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(bare.lower().split())

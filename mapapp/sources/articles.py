@@ -13,7 +13,7 @@ import yaml
 
 from mapapp.core.errors import InvalidArticle
 from mapapp.core.links import http_url_problem
-from mapapp.core.model import nfc
+from mapapp.core.text import nfc
 from mapapp.sources.segment import Sentence, segment
 
 __all__ = [

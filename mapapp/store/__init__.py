@@ -3,6 +3,7 @@
 Imports mapapp.core and mapapp.sources.
 """
 
+from mapapp.store.datadir import DataDir, bundled_data_dir
 from mapapp.store.layers import (
     Snapshot,
     Store,
@@ -10,6 +11,8 @@ from mapapp.store.layers import (
 )
 
 __all__ = [
+    "DataDir",
+    "bundled_data_dir",
     "Store",
     "Snapshot",
     "dump_geojson",

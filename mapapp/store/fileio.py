@@ -12,6 +12,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from mapapp.core.errors import CannotWrite, DataBusy
+from mapapp.store.datadir import DataDir
 
 __all__ = [
     "atomic_write",
@@ -24,10 +25,6 @@ __all__ = [
 
 #: Seconds a writer waits for another writer before giving up.
 LOCK_TIMEOUT = 60
-#: The lock file of a data directory, and the file naming who holds it. The holder is written
-#: beside the lock, not into it: a waiting process opens (and truncates) the lock file itself.
-LOCK_NAME = ".lock"
-HOLDER_NAME = ".lock.holder"
 #: The name ``_stage`` gives a file while it is written: ".<name>.<8 random chars>.tmp".
 _TEMP_NAME = re.compile(r"\A\..+\.[a-z0-9_]{8}\.tmp\Z")
 
@@ -121,39 +118,38 @@ def _now_utc() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def lock_holder(data_dir: Path) -> tuple[int, str] | None:
+def lock_holder(datadir: DataDir) -> tuple[int, str] | None:
     """Return (pid, since) of the process holding the lock, as it recorded itself, if known."""
     try:
-        pid, since = (Path(data_dir) / HOLDER_NAME).read_text("utf-8").split(" ", 1)
+        pid, since = datadir.lock_holder.read_text("utf-8").split(" ", 1)
         return int(pid), since.strip()
     except (OSError, ValueError, UnicodeDecodeError):
         return None
 
 
-def _busy(data_dir: Path) -> DataBusy:
+def _busy(datadir: DataDir) -> DataBusy:
     """Return the error for a lock wait that timed out, naming who holds the lock if known."""
-    holder = lock_holder(data_dir)
+    holder = lock_holder(datadir)
     who = "another ingest or build holds its lock"
     if holder:
         who = f"another ingest or build (pid {holder[0]}) has held its lock since {holder[1]}"
-    return DataBusy(f"data directory {data_dir} is busy: {who}; try again later")
+    return DataBusy(f"data directory {datadir.root} is busy: {who}; try again later")
 
 
 @contextmanager
-def data_lock(data_dir: Path, timeout: float | None = None):
+def data_lock(datadir: DataDir, timeout: float | None = None):
     """Hold the data directory's write lock (a file lock shared by all processes).
 
     Waits at most ``timeout`` seconds (default LOCK_TIMEOUT), then raises DataBusy naming the
     directory and, as far as it recorded itself, the process that holds the lock and since when.
     """
-    data_dir = Path(data_dir)
     wait = LOCK_TIMEOUT if timeout is None else timeout
-    lock = FileLock(str(data_dir / LOCK_NAME), timeout=wait)
+    lock = FileLock(str(datadir.lock), timeout=wait)
     try:
         lock.acquire()
     except Timeout:
-        raise _busy(data_dir) from None
-    holder = data_dir / HOLDER_NAME
+        raise _busy(datadir) from None
+    holder = datadir.lock_holder
     try:
         # Who holds the lock is a courtesy for the next writer, not a requirement.
         with suppress(OSError):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from mapapp.core.errors import InvalidData, NotFound
 from mapapp.core.model import LAYER_IDS, LAYERS, Layer
-from mapapp.sources.articles import ARTICLE_ID_RE, Article, read_article
+from mapapp.sources.articles import Article, read_article
+from mapapp.store.datadir import DataDir
 from mapapp.store.fileio import atomic_write_many, data_lock, remove_stale_temp_files
 
 __all__ = ["Store", "Snapshot", "dump_geojson"]
@@ -42,9 +43,9 @@ class Store:
     so a running server shows data written by ``mapapp ingest`` without a restart.
     """
 
-    def __init__(self, data_dir: Path | str):
-        self.data_dir = Path(data_dir)
-        self.articles_dir = self.data_dir / "articles"
+    def __init__(self, datadir: DataDir | Path | str):
+        #: Where every file of the data directory is.
+        self.datadir = DataDir.of(datadir)
         self._lock = threading.Lock()
         self._stamp: tuple | None = None
         self._snapshot: Snapshot | None = None
@@ -52,14 +53,10 @@ class Store:
     # -- reading -------------------------------------------------------------------------
     def layer_path(self, layer_id: str) -> Path:
         """Return the file a layer lives in (NotFound for an unknown layer id)."""
-        if layer_id not in LAYER_IDS:
-            raise NotFound(f"unknown layer {layer_id!r}")
-        return self.data_dir / f"{layer_id}.geojson"
+        return self.datadir.layer(layer_id)
 
     def _stamp_now(self) -> tuple:
-        paths = [self.data_dir / f"{lid}.geojson" for lid in LAYER_IDS]
-        if self.articles_dir.is_dir():
-            paths += sorted(self.articles_dir.glob("*.md"))
+        paths = [*self.datadir.layers().values(), *self.datadir.article_files()]
         stamp = []
         for path in paths:
             try:
@@ -79,7 +76,7 @@ class Store:
             return self._snapshot
 
     def _read_layer(self, layer_id: str) -> dict:
-        path = self.data_dir / f"{layer_id}.geojson"
+        path = self.datadir.layer(layer_id)
         if not path.exists():
             return _collection([])
         try:
@@ -100,12 +97,15 @@ class Store:
                 if isinstance(fid, str):
                     features.setdefault(fid, feature)
                     feature_layer.setdefault(fid, layer_id)
+        return Snapshot(layers, features, feature_layer, self.read_articles())
+
+    def read_articles(self) -> dict[str, Article]:
+        """Read every article file from disk, keyed by article id (bypassing the snapshot)."""
         articles = {}
-        if self.articles_dir.is_dir():
-            for path in sorted(self.articles_dir.glob("*.md")):
-                article = read_article(path)
-                articles[article.id] = article
-        return Snapshot(layers, features, feature_layer, articles)
+        for path in self.datadir.article_files():
+            article = read_article(path)
+            articles[article.id] = article
+        return articles
 
     def layer_info(self) -> list[tuple[Layer, dict]]:
         """Return every layer with its FeatureCollection, in display order."""
@@ -152,9 +152,9 @@ class Store:
     def lock(self, timeout: float | None = None):
         """Hold the data directory's write lock (waiting at most ``timeout`` seconds, else
         DataBusy), first removing the temporary files a killed writer left behind."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with data_lock(self.data_dir, timeout):
-            for directory in (self.data_dir, self.articles_dir):
+        self.datadir.root.mkdir(parents=True, exist_ok=True)
+        with data_lock(self.datadir, timeout):
+            for directory in self.datadir.write_dirs:
                 remove_stale_temp_files(directory)
             yield
 
@@ -169,12 +169,10 @@ class Store:
             self.layer_path(layer_id): dump_geojson(_collection(features))
             for layer_id, features in layers.items()
         }
-        if articles:
-            self.articles_dir.mkdir(parents=True, exist_ok=True)
         for article_id, text in articles.items():
-            if not ARTICLE_ID_RE.match(article_id):
-                raise NotFound(f"bad article id {article_id!r}")
-            files[self.articles_dir / f"{article_id}.md"] = text.encode("utf-8")
+            files[self.datadir.article(article_id)] = text.encode("utf-8")
+        if articles:
+            self.datadir.articles.mkdir(parents=True, exist_ok=True)
         atomic_write_many(files)
 
     def read_layers_fresh(self) -> dict[str, list[dict]]:

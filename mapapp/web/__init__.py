@@ -6,15 +6,16 @@ from pathlib import Path
 
 from flask import Flask
 
+from mapapp.store.datadir import DataDir, bundled_data_dir
 from mapapp.store.layers import Store
 
-__all__ = ["create_app", "REPO_ROOT", "DEFAULTS"]
+__all__ = ["create_app", "bundled_dirs", "REPO_ROOT", "DEFAULTS"]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parents[1]
 
 DEFAULTS = {
-    "DATA_DIR": str(REPO_ROOT / "geodata"),
-    "VENDOR_DIR": str(REPO_ROOT / "node_modules"),
+    "DATA_DIR": str(bundled_data_dir()),
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "TILE_ATTRIBUTION": '&copy; <a href="https://www.openstreetmap.org/copyright">'
     "OpenStreetMap</a> contributors",
@@ -25,20 +26,34 @@ DEFAULTS = {
 }
 
 
+def bundled_dirs() -> tuple[Path, Path]:
+    """Return where the templates and the npm packages (``VENDOR_DIR``'s default) are.
+
+    An installed wheel carries them in the package (``templates/`` and ``npm/`` beside this
+    file); running from the source checkout (an editable install), they are the checkout's
+    top-level ``templates/`` and the ``node_modules/`` that ``npm ci`` fills.
+    """
+    if (PACKAGE_DIR / "templates").is_dir():
+        return PACKAGE_DIR / "templates", PACKAGE_DIR / "npm"
+    return REPO_ROOT / "templates", REPO_ROOT / "node_modules"
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults, then ``MAPAPP_*`` environment variables, then ``config``."""
+    templates, vendor_dir = bundled_dirs()
     app = Flask(
         __name__,
-        template_folder=str(REPO_ROOT / "templates"),
-        static_folder=str(Path(__file__).parent / "static"),
+        template_folder=str(templates),
+        static_folder=str(PACKAGE_DIR / "static"),
         static_url_path="/static",
     )
     app.config.update(DEFAULTS)
+    app.config["VENDOR_DIR"] = str(vendor_dir)
     app.config.from_prefixed_env("MAPAPP")
     if config:
         app.config.update(config)
     app.json.ensure_ascii = False
-    app.extensions["mapapp.store"] = Store(app.config["DATA_DIR"])
+    app.extensions["mapapp.store"] = Store(DataDir(app.config["DATA_DIR"]))
 
     from mapapp.web import (
         errors,

@@ -10,7 +10,7 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from mapapp import mapview
 from mapapp.core.errors import BadParameter
-from mapapp.core.model import LAYERS
+from mapapp.core.model import LAYERS, sentence_url
 from mapapp.i18n import translator
 from mapapp.mapview import index as mapindex
 from mapapp.mapview import layout as maplayout
@@ -86,7 +86,7 @@ def _sentence(store, sentence: tuple[str, int] | None) -> dict | None:
         "n": sentence[1],
         "title": article.title,
         "quote": quote,
-        "url": f"/articles/{article.id}#s{sentence[1]}",
+        "url": sentence_url(article.id, sentence[1]),
     }
 
 

@@ -8,7 +8,9 @@ __all__ = ["bp", "VENDOR_FILES"]
 
 bp = Blueprint("vendor", __name__)
 
-#: The only files served from node_modules: an allow-list, not the whole tree.
+#: The only files served from ``VENDOR_DIR`` (the checkout's node_modules/, or the copy a wheel
+#: carries in mapapp/web/npm/): an allow-list, not the whole tree. The wheel ships exactly these
+#: (pyproject.toml, [tool.hatch.build.targets.wheel]; tests/test_wheel.py checks they agree).
 VENDOR_FILES = frozenset(
     {
         "leaflet/dist/leaflet.js",

@@ -5,25 +5,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import struct
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import playwright.sync_api as playwright_api
 import pytest
+from liveserver import HOST, LiveServer, free_port
 
 from mapapp.core.model import make_source
-from mapapp.mapview.style import css_token
+from mapapp.core.text import css_token
 from mapapp.query.viewfilter import parse_state, select
 from mapapp.sources.articles import read_article
 from mapapp.store.layers import Store
@@ -65,17 +60,8 @@ def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 BLANK_TILE = _png(256, 256, (242, 239, 233))
 
 
-@dataclass
-class Server:
-    """A running ``mapapp serve``: its base URL and data directory."""
-
-    url: str
-    data_dir: Path
-
-    def get(self, path: str) -> bytes:
-        """Return the body of a GET on the server."""
-        with urllib.request.urlopen(self.url + path, timeout=10) as response:
-            return response.read()
+class Server(LiveServer):
+    """A running ``mapapp serve`` (``url``, ``data_dir``, ``get``), and what the tests ask of it."""
 
     def layers(self) -> dict[str, dict]:
         """Return every layer as the API serves it, in the API's order."""
@@ -100,49 +86,25 @@ class Server:
         return members
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def run_server(data_dir: Path, log_dir: Path) -> Iterator[Server]:
-    """Start ``mapapp serve`` as a subprocess; fail with its stderr if it does not come up."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "MAPAPP_TILE_URL": url + "/tiles/{z}/{x}/{y}.png"}
-    command = [str(Path(sys.executable).with_name("mapapp")), "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--data-dir", str(data_dir), "--threads", "4"]
-    log_path = log_dir / f"server-{port}.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + _START_TIMEOUT_S
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"mapapp serve did not come up:\n{log_path.read_text()}")
-            try:
-                urllib.request.urlopen(url + "/api/layers", timeout=1).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.05)  # the server is still starting: poll the socket, not the page
-        yield Server(url, data_dir)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 @pytest.fixture(scope="session")
 def make_server(tmp_path_factory) -> Iterator[Callable[[Path], Server]]:
     """Return a function serving a data directory until the end of the session."""
     with ExitStack() as stack:
 
         def make(data_dir: Path) -> Server:
-            return stack.enter_context(run_server(data_dir, tmp_path_factory.mktemp("log")))
+            port = free_port()
+            tiles = {"MAPAPP_TILE_URL": f"http://{HOST}:{port}/tiles/{{z}}/{{x}}/{{y}}.png"}
+            log_dir = tmp_path_factory.mktemp("log")
+            server = Server(
+                data_dir,
+                "--threads",
+                "4",
+                env=tiles,
+                port=port,
+                timeout=_START_TIMEOUT_S,
+                log_dir=log_dir,
+            )
+            return stack.enter_context(server)
 
         yield make
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.query.viewfilter import fold
+from mapapp.core.text import fold
 from mapapp.store.layers import Store
 
 pytestmark = pytest.mark.browser

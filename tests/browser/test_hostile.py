@@ -147,12 +147,11 @@ def test_hostile_text_in_the_explorer_stays_text(open_page, hostile_server) -> N
 def template_server(make_server, tmp_path_factory):
     from hostile import make_hostile_data
 
-    from mapapp.geoparse import Gazetteer
     from mapapp.pipeline.ingest import ingest
 
     data_dir = tmp_path_factory.mktemp("templates") / "geodata"
     article = make_hostile_data(Path(__file__).resolve().parents[2] / "geodata", data_dir)
-    ingest([article], data_dir, Gazetteer.load(data_dir / "gazetteer.yaml"))
+    ingest([article], data_dir)
     return make_server(data_dir)
 
 

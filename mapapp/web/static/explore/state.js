@@ -4,7 +4,7 @@
 
 export const STEPS = ["day", "week", "month", "year"];
 
-/** Fold text for matching without diacritics or case: "Hành lang" -> "hanh lang" (as viewfilter.fold). */
+/** Fold text for matching without diacritics or case: "Hành lang" -> "hanh lang" (as mapapp/core/text.py fold; tests/test_text.py compares them). */
 export function fold(text) {
   return String(text)
     .replace(/đ/g, "d")

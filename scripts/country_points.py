@@ -1,8 +1,11 @@
-"""Regenerate geodata/country_points.csv: one label point per country, from Natural Earth.
+"""Regenerate country_points.csv: one label point per country, from Natural Earth.
 
-Run ``python -m mapapp.geoparse.country_points [OUT.csv]``. The points are the representative
-points (always inside the polygon) of Natural Earth's 1:110m countries as shipped in pyogrio's
-test data; the gazetteer reads the CSV, so neither pyogrio nor shapely is imported at run time.
+A maintainer's script, not part of the app: run ``.venv/bin/python scripts/country_points.py
+[OUT.csv]`` (default: the bundled data directory's ``country_points.csv``). The points are the
+representative points (always inside the polygon) of Natural Earth's 1:110m countries as shipped
+in pyogrio's test data. The app only reads the CSV (``read_country_points`` in
+mapapp/geoparse/curated.py, at the path ``DataDir.country_points`` gives), so neither pyogrio
+nor shapely is imported at run time.
 """
 
 from __future__ import annotations
@@ -70,11 +73,11 @@ def write_country_points(path: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write the CSV to the path given, or to the gazetteer's default location."""
-    from mapapp.geoparse.gazetteer import DEFAULT_COUNTRY_POINTS
+    """Write the CSV to the path given, or to the bundled data directory's."""
+    from mapapp.store.datadir import DataDir, bundled_data_dir
 
     args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0]) if args else DEFAULT_COUNTRY_POINTS
+    out = Path(args[0]) if args else DataDir(bundled_data_dir()).country_points
     count = write_country_points(out)
     print(f"wrote {count} country points to {out}")
     return 0

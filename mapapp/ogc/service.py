@@ -1,0 +1,33 @@
+"""What the request handlers need of the service: its description, limits, layers and indexes.
+
+The handlers (``metadata``, ``items``, ``openapi``) take a ``Service``; ``api.FeaturesApi`` is
+the one implementation and the only module that imports the handlers, so there is no cycle.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from mapapp.core.model import Layer
+from mapapp.query.spatial import LayerIndex
+from mapapp.store import Store
+
+__all__ = ["Service"]
+
+
+class Service(Protocol):
+    """An OGC API – Features service over one store."""
+
+    title: str
+    description: str
+    store: Store
+    default_limit: int
+    max_limit: int
+
+    def layer(self, collection_id: str) -> Layer:
+        """Return a collection's layer (NotFound for an unknown id)."""
+        ...
+
+    def index(self, collection_id: str) -> LayerIndex:
+        """Return the query index of a collection in the store's current snapshot."""
+        ...
