@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 serve: setup ## Serve the bundled data at http://$(HOST):$(PORT)
 	$(BIN)/mapapp serve --host $(HOST) --port $(PORT)
 
-test: setup system-deps ## Run the whole test suite, browser tests included
+test: lint system-deps ## Lint and type-check, then run the whole test suite, browser tests included
 	$(BIN)/python -m pytest
 
 setup: $(BIN)/.installed node_modules/.installed
@@ -34,8 +34,10 @@ system-deps: ## Debian packages the tests drive: chromium (browser tests), gdal-
 	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; \
 	fi
 
-lint: setup
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+lint: setup ## ruff check, ruff format --check and mypy (configured in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 build: setup ## Regenerate geodata/*.geojson from the articles, gazetteer and curation file
 	$(BIN)/mapapp build
@@ -57,4 +59,4 @@ wheel: setup ## Build dist/mapapp-*.whl: the package with its templates and Leaf
 	$(BIN)/pip wheel --quiet --no-deps --no-build-isolation -w dist .
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache test-artifacts dist
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache test-artifacts dist

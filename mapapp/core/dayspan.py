@@ -28,7 +28,8 @@ def date_span(value: str) -> DaySpan:
     match = _DATE.match(value)
     if not match:
         raise ValueError(f"not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year = int(match[1])
+    month, day = (int(part) if part else None for part in match.groups()[1:])
     if month is None:
         return date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
     if day is None:

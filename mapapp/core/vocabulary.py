@@ -14,7 +14,6 @@ __all__ = [
     "EventType",
     "EVENT_TYPES",
     "EVENT_TYPE_KEYS",
-    "OTHER_EVENT",
     "UNITS",
     "QUALIFIERS",
     "MAGNITUDES",
@@ -80,7 +79,6 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("other", "Event", "Sự kiện", "Other events", "Sự kiện khác"),
     )
 }
-OTHER_EVENT = EVENT_TYPES["other"]
 EVENT_TYPE_KEYS: tuple[str, ...] = tuple(EVENT_TYPES)
 
 #: Units of figures: key -> (English words, Vietnamese words). A figure's unit may carry a

@@ -72,7 +72,8 @@ class ActorLexicon:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
             raise InvalidData(f"{path.name}: cannot read the actors list") from None
-        actors, names = [], []
+        actors: list[Actor] = []
+        names: list[tuple[str, str]] = []
         for i, raw in enumerate(data.get("actors") or []):
             if not isinstance(raw, dict) or not raw.get("id") or not raw.get("name"):
                 raise InvalidData(f"{path.name}: actor {i + 1} needs 'id' and 'name'")

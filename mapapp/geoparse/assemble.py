@@ -40,6 +40,9 @@ def _city_forms(city: dict, entity_id: str, rank: int, names: list[str]) -> list
 
 
 def _entity(place: CuratedPlace, names: list[NameForm], population: int | None) -> Entity:
+    # Only a place with a point becomes an entity; its lat, lon and source come together (the
+    # curated file's own are checked by curated._place, assemble sets the three at once).
+    assert place.lat is not None and place.lon is not None and place.source is not None
     return Entity(
         id=place.id,
         name=place.name,
@@ -121,8 +124,9 @@ def assemble(
             entity_id = slugify(country["name"])
             if entity_id in places or entity_id in entities:
                 entity_id = f"country-{iso.lower()}"
-            place = CuratedPlace(entity_id, nfc(country["name"]), "country", [], country=iso)
-            place.precision = "region"
+            place = CuratedPlace(
+                entity_id, nfc(country["name"]), "country", [], country=iso, precision="region"
+            )
             places[entity_id] = place
             forms[entity_id] = []
         place.geonames_id = place.geonames_id or int(country["geonameid"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from functools import lru_cache
 
 from mapapp.geoparse.entities import RANK_CURATED, NameForm
@@ -95,9 +96,9 @@ class NameContext:
         self,
         text: str,
         folded: str,
-        starts: set[int],
-        ends: set[int],
-        town_ends: set[int] = frozenset(),
+        starts: Set[int],
+        ends: Set[int],
+        town_ends: Set[int] = frozenset(),
     ):
         self.text = text
         self.folded = folded

@@ -139,8 +139,9 @@ def find_cues(text: str, folded: str | None = None) -> list[Cue]:
     ]
 
 
-def _best(cues: list[Cue]) -> str | None:
-    return min((c.event_type for c in cues), key=_PRIORITY.__getitem__, default=None)
+def _best(cues: list[Cue]) -> str:
+    """Return the most specific event type of ``cues`` (not empty)."""
+    return min((c.event_type for c in cues), key=_PRIORITY.__getitem__)
 
 
 def pick_event_type(
@@ -157,7 +158,7 @@ def pick_event_type(
     cues = find_cues(text) if cues is None else cues
     strong = [c for c in cues if c.strong]
     if date_span is None:
-        return _best(strong) or _best(cues) or "other"
+        return _best(strong or cues) if cues else "other"
     start, end = date_span
     fronted = text[end:].lstrip().startswith(",") or not text[:start].strip(" ,")
     before = [c for c in strong if c.end <= start]
@@ -168,7 +169,7 @@ def pick_event_type(
         return before[-1].event_type
     if after:
         return after[0].event_type
-    return _best(cues) or "other"
+    return _best(cues) if cues else "other"
 
 
 def is_continuation(text: str) -> bool:

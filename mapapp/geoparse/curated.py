@@ -56,7 +56,7 @@ class CuratedPlace:
     geonames_id: int | None = None
     lat: float | None = None
     lon: float | None = None
-    precision: str | None = None
+    precision: str = "exact"
     source: str | None = None
     source_vi: str | None = None
 

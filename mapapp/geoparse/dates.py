@@ -175,29 +175,29 @@ def _from_match(text: str, match: re.Match) -> list[_Raw]:
             _Raw(start, end, None, month, None, future, years_on=_YEARS_ON[groups["on"].lower()])
         ]
     if groups.get("y1"):
-        first_year = int(groups["y1"])
-        if groups["join"] in "-–" and not first_year < year <= first_year + 100:
+        first_year, last_year = int(groups["y1"]), int(groups["y"])  # both patterns with y1 have y
+        if groups["join"] in "-–" and not first_year < last_year <= first_year + 100:
             return []  # "2020-2016" is not a span of years
-        if groups["join"].lower() == "và" and year - first_year != 1:
+        if groups["join"].lower() == "và" and last_year - first_year != 1:
             # "các năm 2004 và 2016": two years, not the years between them
             return [
                 _Raw(start, match.end("y1"), None, None, first_year, future),
-                _Raw(match.start("y"), end, None, None, year, future),
+                _Raw(match.start("y"), end, None, None, last_year, future),
             ]
         first = _Raw(start, end, None, None, first_year, future)
-        return [first, _Raw(start, end, None, None, year, future, ends_range=True)]
+        return [first, _Raw(start, end, None, None, last_year, future, ends_range=True)]
     if not groups.get("d1"):
         return [_Raw(start, end, day, month, year, future)]
-    first_day = int(groups["d1"])
-    if groups["join"].lower() == "và" and day - first_day != 1:
+    first_day, last_day = int(groups["d1"]), int(groups["d"])  # the pattern with d1 has d
+    if groups["join"].lower() == "và" and last_day - first_day != 1:
         # "ngày 3 và 10/11": two days, not the week between them
         return [
             _Raw(start, match.end("d1"), first_day, month, year, future),
-            _Raw(match.start("d"), end, day, month, year, future),
+            _Raw(match.start("d"), end, last_day, month, year, future),
         ]
     return [
         _Raw(start, end, first_day, month, year, future),
-        _Raw(start, end, day, month, year, future, ends_range=True),
+        _Raw(start, end, last_day, month, year, future, ends_range=True),
     ]
 
 
@@ -233,14 +233,14 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _iso(year: int, month: int | None, day: int | None) -> str | None:
+    if month is None:  # a day always comes with its month
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
     try:
-        if day is not None:
-            return dt.date(year, month, day).isoformat()
+        return dt.date(year, month, day).isoformat()
     except ValueError:
         return None
-    if month is not None:
-        return f"{year:04d}-{month:02d}"
-    return f"{year:04d}"
 
 
 def _year_for(raw: _Raw, published: dt.date) -> int:
@@ -251,6 +251,7 @@ def _year_for(raw: _Raw, published: dt.date) -> int:
         return year + raw.years_on
     if raw.future:
         return year
+    assert raw.month is not None  # only a year-only date has no month, and it has its year
     try:
         first_day = dt.date(year, raw.month, raw.day or 1)
     except ValueError:

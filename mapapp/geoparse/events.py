@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import islice
+from typing import Any
 
 from mapapp.core.errors import InvalidArticle
 from mapapp.core.model import make_source, round_coords
@@ -124,7 +125,7 @@ class EventProposal:
         else:
             when = self.date if self.date_end is None else f"{self.date}/{self.date_end}"
             name, name_vi = f"{title}, {when}", f"{title_vi}, {when}"
-        properties = {
+        properties: dict[str, Any] = {
             "layer": "events",
             "name": name,
             "name_vi": name_vi,
@@ -300,8 +301,11 @@ def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
             anchor = (sentence, own[0])
             yield _proposal(article, gazetteer, sentence, found, own[0], "text")
             continue
-        carries_on = is_continuation(text) or reports_speech(anchor[0].text) if anchor else False
-        if carries_on and not is_break(text):
+        if (
+            anchor is not None
+            and (is_continuation(text) or reports_speech(anchor[0].text))
+            and not is_break(text)
+        ):
             if found.cues or found.quantities:
                 proposal = _proposal(article, gazetteer, sentence, found, anchor[1], "inherited")
                 yield replace(proposal, inherited_from=anchor[0].number)

@@ -9,7 +9,7 @@ from pathlib import Path
 from mapapp.core.errors import NotFound
 from mapapp.geoparse.assemble import assemble
 from mapapp.geoparse.context import NameContext
-from mapapp.geoparse.curated import CuratedGazetteer, read_country_points, read_curated
+from mapapp.geoparse.curated import read_country_points, read_curated
 from mapapp.geoparse.entities import RANK_CITY, RANK_CURATED, Entity, Mention, NameForm
 from mapapp.geoparse.geonames import DEFAULT_MIN_POPULATION, gc_paused, load_geonames
 from mapapp.geoparse.matcher import PhraseMatcher, phrase_key, select_longest
@@ -96,12 +96,6 @@ class Gazetteer:
             entities, forms = assemble(curated, countries, cities, points, label)
             del countries, cities  # the GeoNames records are not kept
             return cls(entities, forms)
-
-    @classmethod
-    def from_curated(cls, curated: CuratedGazetteer) -> Gazetteer:
-        """Build a gazetteer of curated places only (no GeoNames), e.g. for tests."""
-        entities, forms = assemble(curated, {}, {}, {}, "")
-        return cls(entities, forms)
 
     def __len__(self) -> int:
         return len(self._entities)

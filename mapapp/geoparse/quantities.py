@@ -335,11 +335,6 @@ _BARE_FIGURE = re.compile(
 )
 
 
-def _word_before(text: str, start: int) -> str:
-    match = re.search(r"(\w+)\s+$", text[max(0, start - 20) : start])
-    return match.group(1).lower() if match else ""
-
-
 _TWO_WORDS_BEFORE = re.compile(r"(?:(\w+)\s+)?(\w+)\s+$")
 # "dân số 120.000 người" is a population and "tổng số 500 người" a total, not "số 5" (number 5).
 _COUNT_AFTER_SO = _word_set("dân tổng con")
@@ -419,7 +414,7 @@ def find_quantities(
     More than ``limit`` figures raise TooMany (the search stops there).
     """
     place_starts = {start for start, _ in places}
-    found = []
+    found: list[Quantity] = []
     for match in _matches(text, folded):
         groups = match.groupdict()
         if _not_a_count(text, match.start()):

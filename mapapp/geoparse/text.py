@@ -14,7 +14,6 @@ __all__ = [
     "is_vietnamese_syllable",
     "is_vietnamese_word",
     "has_vietnamese_letter",
-    "is_vietnamese_spelling",
     "accented_vietnamese_spellings",
     "prev_word",
     "next_word",
@@ -38,7 +37,6 @@ _LOWER_LETTERS = frozenset(
 _VIETNAMESE_LETTERS = _LOWER_LETTERS | frozenset(c.upper() for c in _LOWER_LETTERS)
 _LETTER_CLASS = re.escape("".join(sorted(_VIETNAMESE_LETTERS)))
 _ACCENTED_CLASS = re.escape("".join(sorted(c for c in _VIETNAMESE_LETTERS if not c.isascii())))
-_VIETNAMESE_SPELLING = re.compile(f"[{_LETTER_CLASS} -]+")
 # One name per line, written in the Vietnamese alphabet with at least one accented letter.
 _ACCENTED_VIETNAMESE_LINE = re.compile(
     f"^[{_LETTER_CLASS} -]*[{_ACCENTED_CLASS}][{_LETTER_CLASS} -]*$", re.MULTILINE
@@ -128,11 +126,6 @@ def is_vietnamese_word(name: str) -> bool:
 def has_vietnamese_letter(name: str) -> bool:
     """Tell whether ``name`` contains a letter only Vietnamese writes (ơ, ư, đ, ạ, ả, ...)."""
     return _VIETNAMESE_ONLY_RE.search(name) is not None
-
-
-def is_vietnamese_spelling(name: str) -> bool:
-    """Tell whether ``name`` uses only letters of the Vietnamese alphabet, spaces and hyphens."""
-    return _VIETNAMESE_SPELLING.fullmatch(name) is not None
 
 
 def accented_vietnamese_spellings(names: list[str]) -> list[str]:

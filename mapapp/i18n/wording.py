@@ -67,8 +67,13 @@ def format_span(start: str, end: str | None, lang: str = "en", short: bool = Fal
     if not end or end == start:
         return format_date(start, lang, short)
     first, last = _parse(str(start)), _parse(str(end))
-    same_month = first and last and first[1].replace(day=1) == last[1].replace(day=1)
-    if same_month and first[0] == last[0] == "day" and (short or lang != "vi"):
+    if (
+        first is not None
+        and last is not None
+        and first[0] == last[0] == "day"
+        and first[1].replace(day=1) == last[1].replace(day=1)  # the same month
+        and (short or lang != "vi")
+    ):
         return f"{first[1].day}–{format_date(str(end), lang, short)}"
     return f"{format_date(str(start), lang, short)} – {format_date(str(end), lang, short)}"
 
@@ -79,7 +84,7 @@ def format_number(value: object, lang: str = "en") -> str:
         return str(value)
     text = f"{value:,}" if isinstance(value, int) else f"{value:,g}"
     if lang == "vi":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
+        text = text.translate(str.maketrans(",.", ".,"))
     return text
 
 

@@ -87,7 +87,7 @@ def build(layers: list[tuple[Layer, dict]], t: Translator) -> list[dict]:
         if layer.id == "places"
         for f in collection.get("features", [])
     }
-    by_position = {}
+    by_position: dict[tuple[float, float], dict] = {}
     for layer, collection in layers:
         for f in collection.get("features", []) if layer.id == "places" else []:
             for coords in maplayout.points(f.get("geometry") or {}):
@@ -110,8 +110,9 @@ def event_types(layers: list[tuple[Layer, dict]], t: Translator) -> list[tuple[s
     for layer, collection in layers:
         if layer.id == "events":
             for feature in collection.get("features", []):
-                kind = viewfilter.event_type_of("events", feature.get("properties") or {})
-                counts[kind] = counts.get(kind, 0) + 1
+                kind = viewfilter.event_type_of(layer.id, feature.get("properties") or {})
+                if kind is not None:  # always, in the events layer
+                    counts[kind] = counts.get(kind, 0) + 1
     order = list(EVENT_TYPE_KEYS)
     keyed = sorted(counts, key=lambda e: (order.index(e) if e in order else len(order), e))
     return [(e, event_label(e, t), counts[e]) for e in keyed]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup
 
@@ -98,7 +99,8 @@ def points(geometry: dict) -> Iterator[list[float]]:
 
 def parts(geometry: dict) -> Iterator[tuple[str, list]]:
     """Yield (point|line|area, coordinates) for each drawable part of a geometry."""
-    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    kind = geometry.get("type")
+    coords: Any = geometry.get("coordinates")  # nested lists, as deep as the type says
     if kind == "Point":
         yield "point", coords
     elif kind == "MultiPoint":

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import folium
-from branca.element import MacroElement
+from branca.element import Figure, MacroElement
 from folium.template import Template
 from markupsafe import Markup
 
@@ -280,7 +280,8 @@ def build_map(options: MapOptions) -> folium.Map:
     ).add_to(fmap)
     folium.map.CustomPane("mapapp-regions", z_index=250, pointer_events=True).add_to(fmap)
     folium.map.CustomPane("mapapp-areas", z_index=380, pointer_events=True).add_to(fmap)
-    control = folium.LayerControl(position="topright", collapsed=False).add_to(fmap)
+    control = folium.LayerControl(position="topright", collapsed=False)
+    control.add_to(fmap)
     fmap.add_child(_DomControl("map-legend", "bottomleft"))
     fmap.add_child(_Draw(control, DRAWING_ELEMENT_ID))
     return fmap
@@ -294,6 +295,7 @@ def render(
 ) -> MapParts:
     """Render the map into the parts a page template places: head, body, script, drawing."""
     figure = build_map(options).get_root()
+    assert isinstance(figure, Figure)  # a folium.Map always sits in a Figure
     figure.render()
     # The page template has its own viewport tag, which lets a reader on a phone zoom.
     header = _FOLIUM_HEADER_NOISE.sub("", figure.header.render())

@@ -156,7 +156,7 @@ def point_symbol(layer: str, props: dict) -> Symbol:
     if layer == "peacekeeping-posts":
         return _POST_SYMBOL
     if layer == "places":
-        return _PLACE_SYMBOLS.get(props.get("kind"), _PLACE_SYMBOLS["city"])
+        return _PLACE_SYMBOLS.get(props.get("kind") or "", _PLACE_SYMBOLS["city"])
     return Symbol(f"kind.{props.get('kind') or layer}", LAYER_COLOURS.get(layer, "#555"))
 
 
@@ -181,7 +181,7 @@ def path_style(layer: str, props: dict, area: bool) -> dict:
             "fillOpacity": 0.07,
         }
     if layer == "routes":
-        style = dict(_ROUTE_KINDS.get(props.get("kind"), _DEFAULT_LINE))
+        style = dict(_ROUTE_KINDS.get(props.get("kind") or "", _DEFAULT_LINE))
     elif layer == "events":
         style = {"color": event_symbol(props.get("event_type")).colour, "weight": 3}
         if area and precision == "region":

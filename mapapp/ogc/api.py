@@ -87,7 +87,7 @@ class FeaturesApi:
 
     def conformance(self, req: OgcRequest) -> OgcResponse:
         """``GET /conformance``"""
-        return metadata.conformance(self, req)
+        return metadata.conformance(req)
 
     def collections(self, req: OgcRequest) -> OgcResponse:
         """``GET /collections``"""

@@ -115,16 +115,17 @@ def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
             found = found[offset : offset + limit]
         return _download([index.features[i] for i in found], fmt, layer.id)
     features = [index.features[i] for i in found[offset : offset + limit]]
+    links = _links(req, layer.id, query, fmt, (limit, offset, matched))
     doc = {
         "type": "FeatureCollection",
         "features": features,
         "numberMatched": matched,
         "numberReturned": len(features),
         "timeStamp": now_rfc3339(),
-        "links": _links(req, layer.id, query, fmt, (limit, offset, matched)),
+        "links": links,
     }
     if fmt == "html":
-        downloads = [x for x in doc["links"] if x["title"].startswith(_DOWNLOAD)]
+        downloads = [x for x in links if x["title"].startswith(_DOWNLOAD)]
         context = {"doc": doc, "layer": layer, "offset": offset, "downloads": downloads}
         return html_response(req, "ogc/items.html", {**context, "page_title": layer.title})
     return json_response(doc, GEOJSON)

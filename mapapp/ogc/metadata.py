@@ -101,7 +101,7 @@ def landing(api: Service, req: OgcRequest) -> OgcResponse:
     return _respond(req, fmt, doc, "ogc/landing.html", page_title=api.title)
 
 
-def conformance(api: Service, req: OgcRequest) -> OgcResponse:
+def conformance(req: OgcRequest) -> OgcResponse:
     """Return the conformance classes this API implements."""
     fmt, _ = _page_format(req)
     doc = {

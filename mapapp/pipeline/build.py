@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
 
@@ -163,7 +164,7 @@ class Builder:
         for entity_id, by_ref in self.mentions.items():
             for ref, spans in by_ref.items():
                 counts[ref.article_id][entity_id] += len(spans)
-        return {aid: max(sorted(c), key=c.get) for aid, c in counts.items()}
+        return {aid: max(sorted(c), key=c.__getitem__) for aid, c in counts.items()}
 
     # -- events --------------------------------------------------------------------------
     def _place_geometry(self, place_ids: list[str], where: str) -> tuple[dict, str]:
@@ -214,7 +215,7 @@ class Builder:
 
     def _event(self, entry: dict, refs: list[SentenceRef], base: dict) -> dict:
         where = f"event {entry['id']!r}"
-        props = {k: base.get(k) for k in _EVENT_KEYS}
+        props: dict[str, Any] = {k: base.get(k) for k in _EVENT_KEYS}
         props.update({k: entry[k] for k in _EVENT_KEYS if k in entry})
         located = [base["location"]] if base.get("location") else base.get("places", [])
         place_ids = entry.get("places") or located

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 from shapely.ops import substring
 
@@ -23,14 +25,17 @@ _TO_METRIC = Transformer.from_crs("EPSG:4326", _METRIC_CRS, always_xy=True)
 _TO_WGS84 = Transformer.from_crs(_METRIC_CRS, "EPSG:4326", always_xy=True)
 # Where the corridor runs: from the border crossing (waypoint 2) to Zarysly (waypoint 6).
 _CORRIDOR_WAYPOINTS = slice(2, 7)
+_Geom = TypeVar("_Geom", bound=BaseGeometry)
 
 
-def _metric(geom):
-    return shapely.transform(geom, _TO_METRIC.transform, interleaved=False)
+# types-shapely types ``transformation`` for ``interleaved=True`` only (one array of
+# coordinate pairs); with ``interleaved=False`` shapely calls it with the x and y arrays.
+def _metric(geom: _Geom) -> _Geom:
+    return shapely.transform(geom, _TO_METRIC.transform, interleaved=False)  # type: ignore[arg-type]
 
 
-def _wgs84(geom):
-    return shapely.transform(geom, _TO_WGS84.transform, interleaved=False)
+def _wgs84(geom: _Geom) -> _Geom:
+    return shapely.transform(geom, _TO_WGS84.transform, interleaved=False)  # type: ignore[arg-type]
 
 
 def geodesic_length_km(line: LineString) -> float:
@@ -75,7 +80,7 @@ class ReferenceGeometry:
         path = self.datadir.lachin_route
         for feature in self._read(path)["features"]:
             if feature["geometry"]["type"] == "LineString":
-                return shape(feature["geometry"])
+                return LineString(feature["geometry"]["coordinates"])  # as shape() builds it
         raise ValueError(f"{path.name} has no LineString")
 
     @cached_property
@@ -89,7 +94,9 @@ class ReferenceGeometry:
     def demined_28km(self) -> LineString:
         """The last 28 km of the road before Stepanakert: the article's demined section."""
         metric = _metric(self.lachin_road)
-        return _wgs84(substring(metric, metric.length - 28_000, metric.length))
+        section = substring(metric, metric.length - 28_000, metric.length)
+        assert isinstance(section, LineString)  # only a zero-length substring is a Point
+        return _wgs84(section)
 
     def named(self, name: str):
         """Return a named derived geometry (``lachin_road``, ``lachin_corridor``, ...)."""
@@ -97,7 +104,7 @@ class ReferenceGeometry:
             raise KeyError(f"unknown reference geometry {name!r}")
         return getattr(self, name)
 
-    def country_outlines(self) -> list[tuple[str, str, object, str]]:
+    def country_outlines(self) -> list[tuple[str, str, BaseGeometry, str]]:
         """Return (ISO3, name, geometry, source) for each reference country outline."""
         out = []
         for path, codes, source in self.outlines:

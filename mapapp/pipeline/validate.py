@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import shapely
-from shapely.geometry import shape
+from shapely.geometry import MultiPolygon, Polygon, shape
 
 from mapapp.core.model import LAYER_IDS, PRECISIONS, date_precision, sentence_url
 from mapapp.store.layers import Snapshot
@@ -55,8 +55,13 @@ def _check_geometry(fid: str, geometry, problems: list[str]) -> None:
     geom = shape(geometry)
     if not geom.is_valid:
         problems.append(f"{fid}: invalid geometry ({shapely.is_valid_reason(geom)})")
-    polygons = [geom] if gtype == "Polygon" else list(getattr(geom, "geoms", []))
-    for poly in polygons if gtype in ("Polygon", "MultiPolygon") else []:
+    if isinstance(geom, Polygon):
+        polygons = [geom]
+    elif isinstance(geom, MultiPolygon):
+        polygons = list(geom.geoms)
+    else:
+        polygons = []
+    for poly in polygons:
         if not poly.exterior.is_ccw:
             problems.append(f"{fid}: polygon exterior is not counter-clockwise")
             return

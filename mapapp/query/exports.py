@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas
 import shapely
+from pandas.api.extensions import ExtensionArray
 from shapely.geometry import shape
 
 from mapapp.core.model import GEOJSON_MEDIA_TYPE
@@ -111,17 +112,17 @@ def _csv(features: Sequence[dict]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _column_values(values: list[object]) -> list[object]:
+def _column_values(values: list[object]) -> list[object] | ExtensionArray:
     """Make one column writable by GDAL: a single scalar type, numbers widened, else text."""
     kinds = {type(v) for v in values if v is not None}
     if not kinds:
         return pandas.array(values, dtype=object)
     if kinds == {int} and None in values:
-        return pandas.array(values, dtype="Int64")
+        return pandas.array([v if isinstance(v, int) else None for v in values], dtype="Int64")
     if len(kinds) <= 1:
         return values
     if kinds == {int, float}:
-        return [None if v is None else float(v) for v in values]
+        return [float(v) if isinstance(v, (int, float)) else None for v in values]
     return [
         None if v is None else v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
         for v in values

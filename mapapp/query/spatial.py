@@ -88,9 +88,10 @@ class LayerIndex:
         # (much slower) exact test.
         self.exact = shapely.get_type_id(geoms) > 0
         present = geoms[shapely.is_geometry(geoms)] if n else geoms
-        self.bounds: Box | None = (
-            tuple(float(v) for v in shapely.total_bounds(present)) if len(present) else None
-        )
+        self.bounds: Box | None = None
+        if len(present):
+            west, south, east, north = (float(v) for v in shapely.total_bounds(present))
+            self.bounds = (west, south, east, north)
         self.starts, self.ends, self.dated = starts, ends, dated
         dated_positions = np.flatnonzero(dated)
         order = np.argsort(starts[dated_positions], kind="stable")

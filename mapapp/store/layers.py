@@ -57,7 +57,7 @@ class Store:
 
     def _stamp_now(self) -> tuple:
         paths = [*self.datadir.layers().values(), *self.datadir.article_files()]
-        stamp = []
+        stamp: list[tuple[str, int | None, int | None]] = []
         for path in paths:
             try:
                 st = path.stat()
@@ -88,7 +88,9 @@ class Store:
         return data
 
     def _load(self) -> Snapshot:
-        layers, features, feature_layer = {}, {}, {}
+        layers: dict[str, dict] = {}
+        features: dict[str, dict] = {}
+        feature_layer: dict[str, str] = {}
         for layer_id in LAYER_IDS:
             collection = self._read_layer(layer_id)
             layers[layer_id] = collection

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from mapapp.store.datadir import DataDir, bundled_data_dir
 from mapapp.store.layers import Store
@@ -52,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("MAPAPP")
     if config:
         app.config.update(config)
+    assert isinstance(app.json, DefaultJSONProvider)  # Flask's default, which has ensure_ascii
     app.json.ensure_ascii = False
     app.extensions["mapapp.store"] = Store(DataDir(app.config["DATA_DIR"]))
 

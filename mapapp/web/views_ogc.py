@@ -41,12 +41,15 @@ def _request() -> OgcRequest:
 
 def _response(result: OgcResponse) -> Response:
     content = result.content
+    body: bytes | str
     if isinstance(content, HtmlPage):
         # The API's documents (titles, descriptions, link titles) are in English, so are its
         # pages, whatever language the site is read in; they offer no language switch.
         english = {"lang": "en", "t": translator("en"), "languages": ()}
-        content = render_template(content.template, **content.context, **english)
-    return Response(content, status=result.status, headers=result.headers)
+        body = render_template(content.template, **content.context, **english)
+    else:
+        body = content
+    return Response(body, status=result.status, headers=result.headers)
 
 
 @bp.get("/")
