@@ -60,7 +60,9 @@ class LiveServer:
     """A mapapp server in a subprocess on ``HOST``; a context manager (see the module docstring).
 
     ``port`` picks the port (default: a free one) when the caller needs the URL before the
-    server starts, e.g. for an environment variable naming it.
+    server starts, e.g. for an environment variable naming it. ``python`` and ``cwd`` run
+    another interpreter from another directory (an installed wheel); ``env`` is added to this
+    process's environment unless ``inherit_env`` is false.
     """
 
     def __init__(
@@ -73,6 +75,9 @@ class LiveServer:
         ready: str | None = None,
         timeout: float = 30,
         log_dir: Path | None = None,
+        python: Path | str | None = None,
+        cwd: Path | None = None,
+        inherit_env: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.args = args
@@ -81,7 +86,9 @@ class LiveServer:
         self.factory = factory
         self.ready = ready or ("/ogc/conformance" if factory else "/api/layers")
         self.timeout = timeout
-        self.env = {**os.environ, **(env or {})}
+        self.env = {**(os.environ if inherit_env else {}), **(env or {})}
+        self.python = str(python or sys.executable)
+        self.cwd = cwd or REPO
         if factory:
             self.env["MAPAPP_DATA_DIR"] = str(self.data_dir)
         self._keep_log = log_dir is not None
@@ -93,9 +100,9 @@ class LiveServer:
         """Return the command line that starts the server."""
         if self.factory:
             listen = f"--listen={HOST}:{self.port}"
-            return [sys.executable, "-m", "waitress", listen, *self.args, "--call", FACTORY]
+            return [self.python, "-m", "waitress", listen, *self.args, "--call", FACTORY]
         where = ["--host", HOST, "--port", str(self.port), "--data-dir", str(self.data_dir)]
-        return [sys.executable, "-m", "mapapp", "serve", *where, *self.args]
+        return [self.python, "-m", "mapapp", "serve", *where, *self.args]
 
     def start(self) -> LiveServer:
         """Start the server and wait until ``ready`` answers 200; raise if it does not."""
@@ -106,7 +113,7 @@ class LiveServer:
             self.log_path = Path(name)
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                self.command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                self.command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + self.timeout
         while not self._answers():

@@ -13,10 +13,8 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -26,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from liveserver import LiveServer
 
 from mapapp.web.vendor import VENDOR_FILES
 
@@ -111,44 +110,23 @@ def test_wheel_ships_the_templates_and_exactly_the_served_vendor_files(installed
     assert npm == VENDOR_FILES | {"leaflet/LICENSE"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(installed, tmp_path_factory) -> Iterator[str]:
     """Run ``python -m mapapp serve`` from the venv, cwd outside the checkout; yield its URL."""
     data_dir = tmp_path_factory.mktemp("data") / "geodata"
     shutil.copytree(REPO / "geodata", data_dir, ignore=shutil.ignore_patterns(".lock*", "*.tmp"))
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [str(installed.python), "-m", "mapapp", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--data-dir", str(data_dir), "--threads", "4"]
-    log_path = installed.workdir / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, cwd=installed.workdir, env=_outside_env(), stdout=log, stderr=log
-        )
-    try:
-        deadline = time.monotonic() + _START_TIMEOUT_S
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"mapapp serve did not come up:\n{log_path.read_text()}")
-            try:
-                urllib.request.urlopen(url + "/api/layers", timeout=1).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with LiveServer(
+        data_dir,
+        "--threads",
+        "4",
+        python=installed.python,
+        cwd=installed.workdir,
+        env=_outside_env(),
+        inherit_env=False,
+        timeout=_START_TIMEOUT_S,
+        log_dir=installed.workdir,
+    ) as server:
+        yield server.url
 
 
 def _get(url: str) -> tuple[int, str, bytes]:
@@ -200,3 +178,31 @@ def test_the_installed_app_serves_the_map_its_assets_and_pages(served) -> None:
     assert BeautifulSoup(body, "html.parser").select("a[href^='/articles/']")
     status, _, body = _get(served + "/ogc/")
     assert status == 200, body[:500]
+
+
+@pytest.mark.wheel
+def test_a_wheel_without_the_npm_files_is_refused(tmp_path: Path) -> None:
+    """Building from a checkout where `npm ci` has not run fails, naming what is missing."""
+    tree = tmp_path / "checkout"
+    tracked = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for name in tracked:
+        if (REPO / name).is_file():
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, tree / name)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "wheel", "--no-deps"]
+    done = subprocess.run(
+        [*pip, "--no-build-isolation", "-w", tmp_path / "dist", tree],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    assert (
+        "node_modules/leaflet/dist/leaflet.js is missing: run `npm ci`" in done.stdout + done.stderr
+    )
