@@ -1,7 +1,7 @@
 """Benchmark the geoparser: gazetteer start-up time and memory, parse throughput on one core.
 
 Run ``.venv/bin/python benchmarks/bench_geoparse.py [--articles N] [--runs R]``. Start-up is
-measured in fresh interpreters (import + ``Gazetteer.load()``), so nothing is cached between
+measured in fresh interpreters (import + ``Lexicons.load()``), so nothing is cached between
 runs; throughput runs ``parse_article`` over generated Vietnamese articles of about 4 KB in this
 single process (one core). Prints a Markdown report.
 """
@@ -209,11 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     print("| measure | value | target |")
     print("|---|---|---|")
     print(
-        f"| start-up, import + `Gazetteer.load()`, fresh process (median of {args.runs}) "
+        f"| start-up, import + `Lexicons.load()`, fresh process (median of {args.runs}) "
         f"| {start['cold_seconds']:.2f} s wall (max {start['cold_seconds_max']:.2f} s), "
         f"{start['cold_cpu_seconds']:.2f} s CPU | < 2 s |"
     )
-    print(f"| `Gazetteer.load()` again in a warm process | {start['seconds']:.2f} s | |")
+    print(f"| `Lexicons.load()` again in a warm process | {start['seconds']:.2f} s | |")
     print(f"| peak traced memory during load (tracemalloc) | {start['peak_mb']:.0f} MB | |")
     print(f"| memory kept by the gazetteer (tracemalloc) | {start['kept_mb']:.0f} MB | |")
     print(f"| peak RSS of the process | {start['max_rss_mb']:.0f} MB | |")
