@@ -39,7 +39,7 @@ lint: setup ## ruff check, ruff format --check and mypy (configured in pyproject
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-build: setup ## Regenerate geodata/*.geojson from the articles, gazetteer and curation file
+build: setup ## Regenerate the GeoJSON partitions of geodata/ from the articles, gazetteer and curation file
 	$(BIN)/mapapp build
 
 validate: setup

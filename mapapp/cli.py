@@ -47,18 +47,33 @@ def cli() -> None:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @_data_dir_option
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes: 1 serves with waitress (portable); more serve with gunicorn (POSIX), "
+    "each process with --threads threads.",
+)
 @click.option("--debug", is_flag=True, help="Flask's debugging server (never in production).")
-def serve(host: str, port: int, datadir: DataDir, threads: int, debug: bool) -> None:
-    """Serve the map, the articles, the API and the downloads (waitress WSGI server)."""
+def serve(host: str, port: int, datadir: DataDir, threads: int, workers: int, debug: bool) -> None:
+    """Serve the map, the articles, the API and the downloads."""
+    from mapapp.store.layers import Store
     from mapapp.web import create_app
 
     if not datadir.root.is_dir():
         raise click.ClickException(f"data directory {str(datadir.root)!r} does not exist")
+    # Bring the index up to date before the first request (fast unless it is missing or stale).
+    Store(datadir).refresh()
     app = create_app({"DATA_DIR": str(datadir.root)})
-    app.extensions["mapapp.store"].snapshot()  # fail now, not on the first request
     click.echo(f"mapapp: serving {datadir.root} on http://{host}:{port}/", err=True)
     if debug:
         app.run(host=host, port=port, debug=True)
+        return
+    if workers > 1:
+        from mapapp.prefork import serve_prefork
+
+        serve_prefork(app, host, port, workers, threads)
         return
     import waitress
 
@@ -72,14 +87,16 @@ def validate(datadir: DataDir) -> None:
     from mapapp.pipeline.validate import validate as check
     from mapapp.store.layers import Store
 
-    snap = Store(datadir).snapshot()
-    problems = check(snap)
+    store = Store(datadir)
+    store.refresh(full=True)  # see partitions edited in place, too
+    problems = check(store)
     for problem in problems:
         click.echo(problem)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) in {datadir.root}")
-    total = sum(len(c["features"]) for c in snap.layers.values())
-    click.echo(f"OK: {total} features in {len(snap.layers)} layers, {len(snap.articles)} articles")
+    total = sum(store.layer_counts().values())
+    layers = len(store.layer_counts())
+    click.echo(f"OK: {total} features in {layers} layers, {store.article_count()} articles")
 
 
 def _lexicons(datadir: DataDir):
@@ -95,17 +112,36 @@ def _print_warnings(lines: list[str]) -> None:
         click.echo(f"warning: {line}", err=True)
 
 
+#: Past this many features the change is counted, not listed (unless --verbose).
+_LISTED = 200
+
+
 def _print_change(change, verbose: bool) -> None:
+    listed = 0
     for label, ids in (
         ("added", change.added),
         ("updated", change.updated),
         ("removed", change.removed),
     ):
         for fid in ids:
-            click.echo(f"  {label:9} {fid}")
+            if listed < _LISTED or verbose:
+                click.echo(f"  {label:9} {fid}")
+            listed += 1
+    if listed > _LISTED and not verbose:
+        click.echo(f"  ... and {listed - _LISTED:,} more (--verbose lists them all)")
     if verbose:
         for fid in change.unchanged:
             click.echo(f"  unchanged {fid}")
+
+
+def _progress(what: str):
+    """Return a wrapper that shows a progress bar on stderr (only on a terminal)."""
+    from tqdm import tqdm
+
+    def wrap(items, total=None):
+        return tqdm(items, total=total, desc=what, unit="article", disable=None, leave=False)
+
+    return wrap
 
 
 @cli.command()
@@ -117,11 +153,18 @@ def _print_change(change, verbose: bool) -> None:
 def ingest(
     files: tuple[Path, ...], datadir: DataDir, dry_run: bool, verbose: bool, lock_timeout: float
 ) -> None:
-    """Add or update article FILES and put their places and events on the map."""
+    """Add or update article FILES (or every .md file in a folder) and map them."""
     from mapapp.pipeline.ingest import ingest as run_ingest
 
     lexicons = _lexicons(datadir)
-    change = run_ingest(list(files), datadir, lexicons, dry_run=dry_run, lock_timeout=lock_timeout)
+    change = run_ingest(
+        list(files),
+        datadir,
+        lexicons,
+        dry_run=dry_run,
+        lock_timeout=lock_timeout,
+        progress=_progress("geoparsing"),
+    )
     _print_warnings(change.warnings)
     _print_change(change, verbose)
     prefix = "dry run, nothing written: " if dry_run else ""
@@ -132,26 +175,49 @@ def ingest(
 @cli.command()
 @_data_dir_option
 @click.option("--check", is_flag=True, help="Exit 1 if the layers on disk differ; write nothing.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Processes that geoparse articles  [default: one per core]",
+)
 @_lock_timeout_option
-def build(datadir: DataDir, check: bool, lock_timeout: float) -> None:
-    """Regenerate every layer from the articles, the gazetteer and the curation file."""
-    from mapapp.pipeline.ingest import build_with_warnings, diff_layers
+def build(datadir: DataDir, check: bool, workers: int | None, lock_timeout: float) -> None:
+    """Regenerate every partition from the articles, the gazetteer and the curation file."""
+    from mapapp.pipeline.rebuild import build_all
+
+    change = build_all(
+        datadir,
+        _lexicons(datadir),
+        check=check,
+        workers=workers,
+        lock_timeout=lock_timeout,
+        progress=_progress("building"),
+    )
+    _print_warnings(change.warnings)
+    _print_change(change, verbose=False)
+    if check:
+        if change.changed:
+            raise click.ClickException(f"layers are not current: {change.summary()}")
+        click.echo(f"layers are current: {change.summary()}")
+        return
+    click.echo(f"built {datadir.root}: {change.summary()}")
+
+
+@cli.command()
+@_data_dir_option
+@_lock_timeout_option
+def index(datadir: DataDir, lock_timeout: float) -> None:
+    """Rebuild the query index from the GeoJSON partitions (it is derived data)."""
     from mapapp.store.layers import Store
 
     store = Store(datadir)
-    lexicons = _lexicons(datadir)
-    with store.lock(timeout=lock_timeout):
-        new, warnings = build_with_warnings(datadir, lexicons)
-        _print_warnings([line for lines in warnings.values() for line in lines])
-        change = diff_layers(store.read_layers_fresh(), new)
-        _print_change(change, verbose=False)
-        if check:
-            if change.changed:
-                raise click.ClickException(f"layers are not current: {change.summary()}")
-            click.echo(f"layers are current: {change.summary()}")
-            return
-        store.write_layers(new)
-    click.echo(f"built {datadir.root}: {change.summary()}")
+    store.rebuild_index(timeout=lock_timeout)
+    counts = store.layer_counts()
+    click.echo(
+        f"indexed {sum(counts.values()):,} features of {store.article_count():,} articles "
+        f"into {store.index_path}"
+    )
 
 
 def main(args: list[str] | None = None) -> None:

@@ -19,7 +19,7 @@ GEODATA = REPO / "geodata"
 def data_dir(tmp_path: Path) -> Path:
     """Return a private copy of the bundled geodata/ (tests may write to it)."""
     target = tmp_path / "geodata"
-    shutil.copytree(GEODATA, target, ignore=shutil.ignore_patterns(".lock", "*.tmp"))
+    shutil.copytree(GEODATA, target, ignore=shutil.ignore_patterns(".lock", "*.tmp", ".index"))
     return target
 
 

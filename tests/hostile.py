@@ -53,7 +53,7 @@ def make_hostile_data(geodata: Path, target: Path) -> Path:
 
     Returns the path of the article file to ingest (not yet ingested).
     """
-    shutil.copytree(geodata, target, ignore=shutil.ignore_patterns(".lock", "*.tmp"))
+    shutil.copytree(geodata, target, ignore=shutil.ignore_patterns(".lock", "*.tmp", ".index"))
     gazetteer_path = target / "gazetteer.yaml"
     gazetteer = yaml.safe_load(gazetteer_path.read_text("utf-8"))
     gazetteer["entities"].append(

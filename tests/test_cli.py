@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -38,18 +39,41 @@ def test_serve_refuses_a_missing_data_dir(tmp_path: Path, run_cli) -> None:
     assert result.stderr.strip() == f"Error: data directory '{tmp_path / 'nope'}' does not exist"
 
 
+def _falsify_a_quote(data_dir: Path, in_place: bool) -> None:
+    """Change the quote of the first event of the first article partition on disk: written
+    to a temporary file and renamed over the partition (as the store and most tools write),
+    or rewritten in place (as some editors do)."""
+    partition = min((data_dir / "features").glob("*.geojson"))
+    body = json.loads(partition.read_text("utf-8"))
+    event = next(f for f in body["features"] if f["properties"]["layer"] == "events")
+    event["properties"]["sources"][0]["quote"] = "bịa đặt"
+    text = json.dumps(body, ensure_ascii=False)
+    if in_place:
+        partition.write_text(text, "utf-8")
+    else:
+        staged = partition.with_name(partition.name + ".edit")
+        staged.write_text(text, "utf-8")
+        os.replace(staged, partition)
+
+
 def test_validate_ok_and_broken(data_dir: Path, run_cli) -> None:
     ok = run_cli("validate", "--data-dir", str(data_dir))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("OK: ")
-    events = data_dir / "events.geojson"
-    body = json.loads(events.read_text("utf-8"))
-    body["features"][0]["properties"]["sources"][0]["quote"] = "bịa đặt"
-    events.write_text(json.dumps(body, ensure_ascii=False), "utf-8")
+    _falsify_a_quote(data_dir, in_place=False)
     broken = run_cli("validate", "--data-dir", str(data_dir))
     assert broken.returncode == 1
     assert "quote is not verbatim sentence" in broken.stdout
     assert "1 problem(s)" in broken.stderr
+
+
+def test_validate_sees_a_partition_edited_in_place(data_dir: Path, run_cli) -> None:
+    ok = run_cli("validate", "--data-dir", str(data_dir))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    _falsify_a_quote(data_dir, in_place=True)
+    broken = run_cli("validate", "--data-dir", str(data_dir))
+    assert broken.returncode == 1
+    assert "quote is not verbatim sentence" in broken.stdout
 
 
 def test_build_check(data_dir: Path, run_cli) -> None:

@@ -2,35 +2,36 @@
 
 import copy
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from shapely.geometry import shape
+from wholelayers import snapshot as read_whole
+from wholelayers import write_layers
 
-from mapapp.core.model import LAYER_IDS
-from mapapp.pipeline.ingest import build_layers
+from mapapp.core.errors import InvalidData
+from mapapp.pipeline.rebuild import build_all
 from mapapp.pipeline.validate import validate
-from mapapp.store.layers import Store, dump_geojson
+from mapapp.store.layers import SHARED_LAYERS, Store
 
 GEODATA = Path(__file__).resolve().parents[1] / "geodata"
 
 
 @pytest.fixture(scope="module")
 def snapshot():
-    return Store(GEODATA).snapshot()
+    return read_whole(Store(GEODATA))
 
 
-def test_bundled_data_is_valid(snapshot) -> None:
-    assert validate(snapshot) == []
+def test_bundled_data_is_valid() -> None:
+    assert validate(Store(GEODATA)) == []
 
 
-def test_committed_layers_are_exactly_what_the_build_makes(gazetteer) -> None:
-    built = build_layers(GEODATA, gazetteer)
-    for layer_id in LAYER_IDS:
-        expected = dump_geojson({"type": "FeatureCollection", "features": built[layer_id]})
-        assert (GEODATA / f"{layer_id}.geojson").read_bytes() == expected, (
-            f"{layer_id}.geojson is stale: run `make build`"
-        )
+def test_committed_partitions_are_exactly_what_the_build_makes(lexicons) -> None:
+    change = build_all(GEODATA, lexicons, check=True)
+    assert not change.changed, f"partitions are stale ({change.summary()}): run `make build`"
+    assert change.unchanged
 
 
 def _ids(snapshot, layer):
@@ -141,8 +142,16 @@ def test_casualties_keep_their_qualifiers(snapshot) -> None:
 def _broken(snapshot, mutate):
     layers = copy.deepcopy(snapshot.layers)
     mutate(layers)
-    features = {f["id"]: f for c in layers.values() for f in c["features"]}
-    return validate(type(snapshot)(layers, features, snapshot.feature_layer, snapshot.articles))
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "data"
+        shutil.copytree(GEODATA / "articles", target / "articles")
+        write_layers(target, {lid: c["features"] for lid, c in layers.items()})
+        return validate(Store(target))
+
+
+def test_a_feature_id_in_two_partitions_is_refused(snapshot) -> None:
+    with pytest.raises(InvalidData, match="feature id 'place-ankara' is in both"):
+        _broken(snapshot, lambda ls: _first(ls, "routes").update(id=_first(ls)["id"]))
 
 
 def _first(layers, layer="places"):
@@ -169,7 +178,6 @@ def _first(layers, layer="places"):
             lambda ls: _first(ls)["properties"].pop("geometry_source"),
             "lacks property 'geometry_source'",
         ),
-        (lambda ls: _first(ls, "routes").update(id=_first(ls)["id"]), "is not unique"),
         (
             lambda ls: _first(ls)["geometry"].update(coordinates=[46.1234567, 39.1]),
             "more than 6 decimals",
@@ -210,7 +218,10 @@ def test_validation_finds_a_place_outside_its_country(snapshot) -> None:
     )
 
 
-def test_downloaded_geojson_has_no_crs_and_parses(snapshot) -> None:
-    for layer_id in LAYER_IDS:
-        body = json.loads((GEODATA / f"{layer_id}.geojson").read_text("utf-8"))
+def test_stored_geojson_has_no_crs_and_parses(snapshot) -> None:
+    paths = [GEODATA / f"{lid}.geojson" for lid in SHARED_LAYERS]
+    paths += sorted((GEODATA / "features").glob("*.geojson"))
+    assert len(paths) == len(SHARED_LAYERS) + 2
+    for path in paths:
+        body = json.loads(path.read_text("utf-8"))
         assert "crs" not in body

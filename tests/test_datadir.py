@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import csv
-import json
+import re
 import sys
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from mapapp.core.model import LAYER_IDS
 from mapapp.geoparse import Lexicons, parse_article
 from mapapp.sources.articles import parse_article as read_text
 from mapapp.store import DataDir, Store, bundled_data_dir
+from mapapp.store.layers import SHARED_LAYERS
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "mapapp"
@@ -57,11 +58,38 @@ def test_a_data_dir_knows_every_path(tmp_path: Path) -> None:
     assert d.lachin_route == reference / "lachin_route_2020.geojson"
     assert d.outlines_10m == reference / "ne10m_ARM_AZE.geojson"
     assert d.outlines_110m == reference / "ne110m_ARM_AZE_RUS_TUR.geojson"
+    # Every layer id names a file, but only the layers no article owns have one.
     assert d.layers() == {lid: tmp_path / f"{lid}.geojson" for lid in LAYER_IDS}
-    assert d.layer("events") == tmp_path / "events.geojson"
+    assert d.layer("routes") == tmp_path / "routes.geojson"
+    assert d.features == tmp_path / "features"
+    assert d.partition("2020-11-25-putin-erdogan-call") == (
+        tmp_path / "features" / "2020-11-25-putin-erdogan-call.geojson"
+    )
+    # A directory that can be written keeps its own index and lock.
+    assert d.state == tmp_path
+    assert d.index_file == tmp_path / ".index" / "mapapp.sqlite"
     assert d.lock == tmp_path / ".lock"
     assert d.lock_holder == tmp_path / ".lock.holder"
-    assert d.write_dirs == (tmp_path, tmp_path / "articles")
+    assert d.write_dirs == (tmp_path, tmp_path / "articles", tmp_path / "features")
+
+
+def test_a_read_only_data_dir_keeps_its_index_and_lock_in_the_users_cache(
+    tmp_path: Path, monkeypatch
+) -> None:
+    root, cache = tmp_path / "data", tmp_path / "cache"
+    root.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr("mapapp.store.datadir.os.access", lambda path, mode: False)
+    d, other = DataDir(root), DataDir(tmp_path)
+    assert d.state.parent == cache / "mapapp"
+    assert re.fullmatch(r"[0-9a-f]{16}", d.state.name)
+    assert other.state.parent == cache / "mapapp" and other.state != d.state
+    assert d.state == DataDir(root).state, "the same directory, the same cache"
+    assert d.index_file == d.state / ".index" / "mapapp.sqlite"
+    assert (d.lock, d.lock_holder) == (d.state / ".lock", d.state / ".lock.holder")
+    # What people edit and what is generated stay in the data directory itself.
+    assert (d.features, d.articles) == (root / "features", root / "articles")
+    assert d.write_dirs == (root, root / "articles", root / "features")
 
 
 def test_a_data_dir_refuses_names_that_are_no_file_of_it(tmp_path: Path) -> None:
@@ -70,6 +98,8 @@ def test_a_data_dir_refuses_names_that_are_no_file_of_it(tmp_path: Path) -> None
         d.layer("../secrets")
     with pytest.raises(NotFound, match="bad article id"):
         d.article("../../etc/passwd")
+    with pytest.raises(NotFound, match="bad article id"):
+        d.partition("../routes")
 
 
 def test_a_data_dir_is_built_from_a_path(tmp_path: Path) -> None:
@@ -83,18 +113,30 @@ def test_a_data_dir_is_built_from_a_path(tmp_path: Path) -> None:
     (tmp_path / "articles" / "a.md").write_text("x", "utf-8")
     (tmp_path / "articles" / "notes.txt").write_text("x", "utf-8")
     assert d.article_files() == [tmp_path / "articles" / "a.md", tmp_path / "articles" / "b.md"]
+    assert list(d.partition_entries()) == []  # no features/ yet
+    d.features.mkdir()
+    for name in ("a.geojson", "b.geojson", "notes.txt", "Bad Name.geojson", "b.geojson.tmp"):
+        (d.features / name).write_text("{}", "utf-8")
+    entries = sorted(d.partition_entries(), key=lambda e: e.name)
+    assert [Path(e.path) for e in entries] == [d.partition("a"), d.partition("b")]
 
 
 def test_every_file_of_the_bundled_data_is_one_the_data_dir_names() -> None:
     d = DataDir(bundled_data_dir())
+    articles = d.article_files()
+    assert articles
     named = {
         d.curation, d.gazetteer, d.actors, d.country_points, d.lachin_route, d.outlines_10m,
-        d.outlines_110m, *d.layers().values(), *d.article_files(),
+        d.outlines_110m, *(d.layer(lid) for lid in SHARED_LAYERS), *articles,
+        *(d.partition(a.stem) for a in articles),  # every article has its partition
     }  # fmt: skip
     # Documentation and the sources the reference files were made from: read by people only.
     for_people = {d.reference / "README.md", d.reference / "places.csv"}
     bookkeeping = {d.lock, d.lock_holder}
-    present = {p for p in d.root.rglob("*") if p.is_file()} - bookkeeping
+    derived = d.index_file.parent  # the index, rebuilt from the GeoJSON whenever needed
+    present = {
+        p for p in d.root.rglob("*") if p.is_file() and derived not in p.parents
+    } - bookkeeping
     assert present == named | for_people
     assert all(p.is_file() for p in named)
 
@@ -139,8 +181,7 @@ def _run(args: list[str], capsys) -> str:
 
 
 def _features(data_dir: Path, layer: str) -> dict[str, dict]:
-    collection = json.loads((data_dir / f"{layer}.geojson").read_text("utf-8"))
-    return {f["id"]: f for f in collection["features"]}
+    return {f["id"]: f for f in Store(data_dir).iter_layer(layer)}
 
 
 @pytest.mark.parametrize("command", ["ingest", "build"])

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from mapapp.core.errors import InvalidArticle
+from mapapp.pipeline import ingest as ingest_module
 from mapapp.pipeline.ingest import ingest
+from mapapp.store.layers import Store
 
 REPO = Path(__file__).resolve().parents[1]
 WINTER = REPO / "tests" / "articles" / "2021-01-03-lachin-corridor-winter.md"
@@ -23,13 +25,13 @@ def fingerprint(directory: Path) -> dict[str, str]:
     return {
         str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(directory.rglob("*"))
-        if p.is_file() and p.name != ".lock"
+        # The index is derived data (its write-ahead files change on every read).
+        if p.is_file() and p.name != ".lock" and ".index" not in p.parts
     }
 
 
 def features(data_dir: Path, layer: str) -> dict[str, dict]:
-    body = json.loads((data_dir / f"{layer}.geojson").read_text("utf-8"))
-    return {f["id"]: f for f in body["features"]}
+    return {f["id"]: f for f in Store(data_dir).iter_layer(layer)}
 
 
 def test_ingest_adds_places_and_events_with_sources(data_dir: Path, gazetteer) -> None:
@@ -53,9 +55,8 @@ def test_ingest_adds_places_and_events_with_sources(data_dir: Path, gazetteer) -
     }
     assert "2021-01-03-lachin-corridor-winter" in stepanakert_articles
     from mapapp.pipeline.validate import validate
-    from mapapp.store.layers import Store
 
-    assert validate(Store(data_dir).snapshot()) == []
+    assert validate(Store(data_dir)) == []
 
 
 def test_reingest_changes_nothing(data_dir: Path, gazetteer) -> None:
@@ -86,6 +87,59 @@ def test_curation_survives_reingest(data_dir: Path, gazetteer) -> None:
     props = features(data_dir, "events")["ev-2020-11-23-call-putin-pashinyan"]["properties"]
     assert props["name"] == "Putin–Pashinyan phone call"
     assert props["date_end"] == "2020-11-24"
+
+
+def test_ingest_reads_and_rewrites_only_its_own_article(
+    data_dir: Path, gazetteer, monkeypatch
+) -> None:
+    parsed: list[str] = []
+    real = ingest_module.proposals_of
+
+    def counting(article, lexicons):
+        parsed.append(article.id)
+        return real(article, lexicons)
+
+    ingest([WINTER], data_dir, gazetteer)  # the first write also records the curation inputs
+    monkeypatch.setattr(ingest_module, "proposals_of", counting)
+    partitions = data_dir / "features"
+    before = {p.name: p.stat().st_mtime_ns for p in partitions.iterdir()}
+    edited = data_dir.parent / WINTER.name
+    edited.write_text(WINTER.read_text("utf-8").replace("40 xe tải", "45 xe tải"), "utf-8")
+    ingest([edited], data_dir, gazetteer)
+    assert parsed == ["2021-01-03-lachin-corridor-winter"]
+    after = {p.name: p.stat().st_mtime_ns for p in partitions.iterdir()}
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["2021-01-03-lachin-corridor-winter.geojson"]
+
+
+def test_a_folder_ingests_every_article_in_it(data_dir: Path, gazetteer, tmp_path) -> None:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for path in (WINTER, TRUCE):
+        (folder / path.name).write_bytes(path.read_bytes())
+    change = ingest([folder], data_dir, gazetteer)
+    assert sorted(change.articles) == sorted(p.stem for p in (WINTER, TRUCE))
+    assert Store(data_dir).article_count() == 4
+
+
+def test_a_missing_or_stale_index_is_rebuilt_from_the_geojson(data_dir: Path, gazetteer) -> None:
+    ingest([WINTER], data_dir, gazetteer)
+    store = Store(data_dir)
+    counts = store.layer_counts()
+    for path in (data_dir / ".index").iterdir():
+        path.unlink()
+    assert Store(data_dir).layer_counts() == counts
+    # A partition replaced behind the index's back (a crash after the files were written,
+    # a checkout) is noticed by the next reader and indexed again.
+    part = data_dir / "features" / "2021-01-03-lachin-corridor-winter.geojson"
+    body = json.loads(part.read_text("utf-8"))
+    body["features"] = [f for f in body["features"] if f["properties"]["layer"] != "events"]
+    replacement = part.with_suffix(".new")
+    replacement.write_text(json.dumps(body), "utf-8")
+    os.replace(replacement, part)
+    fresh = Store(data_dir).layer_counts()
+    assert fresh["events"] < counts["events"] and fresh["places"] <= counts["places"]
+    assert store.layer_counts() == fresh  # the long-lived reader sees it too
 
 
 def test_dry_run_writes_nothing_and_reports(data_dir: Path, run_cli) -> None:
@@ -150,13 +204,15 @@ def test_failed_write_leaves_previous_data_intact(data_dir: Path, gazetteer, mon
     calls = {"n": 0}
     real_fsync = os.fsync
 
-    def crash_on_third(fd):
+    def crash_on_second(fd):
+        # The ingest stages two files (the partition and the article): the disk fills up
+        # while the second is written, after the first was staged.
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(os, "fsync", crash_on_third)
+    monkeypatch.setattr(os, "fsync", crash_on_second)
     with pytest.raises(OSError):
         ingest([WINTER], data_dir, gazetteer)
     assert fingerprint(data_dir) == before

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from wholelayers import layer_info, snapshot
 
 from mapapp import mapview
+from mapapp.core.model import LAYER_IDS
 from mapapp.mapview import layout as maplayout
 from mapapp.mapview.popups import escape_html, format_date, format_quantity
 from mapapp.store.layers import Store
@@ -27,7 +29,7 @@ HOSTILE = (
 def data_dir(tmp_path: Path) -> Path:
     """Return a private copy of the small hand-made map fixture (overrides the shared one)."""
     target = tmp_path / "geodata"
-    shutil.copytree(FIXTURE, target)
+    shutil.copytree(FIXTURE, target, ignore=shutil.ignore_patterns(".lock*", "*.tmp", ".index"))
     return target
 
 
@@ -41,7 +43,7 @@ def app(data_dir: Path):
 
 
 def fixture_features(data_dir: Path) -> dict[str, dict]:
-    return Store(data_dir).snapshot().features
+    return snapshot(Store(data_dir)).features
 
 
 def script_of(soup: BeautifulSoup) -> str:
@@ -124,7 +126,7 @@ def test_page_has_navigation_downloads_and_legend(client, data_dir: Path) -> Non
     soup, _ = get_page(client)
     assert soup.select_one("header nav a[href='/articles']")
     links = {a["data-layer"]: a["href"] for a in soup.select("#map-downloads a[data-layer]")}
-    expected = {p.stem: f"/download/{p.stem}.geojson" for p in data_dir.glob("*.geojson")}
+    expected = {lid: f"/download/{lid}.geojson" for lid in LAYER_IDS}
     assert links == {**expected, "all": "/download/all.geojson"}
     legend = soup.select_one("#map-legend")
     headings = [h.get_text() for h in legend.select("h3")]
@@ -191,7 +193,7 @@ def test_route_popup_states_the_articles_own_figure(client) -> None:
 
 def drawn(data_dir: Path, feature_id: str) -> list[dict]:
     """Return the parts (markers, paths) drawn for one feature."""
-    return drawn_features(mapview.drawing(Store(data_dir).layer_info()))[feature_id]["parts"]
+    return drawn_features(mapview.drawing(layer_info(Store(data_dir))))[feature_id]["parts"]
 
 
 def test_precision_decides_how_a_point_looks(data_dir: Path) -> None:
@@ -285,10 +287,13 @@ def test_format_quantity() -> None:
 
 
 def add_hostile_feature(data_dir: Path) -> dict:
-    """Add an event whose every text field is hostile; return it."""
-    path = data_dir / "events.geojson"
-    collection = json.loads(path.read_text("utf-8"))
-    feature = json.loads(json.dumps(collection["features"][0]))
+    """Add an event whose every text field is hostile, a copy of the Putin–Erdogan call in its
+    article's partition; return it."""
+    store = Store(data_dir)
+    part = "2020-11-25-putin-erdogan-call"
+    collection = store.read_part(part)
+    call = next(f for f in collection["features"] if f["id"] == "event-putin-erdogan-call")
+    feature = json.loads(json.dumps(call))
     props = feature["properties"]
     feature["id"] = "event-hostile"
     for key in ("name", "name_vi", "summary", "geometry_source", "geo_note", "date_note"):
@@ -299,7 +304,8 @@ def add_hostile_feature(data_dir: Path) -> dict:
     props["sources"][0]["quote"] = HOSTILE
     props["sources"][0]["article_id"] = "javascript:alert(1)//"
     collection["features"].append(feature)
-    path.write_text(json.dumps(collection), "utf-8")
+    with store.lock():
+        store.write({part: collection}, {})
     return feature
 
 

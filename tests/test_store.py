@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mapapp.core.errors import InvalidData, NotFound
+from mapapp.store import Filter
 from mapapp.store.fileio import atomic_write
 from mapapp.store.layers import Store
 
@@ -20,16 +21,25 @@ def _point(fid: str, layer: str = "places") -> dict:
     }
 
 
+def _collection(*features: dict) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def _ids(store: Store, layer: str) -> list[str]:
+    return [f["id"] for f in store.iter_layer(layer)]
+
+
 def test_missing_layer_files_are_empty_layers(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    assert store.layer("places") == {"type": "FeatureCollection", "features": []}
+    assert _ids(store, "places") == []
     assert store.articles() == []
+    assert store.layer_counts() == dict.fromkeys(store.layer_counts(), 0)
 
 
 def test_unknown_ids_are_not_found(tmp_path: Path) -> None:
     store = Store(tmp_path)
     with pytest.raises(NotFound, match="unknown layer 'nope'"):
-        store.layer("nope")
+        store.iter_layer("nope")
     with pytest.raises(NotFound, match="unknown feature 'x'"):
         store.feature("x")
     with pytest.raises(NotFound, match="unknown article 'x'"):
@@ -39,20 +49,47 @@ def test_unknown_ids_are_not_found(tmp_path: Path) -> None:
 def test_write_then_read_and_reload_without_restart(tmp_path: Path) -> None:
     store = Store(tmp_path)
     with store.lock():
-        store.write_layers({"places": [_point("a")]})
-    assert store.feature("a")["properties"]["name"] == "a"
-    # Another process writes: the next read sees it.
+        store.write({"a-1": _collection(_point("place-a"))}, {})
+    assert store.feature("place-a")["properties"]["name"] == "place-a"
+    version = store.version()
+    # Another process writes: the next read sees it, and the data version changes.
     other = Store(tmp_path)
     with other.lock():
-        other.write_layers({"places": [_point("a"), _point("b")]})
-    assert [f["id"] for f in store.layer("places")["features"]] == ["a", "b"]
-    assert store.feature_layer("b") == "places"
+        other.write({"b-1": _collection(_point("place-a"), _point("place-b"))}, {})
+    assert _ids(store, "places") == ["place-a", "place-b"]
+    assert store.feature_layer("place-b") == "places"
+    assert store.version() != version
+
+
+def test_a_place_named_by_several_articles_adds_up_their_sources(tmp_path: Path) -> None:
+    def named(article: str, sentence: int) -> dict:
+        feature = _point("place-x")
+        source = {"article_id": article, "sentence": sentence, "quote": "q", "url": "/"}
+        feature["properties"].update(sources=[source], name_vi=f"X {article}")
+        return feature
+
+    store = Store(tmp_path)
+    with store.lock():
+        store.write({"a-1": _collection(named("a-1", 2)), "b-1": _collection(named("b-1", 5))}, {})
+    place = store.feature("place-x")["properties"]
+    assert [(s["article_id"], s["sentence"]) for s in place["sources"]] == [("a-1", 2), ("b-1", 5)]
+    assert store.count(Filter(article="b-1")) == 1
+    # Removing one article's partition takes only its mention away.
+    with store.lock():
+        store.write({"b-1": None}, {})
+    place = store.feature("place-x")["properties"]
+    assert [s["article_id"] for s in place["sources"]] == ["a-1"]
+    assert store.count(Filter(article="b-1")) == 0
+    with store.lock():
+        store.write({"a-1": None}, {})
+    with pytest.raises(NotFound):
+        store.feature("place-x")
 
 
 def test_broken_layer_file_is_a_data_error(tmp_path: Path) -> None:
     (tmp_path / "routes.geojson").write_text("{not json", "utf-8")
     with pytest.raises(InvalidData, match=r"^routes.geojson: not valid GeoJSON"):
-        Store(tmp_path).snapshot()
+        Store(tmp_path).layer_counts()
 
 
 def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path: Path, monkeypatch) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+import wholelayers
 from bs4 import BeautifulSoup
 
 from mapapp.i18n import translator
@@ -46,8 +48,11 @@ SYMBOL = Symbol(key="type.demining", colour="#e65100")
 
 
 @pytest.fixture(scope="module")
-def snapshot():
-    return Store(GEODATA).snapshot()
+def snapshot(tmp_path_factory):
+    """The bundled data read whole, from a copy (reading builds an index beside the data)."""
+    copy = tmp_path_factory.mktemp("bundled") / "geodata"
+    shutil.copytree(GEODATA, copy, ignore=shutil.ignore_patterns(".lock", "*.tmp", ".index"))
+    return wholelayers.snapshot(Store(copy))
 
 
 def test_text_in_the_chosen_language_else_english() -> None:
@@ -134,7 +139,7 @@ def test_an_event_placed_by_its_article_says_so_in_both_languages(
         encoding="utf-8",
     )
     ingest([article], data_dir, gazetteer)
-    events = json.loads((data_dir / "events.geojson").read_text("utf-8"))["features"]
+    events = wholelayers.layer(Store(data_dir), "events")["features"]
     placed = [
         f["properties"]
         for f in events

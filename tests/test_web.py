@@ -79,11 +79,15 @@ def test_html_404_has_no_traceback(client) -> None:
 def test_unexpected_error_is_a_plain_500(app, client, monkeypatch) -> None:
     store = app.extensions["mapapp.store"]
 
+    calls = []
+
     def boom():
+        calls.append("layer_counts")
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(store, "layer_info", boom)
+    monkeypatch.setattr(store, "layer_counts", boom)  # what /api/layers asks the store
     response = client.get("/api/layers")
+    assert calls == ["layer_counts"]
     assert response.status_code == 500
     assert response.get_json() == {"error": "internal server error"}
     assert "secret" not in response.text

@@ -7,6 +7,8 @@ event type, articles and sentences cited) come from ``viewfilter``, so the brows
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mapapp.core.model import Layer
 from mapapp.core.text import fold
 from mapapp.core.vocabulary import EVENT_TYPE_KEYS
@@ -15,7 +17,6 @@ from mapapp.mapview import layout as maplayout
 from mapapp.mapview.popups import date_precision_of
 from mapapp.mapview.style import event_label, kind_label, point_symbol
 from mapapp.query import viewfilter
-from mapapp.sources.articles import Article
 
 __all__ = ["feature_record", "build", "event_types", "articles"]
 
@@ -118,6 +119,6 @@ def event_types(layers: list[tuple[Layer, dict]], t: Translator) -> list[tuple[s
     return [(e, event_label(e, t), counts[e]) for e in keyed]
 
 
-def articles(items: list[Article]) -> list[tuple[str, str]]:
+def articles(items: Iterable) -> list[tuple[str, str]]:
     """Return ``(id, title)`` of each article, for the article filter."""
     return [(a.id, a.title) for a in items]

@@ -3,57 +3,34 @@ operation, each taking an OgcRequest and returning an OgcResponse."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Sequence
 
-from mapapp.core.dayspan import feature_span
+import shapely
+from shapely.geometry import shape
+
 from mapapp.core.errors import NotFound
 from mapapp.core.model import LAYERS, Layer
-from mapapp.core.text import nfc
 from mapapp.ogc import items, metadata, openapi
 from mapapp.ogc.http import OgcRequest, OgcResponse
-from mapapp.query.spatial import IndexCache, LayerIndex
-from mapapp.store.layers import Store
+from mapapp.store import Filter, Store
 
-__all__ = ["FeaturesApi", "FILTER_VALUES", "build_index"]
+__all__ = ["FeaturesApi", "Extent"]
 
-
-def _text(name: str):
-    def values(properties: dict) -> Iterable[str]:
-        value = properties.get(name)
-        return (nfc(value),) if isinstance(value, str) else ()
-
-    return values
+Box = tuple[float, float, float, float]
 
 
-def _article_ids(properties: dict) -> Iterable[str]:
-    sources = properties.get("sources")
-    if not isinstance(sources, list):
-        return ()
-    return tuple(
-        nfc(s["article_id"])
-        for s in sources
-        if isinstance(s, dict) and isinstance(s.get("article_id"), str)
-    )
+class Extent:
+    """A collection's spatial and temporal extent (None where it has no geometry or date)."""
 
-
-#: How each property filter reads a feature's values.
-FILTER_VALUES = {
-    "kind": _text("kind"),
-    "event_type": _text("event_type"),
-    "article_id": _article_ids,
-}
-
-
-def build_index(features: Sequence[dict]) -> LayerIndex:
-    """Return the query index of one layer's features."""
-    return LayerIndex(features, feature_span, FILTER_VALUES)
+    def __init__(self, bounds: Box | None, span: tuple[int, int] | None):
+        self.bounds, self.span = bounds, span
 
 
 class FeaturesApi:
     """OGC API – Features (Core, GeoJSON, HTML, OpenAPI 3.0) over one store.
 
-    Indexes are built on a layer's first query after each reload of the data, under a lock;
-    a server with several threads shares them.
+    Queries go to the store's index; a collection's extent is computed once per data version.
     """
 
     title = "mapapp OGC API – Features"
@@ -66,7 +43,8 @@ class FeaturesApi:
         self.store = store
         self.default_limit = default_limit
         self.max_limit = max_limit
-        self._indexes = IndexCache(build_index)
+        self._extents: dict[tuple[str, str], Extent] = {}
+        self._lock = threading.Lock()
 
     def layer(self, collection_id: str) -> Layer:
         """Return a collection's layer (NotFound for an unknown id)."""
@@ -75,11 +53,36 @@ class FeaturesApi:
                 return layer
         raise NotFound(f"unknown collection {collection_id!r}")
 
-    def index(self, collection_id: str) -> LayerIndex:
-        """Return the query index of a collection in the store's current snapshot."""
+    def extent(self, collection_id: str) -> Extent:
+        """Return a collection's extent (computed once per data version)."""
         layer = self.layer(collection_id)
-        snapshot = self.store.snapshot()
-        return self._indexes.get(snapshot, layer.id, snapshot.layers[layer.id]["features"])
+        key = (self.store.version(), layer.id)
+        with self._lock:
+            found = self._extents.get(key)
+        if found is None:
+            flt = Filter(layers=(layer.id,))
+            found = Extent(self.store.bounds(flt), self.store.day_range(layer.id))
+            with self._lock:
+                self._extents = {k: v for k, v in self._extents.items() if k[0] == key[0]}
+                self._extents[key] = found
+        return found
+
+    def misses(self, collection_id: str, boxes: Sequence[Box]) -> tuple[str, ...]:
+        """Return the ids of the lines and areas whose bounds meet ``boxes`` but whose shape
+        does not (the index compares bounds; these few are tested exactly)."""
+        flt = Filter(layers=(collection_id,), boxes=tuple(boxes), points=False)
+        areas = [shapely.box(*box) for box in boxes]
+        out = []
+        offset = 0
+        while True:
+            page = self.store.select(flt, 500, offset, max_sources=0)
+            for feature in page:
+                geom = shape(feature["geometry"])
+                if not any(area.intersects(geom) for area in areas):
+                    out.append(str(feature["id"]))
+            if len(page) < 500:
+                return tuple(out)
+            offset += 500
 
     def landing(self, req: OgcRequest) -> OgcResponse:
         """``GET /``"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
@@ -57,11 +58,12 @@ class HtmlPage:
 
 @dataclass(frozen=True)
 class OgcResponse:
-    """A response as plain data: headers, status and content (bytes, or a page to render)."""
+    """A response as plain data: headers, status and content (bytes, chunks streamed, or a
+    page to render)."""
 
     headers: dict[str, str]
     status: int
-    content: bytes | HtmlPage
+    content: bytes | Iterable[bytes] | HtmlPage
 
 
 def json_response(document: object, media_type: str = JSON, status: int = 200) -> OgcResponse:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import quote
 
-from mapapp.core.errors import NotFound
+from mapapp.core.errors import BadParameter, NotFound
 from mapapp.ogc.http import (
     GEOJSON,
     HTML,
@@ -22,6 +23,8 @@ from mapapp.ogc.negotiate import choose_format
 from mapapp.ogc.params import ITEMS_PARAMS, ItemsQuery, check_names, parse_items_query
 from mapapp.ogc.service import Service
 from mapapp.query import exports
+from mapapp.query.layers import stream_collection
+from mapapp.store import Filter
 
 __all__ = ["ITEMS_FORMATS", "download_links", "items", "item"]
 
@@ -37,14 +40,61 @@ _NEGOTIABLE = ("json", "html", "csv", "kml", "gpkg")
 _DOWNLOAD = "Download as"
 
 
-def _download(features: list[dict], fmt: str, collection_id: str) -> OgcResponse:
+#: The most features a download in a format written whole (CSV, KML, GeoPackage) holds;
+#: GeoJSON streams any number.
+MAX_WHOLE_DOWNLOAD = 100_000
+
+
+def _filter(api: Service, layer_id: str, query: ItemsQuery) -> Filter:
+    """Return the index filter of an items query (bbox tested exactly on lines and areas)."""
+    values = dict(query.filters)
+    exclude = api.misses(layer_id, query.boxes) if query.boxes else None
+    return Filter(
+        layers=(layer_id,),
+        boxes=query.boxes,
+        days=query.span,
+        undated=query.span is None,
+        equals=tuple((k, values[k]) for k in ("kind", "event_type") if k in values),
+        article=values.get("article_id"),
+        exclude=exclude or None,
+    )
+
+
+def _pages(api: Service, flt: Filter, window: tuple[int, int] | None) -> Iterator[dict]:
+    """Yield the matching features (only those in ``window``, (limit, offset), if given)."""
+    limit, offset = window if window else (None, 0)
+    batch = 500
+    while limit is None or limit > 0:
+        size = batch if limit is None else min(batch, limit)
+        page = api.store.select(flt, size, offset)
+        yield from page
+        if len(page) < size:
+            return
+        offset += size
+        if limit is not None:
+            limit -= size
+
+
+def _download(
+    api: Service, flt: Filter, fmt: str, collection_id: str, window: tuple[int, int] | None
+) -> OgcResponse:
     spec = exports.FORMATS[fmt]
     headers = {
         "Content-Type": spec.media_type,
         "Content-Disposition": f'attachment; filename="{collection_id}.{spec.extension}"',
         "Vary": "Accept",
     }
-    return OgcResponse(headers, 200, exports.export(features, fmt, collection_id))
+    features = _pages(api, flt, window)
+    if fmt == "geojson":
+        return OgcResponse(headers, 200, stream_collection(features))
+    matched = api.store.count(flt) if window is None else window[0]
+    if matched > MAX_WHOLE_DOWNLOAD:
+        raise BadParameter(
+            "f",
+            f"more than {MAX_WHOLE_DOWNLOAD:,} features match, too many for {spec.title}: "
+            "narrow the query (bbox, datetime, limit), or download GeoJSON",
+        )
+    return OgcResponse(headers, 200, exports.export(list(features), fmt, collection_id))
 
 
 def download_links(base: str, path: str, params: list[tuple[str, str]]) -> list[dict]:
@@ -106,15 +156,13 @@ def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
     fmt = choose_format(values.get("f"), req.accept, ITEMS_FORMATS, _NEGOTIABLE)
     layer = api.layer(collection_id)
     query = parse_items_query(values, api.max_limit)
-    index = api.index(layer.id)
-    found = index.query(query.boxes, query.span, query.filters)
-    matched = len(found)
+    flt = _filter(api, layer.id, query)
+    matched = api.store.count(flt)
     limit, offset = query.limit or api.default_limit, query.offset or 0
     if fmt in exports.FORMATS:
-        if query.limit is not None or query.offset is not None:
-            found = found[offset : offset + limit]
-        return _download([index.features[i] for i in found], fmt, layer.id)
-    features = [index.features[i] for i in found[offset : offset + limit]]
+        paged = query.limit is not None or query.offset is not None
+        return _download(api, flt, fmt, layer.id, (limit, offset) if paged else None)
+    features = api.store.select(flt, limit, offset)
     links = _links(req, layer.id, query, fmt, (limit, offset, matched))
     doc = {
         "type": "FeatureCollection",
@@ -136,10 +184,12 @@ def item(api: Service, req: OgcRequest, collection_id: str, feature_id: str) -> 
     values = check_names(req.params, ("f",))
     fmt = choose_format(values.get("f"), req.accept, {"json": (GEOJSON, JSON), "html": (HTML,)})
     layer = api.layer(collection_id)
-    snapshot = api.store.snapshot()
-    if snapshot.feature_layer.get(feature_id) != layer.id:
+    try:
+        feature = api.store.feature(feature_id)
+    except NotFound:
+        feature = None
+    if feature is None or (feature.get("properties") or {}).get("layer") != layer.id:
         raise NotFound(f"collection {layer.id!r} has no feature {feature_id!r}")
-    feature = snapshot.features[feature_id]
     base = req.base_url
     path = f"/collections/{layer.id}/items/{quote(feature_id, safe='')}"
     doc = {

@@ -112,12 +112,12 @@ def conformance(req: OgcRequest) -> OgcResponse:
 
 
 def _extent(api: Service, layer_id: str) -> dict:
-    index = api.index(layer_id)
+    found = api.extent(layer_id)
     extent: dict = {}
-    if index.bounds is not None:
-        extent["spatial"] = {"bbox": [[round(v, 6) for v in index.bounds]], "crs": CRS84}
-    if index.span is not None:
-        extent["temporal"] = {"interval": [interval_strings(index.span)], "trs": GREGORIAN}
+    if found.bounds is not None:
+        extent["spatial"] = {"bbox": [[round(v, 6) for v in found.bounds]], "crs": CRS84}
+    if found.span is not None:
+        extent["temporal"] = {"interval": [interval_strings(found.span)], "trs": GREGORIAN}
     return extent
 
 

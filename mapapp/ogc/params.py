@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from mapapp.core.errors import BadParameter
 from mapapp.core.text import nfc
 from mapapp.ogc.temporal import Query, parse_datetime
-from mapapp.query.spatial import Box
+from mapapp.store.queries import Box
 
 __all__ = [
     "FILTER_NAMES",

@@ -6,10 +6,10 @@ the one implementation and the only module that imports the handlers, so there i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from mapapp.core.model import Layer
-from mapapp.query.spatial import LayerIndex
 from mapapp.store import Store
 
 __all__ = ["Service"]
@@ -28,6 +28,12 @@ class Service(Protocol):
         """Return a collection's layer (NotFound for an unknown id)."""
         ...
 
-    def index(self, collection_id: str) -> LayerIndex:
-        """Return the query index of a collection in the store's current snapshot."""
+    def extent(self, collection_id: str):
+        """Return a collection's extent: ``bounds`` and day ``span`` (None where unknown)."""
+        ...
+
+    def misses(
+        self, collection_id: str, boxes: Sequence[tuple[float, float, float, float]]
+    ) -> tuple[str, ...]:
+        """Return the ids of the lines and areas whose bounds meet ``boxes`` but shape not."""
         ...

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cached_property
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
 
-from mapapp.core.errors import CurationError
+from mapapp.core.errors import CurationError, NotFound
 from mapapp.core.model import PRECISIONS, date_precision, make_source
 from mapapp.pipeline.curation import Curation, SentenceRef, resolve_ref
 from mapapp.pipeline.geometry import ReferenceGeometry, geodesic_length_km, to_geojson_geometry
@@ -17,7 +17,7 @@ from mapapp.sources.articles import Article
 from mapapp.store.datadir import DataDir
 from mapapp.store.layers import Store
 
-__all__ = ["Builder"]
+__all__ = ["ArticleReader", "Builder", "article_meta"]
 
 # Free text is written in English, with an optional Vietnamese version under ``<key>_vi``.
 _EVENT_KEYS = (
@@ -52,12 +52,28 @@ def _feature(fid: str, layer: str, geometry: dict | None, properties: dict) -> d
     return {"type": "Feature", "id": fid, "geometry": geometry, "properties": props}
 
 
+def _ref_article(ref: object) -> str | None:
+    """Return the article id a curation sentence reference names (None if it names none)."""
+    return str(ref["article"]) if isinstance(ref, dict) and "article" in ref else None
+
+
+def _ref_list(entry: dict, key: str) -> list:
+    value = entry.get(key)
+    return value if isinstance(value, list) else ([value] if value else [])
+
+
 class Builder:
-    """Turn a data directory's inputs into layer feature lists (nothing is written here)."""
+    """Turn a data directory's inputs into partitions: one FeatureCollection per article, and
+    the layers no article owns. Nothing is written here.
+
+    ``articles`` maps article id to Article; it may read articles lazily (``ArticleReader``),
+    since building one article reads only that article and the ones the curation file cites
+    beside it.
+    """
 
     def __init__(
         self,
-        articles: dict[str, Article],
+        articles: Mapping[str, Article],
         gazetteer,
         curation: Curation,
         reference: ReferenceGeometry,
@@ -71,16 +87,46 @@ class Builder:
 
     @classmethod
     def for_data_dir(cls, datadir: DataDir | Path, gazetteer, articles=None) -> Builder:
-        """Return a builder reading ``datadir`` (articles may be given to override the files)."""
+        """Return a builder reading ``datadir`` (``articles`` may override its files)."""
         datadir = DataDir.of(datadir)
-        if articles is None:
-            articles = Store(datadir).read_articles()
         return cls(
-            articles,
+            ArticleReader(Store(datadir), articles or {}),
             gazetteer,
             Curation.load(datadir.curation),
             ReferenceGeometry(datadir),
         )
+
+    # -- what the curation file touches ------------------------------------------------
+    def curated_articles(self) -> set[str]:
+        """Return every article id the curation file cites (its entries change their parts)."""
+        cited: set[str] = set()
+        for entry in self.curation.events:
+            for key in ("at", "also"):
+                cited.update(a for a in map(_ref_article, _ref_list(entry, key)) if a)
+        for facts in self.curation.places.values():
+            if isinstance(facts, dict):
+                cited.update(a for a in map(_ref_article, _ref_list(facts, "implied_by")) if a)
+        return cited
+
+    def _events_at(self, article_id: str) -> list[dict]:
+        """Return the curation file's event entries reported first in article ``article_id``."""
+        found = []
+        for entry in self.curation.events:
+            at = _ref_list(entry, "at")
+            if at and _ref_article(at[0]) == article_id:
+                found.append(entry)
+        return found
+
+    def check_curation(self) -> None:
+        """Resolve every sentence the curation file cites (CurationError names a bad one)."""
+        for entry in self.curation.events:
+            where = f"curation event {entry['id']!r}"
+            if not self._refs(entry, ("at",), where):
+                raise CurationError(f"{where}: needs 'at' (the sentence it is reported in)")
+            self._refs(entry, ("also",), where)
+        for place_id, facts in self.curation.places.items():
+            if isinstance(facts, dict):
+                self._refs(facts, ("implied_by",), f"curation place {place_id!r}")
 
     # -- sources -----------------------------------------------------------------------
     def source(self, ref: SentenceRef, spans=None) -> dict:
@@ -94,9 +140,7 @@ class Builder:
     def _refs(self, entry: dict, keys: tuple[str, ...], where: str) -> list[SentenceRef]:
         refs: list[SentenceRef] = []
         for key in keys:
-            value = entry.get(key)
-            items = value if isinstance(value, list) else ([value] if value else [])
-            for item in items:
+            for item in _ref_list(entry, key):
                 ref = resolve_ref(item, self.articles, where)
                 if ref not in refs:
                     refs.append(ref)
@@ -109,34 +153,39 @@ class Builder:
             raise CurationError(f"{where}: unknown place {entity_id!r}") from None
 
     # -- places --------------------------------------------------------------------------
-    @cached_property
-    def mentions(self) -> dict[str, dict[SentenceRef, list[tuple[int, int, str]]]]:
-        """Map entity id to the sentences that mention it, with (start, end, surface)."""
+    def mentions(self, article_id: str) -> dict[str, dict[SentenceRef, list]]:
+        """Map entity id to the sentences of one article that mention it, with spans."""
         found: dict[str, dict[SentenceRef, list]] = defaultdict(lambda: defaultdict(list))
-        for article in self.articles.values():
-            for sentence in article.sentences:
-                for m in self.gazetteer.find(sentence.text):
-                    ref = SentenceRef(article.id, sentence.number)
-                    found[m.entity_id][ref].append((m.start, m.end, m.surface))
+        for sentence in self.articles[article_id].sentences:
+            for m in self.gazetteer.find(sentence.text):
+                ref = SentenceRef(article_id, sentence.number)
+                found[m.entity_id][ref].append((m.start, m.end, m.surface))
         return found
 
-    def places(self) -> list[dict]:
-        """Return one feature per place mentioned (or implied, per the curation file)."""
+    def places(self, article_id: str, mentions: dict | None = None) -> list[dict]:
+        """Return one feature per place an article names (or implies, per the curation file),
+        with that article's sources only: the index adds up a place over all articles."""
         features = []
-        mentions = self.mentions
-        implied = {
-            pid: facts for pid, facts in self.curation.places.items() if facts.get("implied_by")
-        }
+        mentions = self.mentions(article_id) if mentions is None else mentions
+        implied: dict[str, list[SentenceRef]] = {}
+        for pid, facts in self.curation.places.items():
+            if not isinstance(facts, dict) or pid in mentions:
+                continue
+            items = [r for r in _ref_list(facts, "implied_by") if _ref_article(r) == article_id]
+            if items:
+                where = f"curation place {pid!r}"
+                refs = [resolve_ref(item, self.articles, where) for item in items]
+                implied[pid] = sorted(set(refs))
         for entity_id in sorted(set(mentions) | set(implied)):
             entity = self._entity(entity_id, f"curation place {entity_id!r}")
             by_ref = mentions.get(entity_id, {})
-            sources = [
-                self.source(ref, [(s, e) for s, e, _ in by_ref[ref]]) for ref in sorted(by_ref)
-            ]
-            facts = self.curation.places.get(entity_id, {})
-            if not sources:
-                refs = self._refs(facts, ("implied_by",), f"curation place {entity_id!r}")
-                sources = [self.source(ref) for ref in sorted(refs)]
+            if by_ref:
+                sources = [
+                    self.source(ref, [(s, e) for s, e, _ in by_ref[ref]]) for ref in sorted(by_ref)
+                ]
+            else:
+                sources = [self.source(ref) for ref in implied[entity_id]]
+            facts = self.curation.places.get(entity_id) or {}
             surfaces = [surface for refs in by_ref.values() for _, _, surface in refs]
             name_vi = facts.get("name_vi") or _written_name(entity.name_vi, surfaces)
             props = {
@@ -157,14 +206,11 @@ class Builder:
             features.append(_feature(f"place-{entity_id}", "places", geometry, props))
         return features
 
-    @cached_property
-    def main_places(self) -> dict[str, str]:
-        """Map article id to the entity it mentions most (ties: the more specific place)."""
-        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for entity_id, by_ref in self.mentions.items():
-            for ref, spans in by_ref.items():
-                counts[ref.article_id][entity_id] += len(spans)
-        return {aid: max(sorted(c), key=c.__getitem__) for aid, c in counts.items()}
+    @staticmethod
+    def main_place(mentions: dict[str, dict[SentenceRef, list]]) -> str | None:
+        """Return the entity an article mentions most (ties: the first id in order)."""
+        counts = {eid: sum(len(spans) for spans in refs.values()) for eid, refs in mentions.items()}
+        return max(sorted(counts), key=counts.__getitem__) if counts else None
 
     # -- events --------------------------------------------------------------------------
     def _place_geometry(self, place_ids: list[str], where: str) -> tuple[dict, str]:
@@ -175,37 +221,35 @@ class Builder:
         geom = Point(points[0]) if len(points) == 1 else MultiPoint(points)
         return to_geojson_geometry(geom), _worst_precision(e.precision for e in entities)
 
-    def events(self, proposals: list[dict]) -> list[dict]:
-        """Merge geoparser proposals with the curation file's event entries."""
+    def events(self, article_id: str, proposals: list[dict], main: str | None) -> list[dict]:
+        """Merge one article's geoparser proposals with the curation file's entries for it."""
         by_ref: dict[SentenceRef, dict] = {}
         for proposal in proposals:
             by_ref.setdefault(SentenceRef(proposal["article_id"], proposal["sentence"]), proposal)
         entries: list[tuple[dict, list[SentenceRef], dict]] = []
         consumed: set[SentenceRef] = set()
-        for entry in self.curation.events:
+        for entry in self._events_at(article_id):
             where = f"curation event {entry['id']!r}"
             at = self._refs(entry, ("at",), where)
-            if not at:
-                raise CurationError(f"{where}: needs 'at' (the sentence it is reported in)")
             also = [r for r in self._refs(entry, ("also",), where) if r != at[0]]
             # A proposal from a sentence the editor cited is covered by this entry.
             consumed.update([at[0], *also])
             if entry.get("drop"):
                 continue
             base = dict(by_ref.get(at[0], {}))
-            refs = at + also
-            entries.append((entry, refs, base))
+            entries.append((entry, at + also, base))
         for ref, proposal in sorted(by_ref.items()):
-            if ref not in consumed and self._placeable(ref, proposal):
+            if ref not in consumed and self._placeable(ref, proposal, main):
                 entries.append(({"id": proposal["id"]}, [ref], proposal))
         return sorted(
-            (self._event(*e) for e in entries), key=lambda f: (f["properties"]["date"], f["id"])
+            (self._event(*e, main) for e in entries),
+            key=lambda f: (f["properties"]["date"], f["id"]),
         )
 
-    def _placeable(self, ref: SentenceRef, proposal: dict) -> bool:
+    def _placeable(self, ref: SentenceRef, proposal: dict, main: str | None) -> bool:
         """True if a proposal can be put on the map: its sentence or its article names a place.
         A warning says why one cannot."""
-        if proposal.get("location") or proposal.get("places") or ref.article_id in self.main_places:
+        if proposal.get("location") or proposal.get("places") or main:
             return True
         self.warnings[ref.article_id].append(
             f"sentence {ref.sentence}: an event, but neither the sentence nor the article names a "
@@ -213,16 +257,16 @@ class Builder:
         )
         return False
 
-    def _event(self, entry: dict, refs: list[SentenceRef], base: dict) -> dict:
+    def _event(self, entry: dict, refs: list[SentenceRef], base: dict, main: str | None) -> dict:
         where = f"event {entry['id']!r}"
         props: dict[str, Any] = {k: base.get(k) for k in _EVENT_KEYS}
         props.update({k: entry[k] for k in _EVENT_KEYS if k in entry})
         located = [base["location"]] if base.get("location") else base.get("places", [])
         place_ids = entry.get("places") or located
-        fallback = not place_ids and refs[0].article_id in self.main_places
+        fallback = not place_ids and main is not None
         if fallback:
             # The sentence names no place: fall back on the place its article is about.
-            place_ids = [self.main_places[refs[0].article_id]]
+            place_ids = [main]
             if not props.get("geo_note"):
                 props["geo_note"] = (
                     "the sentence names no place; shown at the place the article is mostly about"
@@ -249,6 +293,18 @@ class Builder:
         )
         props["sources"] = [self.source(ref) for ref in refs]
         return _feature(entry["id"], "events", geometry, props)
+
+    # -- one article ---------------------------------------------------------------------
+    def article_part(self, article_id: str, proposals: list[dict]) -> dict:
+        """Return an article's partition: its metadata, the events it reports (with the
+        curation file's entries for it) and the places it names."""
+        article = self.articles[article_id]
+        mentions = self.mentions(article_id)
+        features = [
+            *self.events(article_id, proposals, self.main_place(mentions)),
+            *self.places(article_id, mentions),
+        ]
+        return {"type": "FeatureCollection", "article": article_meta(article), "features": features}
 
     # -- hand-made features --------------------------------------------------------------
     def _hand_geometry(self, entry: dict, where: str):
@@ -321,13 +377,61 @@ class Builder:
             )
         ]
 
-    def build(self, proposals: list[dict]) -> dict[str, list[dict]]:
-        """Return every layer's features, deterministically ordered."""
+    def shared(self) -> dict[str, list[dict]]:
+        """Return the layers no article owns: hand-made posts and routes, reference regions."""
         hand = self.hand_features()
         return {
-            "places": self.places(),
             "peacekeeping-posts": hand.get("peacekeeping-posts", []),
             "routes": hand.get("routes", []),
-            "events": self.events(proposals),
             "regions": self.regions(),
         }
+
+
+def article_meta(article: Article) -> dict:
+    """Return what a partition records of its article (its foreign member ``article``)."""
+    meta = {
+        "id": article.id,
+        "title": article.title,
+        "published": article.published.isoformat(),
+        "source": article.source,
+        "url": article.url,
+        "language": article.language,
+        "published_note": article.meta.get("published_note"),
+        "sentences": len(article.sentences),
+    }
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+class ArticleReader(Mapping[str, Article]):
+    """Articles by id, read from the store's files on first use (``given`` ones override)."""
+
+    def __init__(self, store: Store, given: Mapping[str, Article] | None = None):
+        self._store = store
+        self._cache: dict[str, Article] = dict(given or {})
+        self._missing: set[str] = set()
+
+    def __getitem__(self, article_id: str) -> Article:
+        found = self.get(article_id)
+        if found is None:
+            raise KeyError(article_id)
+        return found
+
+    def get(self, article_id: str, default=None):
+        """Return the article (read from its file the first time), else ``default``."""
+        if article_id in self._cache:
+            return self._cache[article_id]
+        if article_id in self._missing:
+            return default
+        try:
+            article = self._store.article(article_id)
+        except NotFound:
+            self._missing.add(article_id)
+            return default
+        self._cache[article_id] = article
+        return article
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cache)
+
+    def __len__(self) -> int:
+        return len(self._cache)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ class SentenceRef:
     sentence: int
 
 
-def resolve_ref(ref: dict, articles: dict[str, Article], where: str) -> SentenceRef:
+def resolve_ref(ref: dict, articles: Mapping[str, Article], where: str) -> SentenceRef:
     """Resolve ``{article, contains}`` or ``{article, sentence}`` to a SentenceRef.
 
     ``where`` names the curation entry in the error when the reference does not resolve.

@@ -1,25 +1,39 @@
-"""Ingest article files: store them, rebuild the layers, report what changed."""
+"""Ingest article files: store them, rebuild their partitions, report what changed.
+
+One ingest reads and geoparses only the articles it is given (and, when the curation file
+changed, the few articles it cites), and rewrites only their partition files and index rows:
+its cost does not grow with the archive.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapapp.core.errors import InvalidArticle
 from mapapp.geoparse import Gazetteer, Lexicons
 from mapapp.geoparse import parse_article as geoparse
-from mapapp.pipeline.build import Builder
+from mapapp.pipeline.build import ArticleReader, Builder
+from mapapp.pipeline.curation import Curation
+from mapapp.pipeline.geometry import ReferenceGeometry
 from mapapp.sources.articles import Article, parse_article, read_article_text
 from mapapp.store.datadir import DataDir
-from mapapp.store.layers import Store
+from mapapp.store.layers import SHARED_LAYERS, Store
 
 __all__ = [
     "Change",
     "ingest",
-    "build_layers",
-    "build_with_warnings",
-    "diff_layers",
+    "article_files",
+    "diff_parts",
     "lexicons_for",
+    "proposals_of",
+    "warnings_of",
+    "curation_digest",
+    "inputs_of",
+    "shared_changes",
 ]
 
 #: Warnings listed per article; the rest are counted in one line.
@@ -28,7 +42,7 @@ MAX_WARNINGS_PER_ARTICLE = 20
 
 @dataclass
 class Change:
-    """What an ingest or build changes, by feature id."""
+    """What an ingest or build changes, by feature id (and partition name)."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -36,11 +50,12 @@ class Change:
     unchanged: list[str] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         """True when anything would be written."""
-        return bool(self.added or self.updated or self.removed or self.articles)
+        return bool(self.added or self.updated or self.removed or self.articles or self.parts)
 
     def summary(self) -> str:
         """Return a one-line count of the changes."""
@@ -49,11 +64,20 @@ class Change:
             f"{len(self.removed)} removed, {len(self.unchanged)} unchanged"
         )
 
+    def merge(self, other: Change) -> None:
+        """Add another change's lists to this one."""
+        for name in ("added", "updated", "removed", "unchanged", "articles", "warnings", "parts"):
+            getattr(self, name).extend(getattr(other, name))
 
-def diff_layers(old: dict[str, list[dict]], new: dict[str, list[dict]]) -> Change:
-    """Compare two sets of layers feature by feature."""
-    before = {f["id"]: f for feats in old.values() for f in feats}
-    after = {f["id"]: f for feats in new.values() for f in feats}
+
+def _features(collection: dict | None) -> dict[str, dict]:
+    return {str(f.get("id")): f for f in (collection or {}).get("features") or []}
+
+
+def diff_parts(old: dict | None, new: dict | None, name: str) -> Change:
+    """Compare two versions of one partition feature by feature (a place is counted once per
+    article that names it)."""
+    before, after = _features(old), _features(new)
     change = Change()
     for fid, feature in after.items():
         if fid not in before:
@@ -63,6 +87,8 @@ def diff_layers(old: dict[str, list[dict]], new: dict[str, list[dict]]) -> Chang
         else:
             change.unchanged.append(fid)
     change.removed = [fid for fid in before if fid not in after]
+    if old != new:
+        change.parts.append(name)
     return change
 
 
@@ -86,56 +112,44 @@ def lexicons_for(datadir: DataDir | Path, given: Lexicons | Gazetteer | None = N
     return Lexicons.load(DataDir.of(datadir), gazetteer=given)
 
 
-def _proposals(
-    articles: dict[str, Article], lexicons: Lexicons
-) -> tuple[list[dict], dict[str, list]]:
-    """Return the geoparser's event proposals and each article's warnings (by article id)."""
-    proposals: list[dict] = []
-    warnings: dict[str, list[str]] = {}
-    for article in articles.values():
-        result = geoparse(article, lexicons)
-        proposals.extend(
-            {
-                **proposal.to_properties(),
-                "id": proposal.id,
-                "article_id": proposal.article_id,
-                "sentence": proposal.sentence,
-            }
-            for proposal in result.events
-        )
-        if result.warnings:
-            warnings[article.id] = _capped(article.label, result.warnings)
-    return proposals, warnings
+def proposals_of(article: Article, lexicons: Lexicons) -> tuple[list[dict], list[str]]:
+    """Return the geoparser's event proposals for one article, and its warnings."""
+    result = geoparse(article, lexicons)
+    proposals = [
+        {
+            **proposal.to_properties(),
+            "id": proposal.id,
+            "article_id": proposal.article_id,
+            "sentence": proposal.sentence,
+        }
+        for proposal in result.events
+    ]
+    return proposals, list(result.warnings)
 
 
-def build_with_warnings(
-    datadir: DataDir | Path,
-    lexicons: Lexicons | Gazetteer | None = None,
-    articles: dict[str, Article] | None = None,
-) -> tuple[dict[str, list[dict]], dict[str, list[str]]]:
-    """Return every layer built from a data directory, and the warnings of each article.
-
-    ``lexicons`` are the data directory's (see ``lexicons_for``); ``articles`` may override
-    its article files.
-    """
-    datadir = DataDir.of(datadir)
-    lexicons = lexicons_for(datadir, lexicons)
-    builder = Builder.for_data_dir(datadir, lexicons.gazetteer, articles=articles)
-    proposals, warnings = _proposals(builder.articles, lexicons)
-    layers = builder.build(proposals)
-    for article_id, lines in builder.warnings.items():
-        label = builder.articles[article_id].label
-        warnings[article_id] = warnings.get(article_id, []) + _capped(label, lines)
-    return layers, warnings
+def warnings_of(article: Article, parse_lines: list[str], builder: Builder) -> list[str]:
+    """Return an article's warnings, geoparser's and builder's, labelled and capped."""
+    return _capped(article.label, parse_lines) + _capped(
+        article.label, builder.warnings.pop(article.id, [])
+    )
 
 
-def build_layers(
-    datadir: DataDir | Path,
-    lexicons: Lexicons | Gazetteer | None = None,
-    articles: dict[str, Article] | None = None,
-):
-    """Return every layer built from a data directory (``articles`` may override its files)."""
-    return build_with_warnings(datadir, lexicons, articles)[0]
+def curation_digest(datadir: DataDir) -> str:
+    """Return a digest of the inputs every partition depends on besides its article: the
+    curation file, the reference geometry, and the lexicons (gazetteer and actors)."""
+    digest = hashlib.sha256()
+    for path in (datadir.curation, datadir.gazetteer, datadir.actors, datadir.country_points):
+        digest.update(path.read_bytes() if path.exists() else b"-")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def article_files(paths: Iterable[Path]) -> list[Path]:
+    """Return the article files among ``paths``: a folder stands for the ``.md`` files in it."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        found.extend(sorted(path.glob("*.md")) if path.is_dir() else [path])
+    return found
 
 
 def ingest(
@@ -144,8 +158,9 @@ def ingest(
     lexicons: Lexicons | Gazetteer | None = None,
     dry_run: bool = False,
     lock_timeout: float | None = None,
+    progress: Callable[[Iterable], Iterable] | None = None,
 ) -> Change:
-    """Add or update article files in ``datadir`` and rebuild its layers.
+    """Add or update article files in ``datadir`` and rebuild their partitions.
 
     Every file is read and checked before anything is written, so one bad file leaves the
     data directory untouched (InvalidArticle names the file and the problem). The whole
@@ -153,10 +168,14 @@ def ingest(
     one that waits longer than ``lock_timeout`` seconds gives up (DataBusy). The warnings of
     the ingested articles (impossible dates, ...) come back in ``Change.warnings``.
     ``lexicons`` are the data directory's (see ``lexicons_for``; built from it if not given).
+    ``progress`` wraps the loop over articles (a progress bar).
+
+    When the curation file, the gazetteer or the actor list changed since the last write, the
+    articles the curation file cites and the shared layers are rebuilt too; a changed gazetteer
+    may change any article, which only ``mapapp build`` redoes (a warning says so).
     """
     incoming: dict[str, tuple[Article, str]] = {}
-    for path in paths:
-        path = Path(path)
+    for path in article_files(paths):
         text = read_article_text(path)  # read once: what is checked is what is stored
         article = parse_article(text, path.name, default_id=path.stem)
         if article.id in incoming:
@@ -166,21 +185,88 @@ def ingest(
     lexicons = lexicons_for(datadir, lexicons)
     store = Store(datadir)
     with store.lock(timeout=lock_timeout):
-        articles = store.read_articles()
-        new_articles = [
-            aid
-            for aid, (article, _) in incoming.items()
-            if aid not in articles
-            or articles[aid].body != article.body
-            or articles[aid].meta != article.meta
-        ]
-        articles.update({aid: article for aid, (article, _) in incoming.items()})
-        old = store.read_layers_fresh()
-        new, warnings = build_with_warnings(datadir, lexicons, articles=articles)
-        change = diff_layers(old, new)
-        change.articles = new_articles
-        change.warnings = [line for aid in incoming for line in warnings.get(aid, [])]
-        if dry_run or not change.changed:
+        store.refresh_for_write()
+        reader = ArticleReader(store)
+        new_articles = []
+        for aid, (article, _) in incoming.items():
+            stored = reader.get(aid)
+            if stored is None or stored.body != article.body or stored.meta != article.meta:
+                new_articles.append(aid)
+        reader = ArticleReader(store, {aid: article for aid, (article, _) in incoming.items()})
+        builder = Builder(
+            reader, lexicons.gazetteer, Curation.load(datadir.curation), ReferenceGeometry(datadir)
+        )
+        digest = curation_digest(datadir)
+        recorded = store.meta("inputs")
+        previous = json.loads(recorded) if recorded else {}
+        cited = builder.curated_articles()
+        targets = list(incoming)
+        change = Change(articles=new_articles)
+        shared = bool(cited & set(incoming))
+        if previous.get("digest") != digest:
+            builder.check_curation()
+            shared = True
+            for aid in sorted(cited | set(previous.get("cited", []))):
+                if aid not in incoming and reader.get(aid) is not None:
+                    targets.append(aid)
+            if previous and previous.get("lexicons") != _lexicon_digest(datadir):
+                change.warnings.append(
+                    "the gazetteer or the actor list changed since the last build: run "
+                    "`mapapp build` to apply it to every article"
+                )
+        parts: dict[str, dict | None] = {}
+        loop = progress(targets) if progress else targets
+        for aid in loop:
+            article = reader[aid]
+            proposals, lines = proposals_of(article, lexicons)
+            part = builder.article_part(aid, proposals)
+            if aid in incoming:
+                change.warnings.extend(warnings_of(article, lines, builder))
+            old = store.read_part(aid)
+            diff = diff_parts(old, part, aid)
+            change.merge(diff)
+            if diff.parts:
+                parts[aid] = part
+        if shared:
+            parts.update(shared_changes(store, builder, change))
+        inputs = inputs_of(datadir, builder)
+        if dry_run or (not change.changed and inputs == previous):
             return change
-        store.write(new, {aid: incoming[aid][1] for aid in new_articles})
+        store.write(parts, {aid: incoming[aid][1] for aid in new_articles}, meta={"inputs": inputs})
     return change
+
+
+def shared_changes(store: Store, builder: Builder, change: Change) -> dict[str, dict]:
+    """Build the layers no article owns; return those that differ from the stored ones (by
+    partition name), adding their differences to ``change``."""
+    parts = {}
+    for layer_id, features in builder.shared().items():
+        name = store.shared_part(layer_id)
+        new = {"type": "FeatureCollection", "features": features}
+        diff = diff_parts(store.read_part(name), new, name)
+        change.merge(diff)
+        if diff.parts:
+            parts[name] = new
+    return parts
+
+
+def inputs_of(datadir: DataDir, builder: Builder) -> dict:
+    """Return what a write records of the inputs every partition depends on (compared by the
+    next ingest to find what the curation file or the lexicons changed)."""
+    return {
+        "digest": curation_digest(datadir),
+        "cited": sorted(builder.curated_articles()),
+        "lexicons": _lexicon_digest(datadir),
+    }
+
+
+def _lexicon_digest(datadir: DataDir) -> str:
+    digest = hashlib.sha256()
+    for path in (datadir.gazetteer, datadir.actors, datadir.country_points):
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+def shared_layer_ids() -> tuple[str, ...]:
+    """Return the ids of the layers no article owns."""
+    return SHARED_LAYERS

@@ -7,8 +7,10 @@ import re
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
+from mapapp.core.errors import NotFound
 from mapapp.core.model import LAYER_IDS, PRECISIONS, date_precision, sentence_url
-from mapapp.store.layers import Snapshot
+from mapapp.sources.articles import Article
+from mapapp.store.layers import Store
 
 __all__ = ["validate", "COUNTRY_ISO3", "BORDER_TOLERANCE_DEG"]
 
@@ -67,7 +69,27 @@ def _check_geometry(fid: str, geometry, problems: list[str]) -> None:
             return
 
 
-def _check_sources(fid: str, props: dict, snap: Snapshot, problems: list[str]) -> None:
+class _Articles:
+    """Articles by id, read from the store's files, the most recent few kept."""
+
+    def __init__(self, store: Store, keep: int = 256):
+        self.store, self.keep = store, keep
+        self.cache: dict[str, Article | None] = {}
+
+    def get(self, article_id: object) -> Article | None:
+        if not isinstance(article_id, str):
+            return None
+        if article_id not in self.cache:
+            if len(self.cache) >= self.keep:
+                self.cache.pop(next(iter(self.cache)))
+            try:
+                self.cache[article_id] = self.store.article(article_id)
+            except NotFound:
+                self.cache[article_id] = None
+        return self.cache[article_id]
+
+
+def _check_sources(fid: str, props: dict, articles: _Articles, problems: list[str]) -> None:
     sources = props.get("sources")
     if props.get("layer") == "regions" and not sources:
         return  # pure reference geometry
@@ -75,7 +97,7 @@ def _check_sources(fid: str, props: dict, snap: Snapshot, problems: list[str]) -
         problems.append(f"{fid}: has no sources")
         return
     for src in sources:
-        article = snap.articles.get(src.get("article_id"))
+        article = articles.get(src.get("article_id"))
         if article is None:
             problems.append(f"{fid}: source names unknown article {src.get('article_id')!r}")
             continue
@@ -102,12 +124,11 @@ def _check_dates(fid: str, props: dict, problems: list[str]) -> None:
         problems.append(f"{fid}: date_end is before date")
 
 
-def _check_countries(snap: Snapshot, problems: list[str]) -> None:
+def _check_countries(store: Store, problems: list[str]) -> None:
     outlines = {
-        f["properties"].get("iso_a3"): shape(f["geometry"])
-        for f in snap.layers["regions"]["features"]
+        f["properties"].get("iso_a3"): shape(f["geometry"]) for f in store.iter_layer("regions")
     }
-    for feature in snap.layers["places"]["features"]:
+    for feature in store.iter_layer("places"):
         props = feature["properties"]
         iso3 = COUNTRY_ISO3.get(props.get("country") or "")
         if iso3 is None or iso3 not in outlines or props.get("kind") == "country":
@@ -117,15 +138,16 @@ def _check_countries(snap: Snapshot, problems: list[str]) -> None:
             problems.append(f"{feature['id']}: lies outside {iso3}, the country it belongs to")
 
 
-def validate(snap: Snapshot) -> list[str]:
-    """Return a list of problems (empty when the data directory keeps the contract)."""
+def validate(store: Store) -> list[str]:
+    """Return a list of problems (empty when the data directory keeps the contract).
+
+    Reads every feature once, streaming; remembers every id (to find duplicates).
+    """
     problems: list[str] = []
     seen: set[str] = set()
+    articles = _Articles(store)
     for layer_id in LAYER_IDS:
-        collection = snap.layers[layer_id]
-        if "crs" in collection:
-            problems.append(f"{layer_id}: FeatureCollection has a 'crs' member")
-        for feature in collection.get("features", []):
+        for feature in store.iter_layer(layer_id):
             fid = feature.get("id")
             if not isinstance(fid, str) or not fid:
                 problems.append(f"{layer_id}: a feature has no string id")
@@ -144,11 +166,11 @@ def validate(snap: Snapshot) -> list[str]:
             if props.get("geo_precision") not in PRECISIONS:
                 problems.append(f"{fid}: geo_precision {props.get('geo_precision')!r} invalid")
             _check_geometry(fid, feature.get("geometry"), problems)
-            _check_sources(fid, props, snap, problems)
+            _check_sources(fid, props, articles, problems)
             _check_dates(fid, props, problems)
             if layer_id == "events":
                 for key in ("date", "event_type"):
                     if not props.get(key):
                         problems.append(f"{fid}: event lacks {key!r}")
-    _check_countries(snap, problems)
+    _check_countries(store, problems)
     return problems

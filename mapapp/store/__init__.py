@@ -4,16 +4,7 @@ Imports mapapp.core and mapapp.sources.
 """
 
 from mapapp.store.datadir import DataDir, bundled_data_dir
-from mapapp.store.layers import (
-    Snapshot,
-    Store,
-    dump_geojson,
-)
+from mapapp.store.layers import ArticleInfo, Store, dump_geojson
+from mapapp.store.queries import Filter
 
-__all__ = [
-    "DataDir",
-    "bundled_data_dir",
-    "Store",
-    "Snapshot",
-    "dump_geojson",
-]
+__all__ = ["ArticleInfo", "DataDir", "Filter", "Store", "bundled_data_dir", "dump_geojson"]

@@ -7,7 +7,11 @@ paths (or what was read from them).
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from mapapp.core.errors import NotFound
@@ -32,8 +36,11 @@ class DataDir:
 
     Inputs people edit: ``articles/<id>.md``, ``curation.yaml``, ``gazetteer.yaml``,
     ``actors.yaml``, ``country_points.csv`` and the sourced files under ``reference/``.
-    Generated: one ``<layer id>.geojson`` per layer. Bookkeeping: the write lock ``.lock`` and
-    ``.lock.holder`` naming who holds it.
+    Generated (the GeoJSON source of truth): ``features/<article id>.geojson``, one
+    FeatureCollection per article, and ``<layer id>.geojson`` for the layers no article owns.
+    Derived: the index ``.index/mapapp.sqlite``. Bookkeeping: the write lock ``.lock`` and
+    ``.lock.holder`` naming who holds it. When the directory cannot be written (a read-only
+    install), the index and the lock live in a cache directory of the user's instead.
     """
 
     root: Path
@@ -109,8 +116,31 @@ class DataDir:
         return self.reference / "ne110m_ARM_AZE_RUS_TUR.geojson"
 
     # -- generated ---------------------------------------------------------------------
+    @property
+    def features(self) -> Path:
+        """The directory of article partitions: the features each article contributes."""
+        return self.root / "features"
+
+    def partition(self, article_id: str) -> Path:
+        """The partition file of article ``article_id`` (NotFound for a bad id)."""
+        if not ARTICLE_ID_RE.match(article_id):
+            raise NotFound(f"bad article id {article_id!r}")
+        return self.features / f"{article_id}.geojson"
+
+    def partition_entries(self) -> Iterator[os.DirEntry]:
+        """Every article partition file there is, unsorted (none if there is no features/)."""
+        try:
+            entries = os.scandir(self.features)
+        except FileNotFoundError:
+            return
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".geojson") and ARTICLE_ID_RE.match(name[: -len(".geojson")]):
+                    yield entry
+
     def layer(self, layer_id: str) -> Path:
-        """The GeoJSON file of one layer (NotFound for an unknown layer id)."""
+        """The GeoJSON file of a layer no article owns (NotFound for an unknown layer id)."""
         if layer_id not in LAYER_IDS:
             raise NotFound(f"unknown layer {layer_id!r}")
         return self.root / f"{layer_id}.geojson"
@@ -120,18 +150,33 @@ class DataDir:
         return {layer_id: self.layer(layer_id) for layer_id in LAYER_IDS}
 
     # -- bookkeeping -------------------------------------------------------------------
+    @cached_property
+    def state(self) -> Path:
+        """Where the lock and the index live: the data directory itself if it can be written
+        (or does not exist yet), else ``$XDG_CACHE_HOME/mapapp/<hash of its path>``."""
+        if not self.root.exists() or os.access(self.root, os.W_OK):
+            return self.root
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        digest = hashlib.sha256(str(self.root.resolve()).encode()).hexdigest()[:16]
+        return cache / "mapapp" / digest
+
+    @property
+    def index_file(self) -> Path:
+        """The derived index (SQLite), rebuilt from the GeoJSON whenever needed."""
+        return self.state / ".index" / "mapapp.sqlite"
+
     @property
     def lock(self) -> Path:
         """The write lock shared by every process that writes here."""
-        return self.root / ".lock"
+        return self.state / ".lock"
 
     @property
     def lock_holder(self) -> Path:
         """Who holds the lock and since when. It lies beside the lock, not in it: a waiting
         process opens (and truncates) the lock file itself."""
-        return self.root / ".lock.holder"
+        return self.state / ".lock.holder"
 
     @property
-    def write_dirs(self) -> tuple[Path, Path]:
+    def write_dirs(self) -> tuple[Path, ...]:
         """The directories files are written into (where a killed writer may leave temp files)."""
-        return (self.root, self.articles)
+        return (self.root, self.articles, self.features)

@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["mapapp.store"] = Store(DataDir(app.config["DATA_DIR"]))
 
     from mapapp.web import (
+        caching,
         errors,
         language,
         map_page,
@@ -72,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     language.register(app)
+    caching.register(app)  # after language: the language is part of the ETag
     app.register_blueprint(map_page.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(views_api.bp)

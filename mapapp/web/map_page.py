@@ -16,7 +16,6 @@ from mapapp.mapview import index as mapindex
 from mapapp.mapview import layout as maplayout
 from mapapp.query import layers as api
 from mapapp.query import viewfilter
-from mapapp.store.layers import Snapshot
 from mapapp.web.helpers import get_store
 
 __all__ = ["bp", "RenderCache"]
@@ -26,29 +25,30 @@ _LAYER_BY_ID = {layer.id: layer for layer in LAYERS}
 
 
 class RenderCache:
-    """The rendered map and feature index per (language, focus), for one data snapshot.
+    """The rendered map and feature index per (language, focus), for one data version.
 
     Rendering the folium map is most of a page's cost, and it only changes with the data:
-    a new snapshot (the store reloads it when a file changes) empties the cache.
+    a new data version (the store's, after any write) empties the cache.
     """
 
     def __init__(self, size: int = 64):
         self.size = size
         self._lock = threading.Lock()
-        self._snapshot: Snapshot | None = None
+        self._snapshot: str | None = None
         self._entries: OrderedDict[tuple, tuple] = OrderedDict()
 
-    def get(self, snapshot: Snapshot, key: tuple, make):
-        """Return the value for ``key`` in ``snapshot``, calling ``make()`` on a miss."""
+    def get(self, snapshot: str, key: tuple, make):
+        """Return the value for ``key`` at data version ``snapshot``, calling ``make()`` on a
+        miss."""
         with self._lock:
-            if snapshot is not self._snapshot:
+            if snapshot != self._snapshot:
                 self._snapshot, self._entries = snapshot, OrderedDict()
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
         value = make()  # outside the lock: two first requests may both render, harmlessly
         with self._lock:
-            if snapshot is self._snapshot:
+            if snapshot == self._snapshot:
                 self._entries[key] = value
                 while len(self._entries) > self.size:
                     self._entries.popitem(last=False)
@@ -90,11 +90,13 @@ def _sentence(store, sentence: tuple[str, int] | None) -> dict | None:
     }
 
 
-def _render(layers, options: mapview.MapOptions, focus: str | None, t) -> tuple:
-    """Return the map's parts, its drawing as JSON safe inside a script element, the index."""
+def _render(store, options: mapview.MapOptions, focus: str | None, t) -> tuple:
+    """Return the map's parts, its drawing as JSON safe inside a script element, the index
+    and the event types."""
+    layers = [(layer, {"features": list(store.iter_layer(layer.id))}) for layer in LAYERS]
     rendered = mapview.render(layers, options, focus, t)
     drawing = htmlsafe_json_dumps(rendered.drawing, ensure_ascii=False)
-    return rendered, drawing, mapindex.build(layers, t)
+    return rendered, drawing, mapindex.build(layers, t), mapindex.event_types(layers, t)
 
 
 @bp.get("/map/popups/<path:feature_id>")
@@ -114,7 +116,6 @@ def index():
     checked here, so a malformed shared link is a 400 naming the parameter.
     """
     store = get_store()
-    snapshot = store.snapshot()
     focus = request.args.get("focus")
     if focus is not None:
         if not focus:
@@ -122,10 +123,9 @@ def index():
         store.feature(focus)  # NotFound (404) names the id
     state = viewfilter.parse_state(request.args)
     t = translator(g.lang)
-    layers = [(layer, snapshot.layers[layer.id]) for layer in LAYERS]
     options = _map_options()
-    rendered, drawing, features = _render_cache().get(
-        snapshot, (t.lang, focus, options), lambda: _render(layers, options, focus, t)
+    rendered, drawing, features, event_types = _render_cache().get(
+        store.version(), (t.lang, focus, options), lambda: _render(store, options, focus, t)
     )
     explore = {
         "lang": t.lang,
@@ -145,7 +145,7 @@ def index():
         focus=focus,
         explore=explore,
         view_formats=[(f.name, f.title.split(" (")[0], f.title) for f in api.VIEW_FORMATS.values()],
-        event_types=mapindex.event_types(layers, t),
-        articles=mapindex.articles(store.articles()),
+        event_types=event_types,
+        articles=mapindex.articles(store.articles(1000)),
         sentence=_sentence(store, state.sentence),
     )

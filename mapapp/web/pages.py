@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 from markupsafe import Markup, escape
 
+from mapapp.core.errors import BadParameter
 from mapapp.core.links import is_http_url
+from mapapp.core.model import LAYER_IDS
 from mapapp.i18n import translator
 from mapapp.mapview import layout as maplayout
 from mapapp.mapview.style import event_label, kind_label
 from mapapp.sources.articles import Article
+from mapapp.store import Filter
 from mapapp.web.helpers import get_store
 
 __all__ = ["bp", "render_sentence"]
@@ -19,21 +22,49 @@ bp = Blueprint("pages", __name__)
 bp.add_app_template_filter(is_http_url, "http_url")
 
 
+#: Articles listed per page of the article list.
+ARTICLES_PER_PAGE = 50
+#: The most features an article page lists (an article of the largest accepted size has fewer).
+MAX_ARTICLE_FEATURES = 2000
+
+
 @bp.get("/articles")
 def articles():
-    """List the articles, newest first, with their feature counts."""
+    """List the articles, newest first, with their feature counts, a page at a time."""
     store = get_store()
-    counts: dict[str, int] = {}
-    for feature in store.all_features()["features"]:
-        for article_id in {s["article_id"] for s in feature["properties"].get("sources", [])}:
-            counts[article_id] = counts.get(article_id, 0) + 1
-    return render_template("articles.html", articles=store.articles(), counts=counts)
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= 1_000_000:
+        raise BadParameter("page", "must be a page number from 1")
+    number = int(page)
+    total = store.article_count()
+    pages = max(1, -(-total // ARTICLES_PER_PAGE))
+    listed = store.articles(ARTICLES_PER_PAGE, (number - 1) * ARTICLES_PER_PAGE)
+    return render_template(
+        "articles.html",
+        articles=listed,
+        counts={a.id: a.feature_count for a in listed},
+        page=number,
+        pages=pages,
+        total=total,
+    )
 
 
-def _mention_links(store, article: Article) -> dict[int, list[tuple[int, int, str, str]]]:
+def _article_features(store, article_id: str) -> tuple[list[dict], list[dict]]:
+    """Return the places an article names (with its own sources only) and the other features
+    citing it."""
+    part = store.read_part(article_id) or {"features": []}
+    places = [f for f in part["features"] if f["properties"].get("layer") == "places"]
+    others = store.select(
+        Filter(layers=tuple(lid for lid in LAYER_IDS if lid != "places"), article=article_id),
+        MAX_ARTICLE_FEATURES,
+    )
+    return places, others
+
+
+def _mention_links(places: list[dict], article: Article) -> dict[int, list]:
     """Map sentence number to (start, end, feature id, name) of each place mention in it."""
     links: dict[int, list[tuple[int, int, str, str]]] = {}
-    for feature in store.layer("places")["features"]:
+    for feature in places:
         props = feature["properties"]
         for source in props.get("sources", []):
             if source["article_id"] != article.id:
@@ -68,10 +99,10 @@ def _cited(feature: dict, article_id: str) -> list[int]:
     return sorted({s["sentence"] for s in sources if s.get("article_id") == article_id})
 
 
-def _small_map(store, article: Article, t) -> dict:
+def _small_map(features: list[dict], article: Article, t) -> dict:
     """Return what the article's small map draws: tiles, and each place the article names."""
     places = []
-    for feature in store.layer("places")["features"]:
+    for feature in features:
         sentences = _cited(feature, article.id)
         position = next(maplayout.points(feature.get("geometry") or {}), None)
         if not sentences or position is None:
@@ -112,8 +143,9 @@ def article(article_id: str):
     store = get_store()
     t = translator(g.lang)
     art = store.article(article_id)
-    links = _mention_links(store, art)
-    features = [f for f in store.all_features()["features"] if _cited(f, art.id)]
+    places, others = _article_features(store, art.id)
+    links = _mention_links(places, art)
+    features = [f for f in [*places, *others] if _cited(f, art.id)]
     citing: dict[int, int] = {}
     for feature in features:
         for number in _cited(feature, art.id):
@@ -142,7 +174,7 @@ def article(article_id: str):
         article=art,
         paragraphs=paragraphs,
         features=listed,
-        small_map=_small_map(store, art, t),
+        small_map=_small_map(places, art, t),
         leaflet_js=url_for("vendor.vendor", filename="leaflet/dist/leaflet.js"),
         leaflet_css=url_for("vendor.vendor", filename="leaflet/dist/leaflet.css"),
     )

@@ -21,14 +21,15 @@ def layers():
 @bp.get("/api/layers/<layer_id>")
 def layer(layer_id: str):
     """Return one layer as GeoJSON."""
-    return Response(api.layer_body(get_store(), layer_id), mimetype=api.GEOJSON_TYPE)
+    body = api.layer_body(get_store(), layer_id)
+    return Response(body, mimetype=api.GEOJSON_TYPE, direct_passthrough=True)
 
 
 @bp.get("/download/<filename>")
 def download(filename: str):
     """Return a layer, or everything, as a GeoJSON attachment."""
     name, body = api.download(get_store(), filename)
-    response = Response(body, mimetype=api.GEOJSON_TYPE)
+    response = Response(body, mimetype=api.GEOJSON_TYPE, direct_passthrough=True)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -37,7 +38,7 @@ def download(filename: str):
 def download_view(fmt: str):
     """Return what the map shows in the state given as query parameters, as an attachment."""
     name, media_type, body = api.download_view(get_store(), fmt, request.args)
-    response = Response(body, mimetype=media_type.split(";")[0])
+    response = Response(body, mimetype=media_type.split(";")[0], direct_passthrough=True)
     response.headers["Content-Type"] = media_type
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, Response, current_app, render_template, request
 
 from mapapp.core.links import safe_href
@@ -41,7 +43,7 @@ def _request() -> OgcRequest:
 
 def _response(result: OgcResponse) -> Response:
     content = result.content
-    body: bytes | str
+    body: bytes | str | Iterable[bytes]
     if isinstance(content, HtmlPage):
         # The API's documents (titles, descriptions, link titles) are in English, so are its
         # pages, whatever language the site is read in; they offer no language switch.
@@ -49,7 +51,8 @@ def _response(result: OgcResponse) -> Response:
         body = render_template(content.template, **content.context, **english)
     else:
         body = content
-    return Response(body, status=result.status, headers=result.headers)
+    streamed = not isinstance(body, (bytes, str))
+    return Response(body, status=result.status, headers=result.headers, direct_passthrough=streamed)
 
 
 @bp.get("/")

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import playwright.sync_api as playwright_api
 import pytest
 from liveserver import HOST, LiveServer, free_port
+from wholelayers import layer_info
 
 from mapapp.core.model import make_source
 from mapapp.core.text import css_token
@@ -35,6 +36,9 @@ CHROMIUM_ARGS = [
 ]
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "mapfixture"
+#: What a copy of a data directory leaves behind: the lock, a killed writer's temporary files
+#: and the index (derived data: the server builds its own from the copied GeoJSON).
+NOT_COPIED = shutil.ignore_patterns(".lock", ".lock.holder", "*.tmp", ".index")
 VIEWPORT = {"width": 1280, "height": 800}
 _START_TIMEOUT_S = 20
 _WAIT_TIMEOUT_MS = 10_000
@@ -70,7 +74,7 @@ class Server(LiveServer):
 
     def shown(self, **args: str) -> set[str]:
         """Return the ids of the features the map shows in state ``args`` (viewfilter's rules)."""
-        layers = [(layer.id, c) for layer, c in Store(self.data_dir).layer_info()]
+        layers = [(layer.id, c) for layer, c in layer_info(Store(self.data_dir))]
         return {f["id"] for f in select(layers, parse_state(args))}
 
     def overlay_members(self) -> dict[str, set[str]]:
@@ -114,7 +118,9 @@ def fixture_data(tmp_path_factory) -> Callable[[], Path]:
     """Return a function making a fresh copy of the hand-made fixture (layers and articles)."""
 
     def copy() -> Path:
-        return shutil.copytree(FIXTURE, tmp_path_factory.mktemp("data") / "geodata")
+        return shutil.copytree(
+            FIXTURE, tmp_path_factory.mktemp("data") / "geodata", ignore=NOT_COPIED
+        )
 
     return copy
 
@@ -142,8 +148,9 @@ def add_history(data_dir: Path) -> None:
         point = {"type": "Point", "coordinates": [46.75194, 39.81528]}
         return {"type": "Feature", "id": fid, "geometry": point, "properties": props}
 
-    path = data_dir / "events.geojson"
-    events = json.loads(path.read_text("utf-8"))
+    store = Store(data_dir)
+    events = store.read_part(old)  # the partition of the article the new events cite
+    assert events is not None and events["article"]["id"] == old
     events["features"] += [
         event(
             "event-war",
@@ -166,13 +173,12 @@ def add_history(data_dir: Path) -> None:
             16,
         ),
     ]
-    path.write_text(json.dumps(events, ensure_ascii=False), "utf-8")
-    path = data_dir / "routes.geojson"
-    routes = json.loads(path.read_text("utf-8"))
-    for feature in routes["features"]:
-        if feature["id"] == "route-call-moscow-ankara":
-            feature["properties"]["date"] = "2020-11-24"
-    path.write_text(json.dumps(routes, ensure_ascii=False), "utf-8")
+    routes = store.read_part(store.shared_part("routes"))
+    dated = [f for f in routes["features"] if f["id"] == "route-call-moscow-ankara"]
+    assert len(dated) == 1
+    dated[0]["properties"]["date"] = "2020-11-24"
+    with store.lock():
+        store.write({old: events, store.shared_part("routes"): routes}, {})
 
 
 @pytest.fixture(scope="session")
@@ -201,7 +207,7 @@ def server(make_server, fixture_data) -> Server:
 def repo_server(make_server, tmp_path_factory) -> Server:
     """Serve a copy of the repository's geodata/."""
     data = tmp_path_factory.mktemp("repo") / "geodata"
-    shutil.copytree(REPO / "geodata", data, ignore=shutil.ignore_patterns(".lock", "*.tmp"))
+    shutil.copytree(REPO / "geodata", data, ignore=NOT_COPIED)
     return make_server(data)
 
 

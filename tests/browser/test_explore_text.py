@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from wholelayers import layer
 
 from mapapp.core.text import fold
 from mapapp.store.layers import Store
@@ -50,7 +51,7 @@ def test_article_small_map_shows_its_places(open_page, explore_server) -> None:
     page = watched.page
     watched.goto(f"/articles/{NEW}")
     page.wait_for_selector("#article-map[data-ready]")
-    places = Store(explore_server.data_dir).layer("places")["features"]
+    places = layer(Store(explore_server.data_dir), "places")["features"]
     cited = {
         f["id"] for f in places if any(s["article_id"] == NEW for s in f["properties"]["sources"])
     }

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
 from mapapp.core.model import make_source
+from mapapp.pipeline.build import article_meta
 from mapapp.sources.articles import read_article
+from mapapp.store.layers import Store
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +24,14 @@ PLACE_ID = "place-hostile"
 
 
 def write_hostile_data(data_dir: Path) -> None:
-    """Add an article, an event and a place whose every text is an attack."""
+    """Add an article, and its partition with an event and a place whose every text is an
+    attack (written through the store, which indexes them)."""
     meta = {"id": ARTICLE_ID, "title": HOSTILE, "source": HOSTILE, "published": "2020-11-20"}
     body = f"Tại Stepanakert có {HOSTILE} hôm nay.\n\nCâu thứ hai {HOSTILE}."
     path = data_dir / "articles" / f"{ARTICLE_ID}.md"
     path.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n{body}\n", "utf-8")
-    sentence = read_article(path).sentence(1).text
+    article = read_article(path)
+    sentence = article.sentence(1).text
     common = {
         "name": HOSTILE,
         "name_vi": HOSTILE,
@@ -59,11 +62,14 @@ def write_hostile_data(data_dir: Path) -> None:
         "geometry": {"type": "Point", "coordinates": [46.2, 40.05]},
         "properties": {**common, "layer": "places", "kind": "city"},
     }
-    for layer, feature in (("events", event), ("places", place)):
-        path = data_dir / f"{layer}.geojson"
-        collection = json.loads(path.read_text("utf-8"))
-        collection["features"].append(feature)
-        path.write_text(json.dumps(collection, ensure_ascii=False), "utf-8")
+    part = {
+        "type": "FeatureCollection",
+        "article": article_meta(article),
+        "features": [event, place],
+    }
+    store = Store(data_dir)
+    with store.lock():
+        store.write({ARTICLE_ID: part}, {})
 
 
 @pytest.fixture(scope="module")

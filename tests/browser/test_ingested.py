@@ -22,7 +22,9 @@ HIGHLIGHT = "rgb(255, 229, 138)"  # pages.css: .sentence:target
 @pytest.fixture(scope="module")
 def ingested_server(make_server, tmp_path_factory):
     data = tmp_path_factory.mktemp("ingested") / "geodata"
-    shutil.copytree(REPO / "geodata", data, ignore=shutil.ignore_patterns(".lock", "*.tmp"))
+    shutil.copytree(
+        REPO / "geodata", data, ignore=shutil.ignore_patterns(".lock", "*.tmp", ".index")
+    )
     result = subprocess.run(
         [sys.executable, "-m", "mapapp", "ingest", str(ARTICLE), str(TYPHOON), "--data-dir",
          str(data)],

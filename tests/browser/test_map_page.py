@@ -125,7 +125,7 @@ def test_screenshot_of_the_bundled_map(open_page, request) -> None:
 
     It shows the bundled geodata/, or the test fixture while geodata/ is not built.
     """
-    bundled = any((REPO / "geodata").glob("*.geojson"))
+    bundled = any((REPO / "geodata" / "features").glob("*.geojson"))
     watched = open_page(request.getfixturevalue("repo_server" if bundled else "server"))
     watched.open_map()
     page = watched.page

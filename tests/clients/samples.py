@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 __all__ = ["ARTICLE_A", "ARTICLE_B", "QUOTE", "HOSTILE", "LAYERS", "EVENT_IDS", "write_data_dir"]
@@ -195,11 +194,7 @@ LAYERS = {
 
 
 def write_data_dir(target: Path) -> Path:
-    """Write every sample layer as ``<layer>.geojson`` into ``target`` and return it."""
-    target.mkdir(parents=True, exist_ok=True)
-    for layer_id, features in LAYERS.items():
-        collection = {"type": "FeatureCollection", "features": features}
-        (target / f"{layer_id}.geojson").write_text(
-            json.dumps(collection, ensure_ascii=False, indent=1), "utf-8"
-        )
-    return target
+    """Write every sample layer into the data directory ``target`` and return it."""
+    from wholelayers import write_layers  # tests/ is on sys.path (rootdir conftest)
+
+    return write_layers(target, {lid: list(features) for lid, features in LAYERS.items()})

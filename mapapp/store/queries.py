@@ -1,0 +1,356 @@
+"""Read the index: filtered pages, counts, map tiles with clusters, search and whole layers.
+
+Every function here does work bounded by what it returns (plus the index lookups that find
+it), never by the size of the archive, except ``iter_layer``, which streams a whole layer.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from mapapp.core.model import LAYER_IDS
+from mapapp.core.text import fold
+from mapapp.store.rows import QK_ZOOM, tile_bounds, tile_range
+
+__all__ = [
+    "Filter",
+    "Tile",
+    "count",
+    "select",
+    "tile",
+    "iter_layer",
+    "feature",
+    "place_sources",
+    "fts_query",
+    "bounds",
+    "day_range",
+]
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What narrows a query. Every field is optional; all given ones must hold.
+
+    ``overlays`` (layer ids, and ``events-<type>`` for events) or ``layers``; ``boxes``: the
+    feature's bounds meet one of them (west, south, east, north); ``days``: its day span
+    (ordinals) overlaps ``(first, last)``, either end open (None) - an undated feature matches
+    only when ``undated`` is true; ``event_type`` applies to events only; ``article`` and
+    ``sentence`` to the sources; ``kind``; ``text``: a search (names, actors, quotes).
+    """
+
+    layers: tuple[str, ...] | None = None
+    overlays: tuple[str, ...] | None = None
+    boxes: tuple[Box, ...] | None = None
+    days: tuple[int | None, int | None] | None = None
+    undated: bool = True
+    event_type: str | None = None
+    kind: str | None = None
+    article: str | None = None
+    sentence: tuple[str, int] | None = None
+    text: str | None = None
+    ids: tuple[str, ...] | None = field(default=None)
+    #: Exact equality on ``kind`` or ``event_type`` (a feature without the column never matches).
+    equals: tuple[tuple[str, str], ...] = ()
+    #: Feature ids left out.
+    exclude: tuple[str, ...] | None = None
+    #: True: point features only; False: lines, areas and multi-points only; None: all.
+    points: bool | None = None
+
+
+def fts_query(text: str) -> str | None:
+    """Return an FTS5 query for a search box's text: every folded word, the last as a prefix.
+
+    Quoting each word keeps FTS5 syntax in the text from being read as operators.
+    """
+    words = [w for w in "".join(c if c.isalnum() else " " for c in fold(text)).split() if w]
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words[:12]]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _where(flt: Filter, alias: str = "f") -> tuple[str, list]:
+    clauses: list[str] = []
+    args: list = []
+    if flt.layers is not None:
+        clauses.append(f"{alias}.layer IN ({','.join('?' * len(flt.layers))})")
+        args.extend(flt.layers)
+    if flt.overlays is not None:
+        clauses.append(f"{alias}.overlay IN ({','.join('?' * len(flt.overlays))})")
+        args.extend(flt.overlays)
+    if flt.ids is not None:
+        clauses.append(f"{alias}.id IN ({','.join('?' * len(flt.ids))})")
+        args.extend(flt.ids)
+    if flt.days is not None:
+        first, last = flt.days
+        dated = []
+        if last is not None:
+            dated.append(f"{alias}.day_start <= ?")
+            args.append(last)
+        if first is not None:
+            dated.append(f"{alias}.day_end >= ?")
+            args.append(first)
+        test = " AND ".join(dated) or f"{alias}.day_start IS NOT NULL"
+        if flt.undated:
+            clauses.append(f"({alias}.day_start IS NULL OR ({test}))")
+        else:
+            clauses.append(f"({alias}.day_start IS NOT NULL AND {test})")
+    if flt.event_type is not None:
+        clauses.append(f"({alias}.layer != 'events' OR {alias}.event_type = ?)")
+        args.append(flt.event_type)
+    for column, value in flt.equals:
+        if column not in ("kind", "event_type"):
+            raise ValueError(f"cannot filter on {column!r}")
+        clauses.append(f"{alias}.{column} = ?")
+        args.append(value)
+    if flt.exclude:
+        clauses.append(f"{alias}.id NOT IN ({','.join('?' * len(flt.exclude))})")
+        args.extend(flt.exclude)
+    if flt.points is not None:
+        clauses.append(f"{alias}.qk IS {'NOT ' if flt.points else ''}NULL")
+    if flt.kind is not None:
+        clauses.append(f"{alias}.kind = ?")
+        args.append(flt.kind)
+    if flt.sentence is not None:
+        clauses.append(f"{alias}.n IN (SELECT n FROM cites WHERE article_id = ? AND sentence = ?)")
+        args.extend(flt.sentence)
+    elif flt.article is not None:
+        clauses.append(f"{alias}.n IN (SELECT n FROM cites WHERE article_id = ?)")
+        args.append(flt.article)
+    if flt.boxes is not None:
+        # The R*Tree holds 32-bit bounds rounded outwards: it finds candidates, the exact
+        # bounds in the table decide.
+        boxes, exact = [], []
+        rargs: list = []
+        for west, south, east, north in flt.boxes:
+            boxes.append("(west <= ? AND east >= ? AND south <= ? AND north >= ?)")
+            rargs.extend((east, west, north, south))
+            exact.append(
+                f"({alias}.bw <= ? AND {alias}.be >= ? AND {alias}.bs <= ? AND {alias}.bn >= ?)"
+            )
+        clauses.append(
+            f"{alias}.n IN (SELECT n FROM features_bbox WHERE {' OR '.join(boxes) or '0'})"
+        )
+        args.extend(rargs)
+        clauses.append(f"({' OR '.join(exact) or '0'})")
+        args.extend(rargs)
+    if flt.text is not None:
+        match = fts_query(flt.text)
+        if match is None:
+            clauses.append("0")
+        else:
+            clauses.append(
+                f"{alias}.n IN (SELECT rowid FROM features_text WHERE features_text MATCH ?)"
+            )
+            args.append(match)
+    return (" AND ".join(clauses) or "1"), args
+
+
+def count(db: sqlite3.Connection, flt: Filter) -> int:
+    """Return how many features match."""
+    where, args = _where(flt)
+    return int(db.execute(f"SELECT count(*) FROM features f WHERE {where}", args).fetchone()[0])
+
+
+_LAYER_RANK = "CASE f.layer {} ELSE {} END".format(
+    " ".join(f"WHEN '{lid}' THEN {rank}" for rank, lid in enumerate(LAYER_IDS)), len(LAYER_IDS)
+)
+_ORDERS = {
+    "layer": f"{_LAYER_RANK}, f.sort",
+    "date": "f.day_start IS NULL, f.day_start DESC, f.id",
+    "-date": "f.day_start IS NULL, f.day_end DESC, f.id",
+    "+date": "f.day_start IS NULL, f.day_start, f.id",
+    "name": "f.name COLLATE NOCASE, f.id",
+    "id": "f.id",
+}
+
+
+def select(
+    db: sqlite3.Connection,
+    flt: Filter,
+    limit: int,
+    offset: int = 0,
+    order: str = "layer",
+    max_sources: int | None = None,
+) -> list[dict]:
+    """Return a page of matching features, whole (places with their sources, at most
+    ``max_sources`` of them if given), in ``order`` (a key of ``_ORDERS``; ``rank`` ranks a
+    text search best first)."""
+    where, args = _where(flt)
+    if order == "rank" and flt.text and fts_query(flt.text):
+        sql = (
+            "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
+            "JOIN (SELECT rowid, bm25(features_text, 4.0, 1.0) AS score FROM features_text "
+            "WHERE features_text MATCH ?) t ON t.rowid = f.n "
+            f"WHERE {where} ORDER BY t.score, f.id LIMIT ? OFFSET ?"
+        )
+        rows = db.execute(sql, [fts_query(flt.text), *args, limit, offset]).fetchall()
+    else:
+        by = _ORDERS.get(order, _ORDERS["layer"])
+        if order == "layer" and flt.layers is not None and len(flt.layers) == 1:
+            by = "f.sort"  # one layer: the index on (layer, sort) gives the order
+        sql = (
+            f"SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f WHERE {where} "
+            f"ORDER BY {by} LIMIT ? OFFSET ?"
+        )
+        rows = db.execute(sql, [*args, limit, offset]).fetchall()
+    return [_whole(db, row, max_sources) for row in rows]
+
+
+def _whole(db: sqlite3.Connection, row: tuple, max_sources: int | None) -> dict:
+    n, layer, name_vi, n_named, body = row
+    feature = json.loads(body)
+    if layer == "places":
+        props = feature.setdefault("properties", {})
+        props["name_vi"] = name_vi
+        props["mention"] = "named" if n_named else "implied"
+        sources, total = place_sources(db, feature["id"], bool(n_named), max_sources)
+        props["sources"] = sources
+        if total > len(sources):
+            props["sources_total"] = total
+    return feature
+
+
+def place_sources(
+    db: sqlite3.Connection, place: str, named: bool, limit: int | None = None
+) -> tuple[list[dict], int]:
+    """Return a place's sources (from the articles that name it, else those that imply it),
+    oldest article first, at most ``limit`` of them; and how many there are in all."""
+    flag = 1 if named else 0
+    rows = db.execute(
+        "SELECT sources, n_sources FROM mentions WHERE place = ? AND named = ? ORDER BY part",
+        (place, flag),
+    )
+    sources: list[dict] = []
+    total = 0
+    for text, n in rows:
+        total += n
+        if limit is None or len(sources) < limit:
+            sources.extend(json.loads(text))
+    if limit is not None:
+        sources = sources[:limit]
+    return sources, total
+
+
+def feature(db: sqlite3.Connection, fid: str, max_sources: int | None = None) -> dict | None:
+    """Return one feature by id, whole (None if there is none)."""
+    row = db.execute(
+        "SELECT n, layer, name_vi, n_named, body FROM features WHERE id = ?", (fid,)
+    ).fetchone()
+    return None if row is None else _whole(db, row, max_sources)
+
+
+def iter_layer(db: sqlite3.Connection, layer_id: str, batch: int = 500) -> Iterator[dict]:
+    """Yield every feature of a layer in layer order, reading ``batch`` rows at a time."""
+    last = ""
+    while True:
+        rows = db.execute(
+            "SELECT n, layer, name_vi, n_named, body, sort FROM features "
+            "WHERE layer = ? AND sort > ? ORDER BY sort LIMIT ?",
+            (layer_id, last, batch),
+        ).fetchall()
+        for row in rows:
+            yield _whole(db, row[:5], None)
+        if len(rows) < batch:
+            return
+        last = rows[-1][5]
+
+
+def bounds(db: sqlite3.Connection, flt: Filter) -> Box | None:
+    """Return the bounds of the matching features (None if none match)."""
+    where, args = _where(flt)
+    row = db.execute(
+        f"SELECT min(f.bw), min(f.bs), max(f.be), max(f.bn) FROM features f WHERE {where}",
+        args,
+    ).fetchone()
+    return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
+
+
+def day_range(db: sqlite3.Connection, layer_id: str) -> tuple[int, int] | None:
+    """Return the first and last day of a layer's dated features (None if none is dated)."""
+    row = db.execute(
+        "SELECT min(day_start), max(day_end) FROM features WHERE layer = ?", (layer_id,)
+    ).fetchone()
+    return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
+
+
+@dataclass
+class Tile:
+    """What one map tile shows: features when few, else counted clusters (and features that
+    are not points, which are never clustered)."""
+
+    features: list[dict]
+    clusters: list[dict]
+    total: int
+
+
+def tile(
+    db: sqlite3.Connection,
+    flt: Filter,
+    z: int,
+    x: int,
+    y: int,
+    max_features: int = 200,
+    cells: int = 8,
+) -> Tile:
+    """Return tile z/x/y of the map for ``flt``: every matching point feature in it if at most
+    ``max_features``, else clusters on a ``cells`` x ``cells`` grid (count, mean position,
+    bounds); plus the lines and areas that cross it (at most ``max_features``)."""
+    where, args = _where(flt)
+    zq = min(z, QK_ZOOM)
+    first, last = tile_range(zq, x >> (z - zq), y >> (z - zq))
+    west, south, east, north = tile_bounds(z, x, y)
+    in_tile = "f.qk BETWEEN ? AND ? AND f.lon >= ? AND f.lon < ? AND f.lat > ? AND f.lat <= ?"
+    targs = [first, last, west, east, south, north]
+    total = int(
+        db.execute(
+            f"SELECT count(*) FROM features f WHERE {in_tile} AND {where}", [*targs, *args]
+        ).fetchone()[0]
+    )
+    features: list[dict] = []
+    clusters: list[dict] = []
+    if total <= max_features:
+        rows = db.execute(
+            "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
+            f"WHERE {in_tile} AND {where} ORDER BY {_LAYER_RANK}, f.sort",
+            [*targs, *args],
+        ).fetchall()
+        features = [_whole(db, row, 0) for row in rows]
+    else:
+        zc = min(z + cells.bit_length() - 1, QK_ZOOM)
+        shift = 2 * (QK_ZOOM - zc)
+        rows = db.execute(
+            "SELECT f.qk >> ? AS cell, count(*), avg(f.lon), avg(f.lat), min(f.lon), "
+            f"min(f.lat), max(f.lon), max(f.lat) FROM features f WHERE {in_tile} AND {where} "
+            "GROUP BY cell",
+            [shift, *targs, *args],
+        ).fetchall()
+        for _cell, n, lon, lat, w, s, e, nn in rows:
+            clusters.append(
+                {
+                    "count": n,
+                    "lon": round(lon, 6),
+                    "lat": round(lat, 6),
+                    "bbox": [round(w, 6), round(s, 6), round(e, 6), round(nn, 6)],
+                }
+            )
+    lines = db.execute(
+        "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
+        "JOIN features_bbox b ON b.n = f.n "
+        "WHERE f.qk IS NULL AND b.west <= ? AND b.east >= ? AND b.south <= ? AND b.north >= ? "
+        f"AND {where} ORDER BY {_LAYER_RANK}, f.sort LIMIT ?",
+        [east, west, north, south, *args, max_features],
+    ).fetchall()
+    features.extend(_whole(db, row, 0) for row in lines)
+    return Tile(features, clusters, total)
+
+
+def ids_in(rows: Sequence[dict]) -> list[str]:
+    """Return the ids of features (a helper for callers that page through results)."""
+    return [str(f.get("id")) for f in rows]

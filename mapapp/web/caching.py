@@ -1,0 +1,60 @@
+"""HTTP caching of data responses: an ETag made of the data version, and revalidation.
+
+Every JSON and GeoJSON answer under ``CACHED_PREFIXES`` depends only on the data, the URL, the
+negotiated format and the language; so its ETag is a digest of those, computed before the view
+runs, and a request whose ``If-None-Match`` names it gets a 304 without any query. A browser or
+a CDN may keep such an answer ``MAX_AGE`` seconds, then must revalidate. HTML pages are not
+cached: each carries its own CSP nonce.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, g, request
+
+from mapapp.web.helpers import get_store
+
+__all__ = ["register", "CACHED_PREFIXES", "MAX_AGE"]
+
+CACHED_PREFIXES = ("/api/", "/download/", "/ogc/", "/map/popups/")
+#: Seconds a cache may serve a data answer before it revalidates (an ingest shows within it).
+MAX_AGE = 60
+
+
+def _etag() -> str:
+    parts = (
+        get_store().version(),
+        request.full_path,
+        request.headers.get("Accept", ""),
+        getattr(g, "lang", ""),
+    )
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def register(app: Flask) -> None:
+    """Give data answers an ETag and Cache-Control, and answer a matching revalidation 304."""
+
+    @app.before_request
+    def revalidate():
+        if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIXES):
+            return None
+        g.etag = _etag()
+        if g.etag in request.if_none_match:
+            response = app.response_class(status=304)
+            response.set_etag(g.etag)
+            response.cache_control.public = True
+            response.cache_control.max_age = MAX_AGE
+            return response
+        return None
+
+    @app.after_request
+    def tag(response):
+        etag = getattr(g, "etag", None)
+        mimetype = response.mimetype or ""
+        if etag and response.status_code == 200 and not mimetype.startswith("text/html"):
+            response.set_etag(etag)
+            response.cache_control.public = True
+            response.cache_control.max_age = MAX_AGE
+            response.vary.add("Accept")
+        return response
