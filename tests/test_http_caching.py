@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,23 @@ def test_pages_and_errors_are_not_cached(client) -> None:
     assert page.status_code == 200 and "ETag" not in page.headers
     missing = client.get("/api/layers/nope")
     assert missing.status_code == 404 and "ETag" not in missing.headers
+
+
+def test_data_answers_are_compressed_and_still_revalidate(client) -> None:
+    url = "/ogc/collections/events/items?limit=20"
+    plain = client.get(url)
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert len(zipped.data) < len(plain.data) / 3
+    assert gzip.decompress(zipped.data) == plain.data
+    etag = zipped.headers["ETag"]
+    assert etag.endswith(':gzip"')
+    for sent in (etag, f"W/{etag}"):
+        again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": sent})
+        assert again.status_code == 304
+
+
+def test_data_answers_set_no_cookie(client) -> None:
+    answer = client.get("/map/popups/place-stepanakert?lang=vi")
+    assert answer.status_code == 200 and "Set-Cookie" not in answer.headers
+    assert "Set-Cookie" in client.get("/?lang=vi").headers

@@ -11,9 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 from wholelayers import layer_info, snapshot
 
-from mapapp import mapview
 from mapapp.core.model import LAYER_IDS
 from mapapp.mapview import layout as maplayout
+from mapapp.mapview import tiles as maptiles
 from mapapp.mapview.popups import escape_html, format_date, format_quantity
 from mapapp.store.layers import Store
 
@@ -59,9 +59,12 @@ def drawing_of(soup: BeautifulSoup) -> dict:
     return json.loads(island.string)
 
 
-def drawn_features(drawing: dict) -> dict[str, dict]:
-    """Return every feature of a drawing, keyed by id."""
-    return {f["id"]: f for o in drawing["overlays"] for f in o["features"]}
+def drawn_features(client) -> dict[str, dict]:
+    """Return every feature the map draws (its tile at zoom 0: the fixture is small enough to
+    be drawn whole there), keyed by id: the page itself carries none."""
+    body = client.get("/api/map/tiles/0/0/0.json").get_json()
+    assert body["clusters"] == []
+    return {f["id"]: f for f in body["features"]}
 
 
 def popup_of(client, feature_id: str, lang: str = "en") -> BeautifulSoup:
@@ -74,9 +77,9 @@ def popup_of(client, feature_id: str, lang: str = "en") -> BeautifulSoup:
     return popup
 
 
-def popups_by_id(client, drawing: dict) -> dict[str, BeautifulSoup]:
+def popups_by_id(client) -> dict[str, BeautifulSoup]:
     """Fetch and parse the popup of every feature drawn, keyed by feature id."""
-    return {fid: popup_of(client, fid) for fid in drawn_features(drawing)}
+    return {fid: popup_of(client, fid) for fid in drawn_features(client)}
 
 
 def overlay_labels(drawing: dict) -> dict[str, BeautifulSoup]:
@@ -138,7 +141,7 @@ def test_page_has_navigation_downloads_and_legend(client, data_dir: Path) -> Non
 def test_every_feature_has_a_sourced_popup(client, data_dir: Path) -> None:
     _, drawing = get_page(client)
     features = fixture_features(data_dir)
-    popups = popups_by_id(client, drawing)
+    popups = popups_by_id(client)
     assert set(popups) == set(features)
     for fid, feature in features.items():
         links = [a["href"] for a in popups[fid].select("a.fp-source-link")]
@@ -165,7 +168,7 @@ def test_one_overlay_per_layer_and_event_type(client) -> None:
 
 def test_event_popup_shows_date_type_actors_figures_position_and_quote(client) -> None:
     _, drawing = get_page(client)
-    popup = popups_by_id(client, drawing)["event-casualties"]
+    popup = popups_by_id(client)["event-casualties"]
     facts = {
         dt.get_text(): dd.get_text(" ", strip=True)
         for dt, dd in zip(popup.select("dt"), popup.select("dd"), strict=True)
@@ -176,7 +179,7 @@ def test_event_popup_shows_date_type_actors_figures_position_and_quote(client) -
     assert popup.select_one(".fp-kind").get_text() == "Events · Casualties"
     quote = popup.select_one("blockquote").get_text()
     assert quote.startswith("Trong một tháng rưỡi xung đột, hơn 4.000 người đã thiệt mạng")
-    call = popups_by_id(client, drawing)["event-putin-erdogan-call"]
+    call = popups_by_id(client)["event-putin-erdogan-call"]
     assert call.select_one(".fp-name-other").get_text() == "cuộc điện đàm"
     assert call.select_one(".fp-date").get_text(" ", strip=True) == "24 November 2020 (exact day)"
     assert call.select_one(".fp-actors").get_text() == "Vladimir Putin, Recep Tayyip Erdogan"
@@ -184,7 +187,7 @@ def test_event_popup_shows_date_type_actors_figures_position_and_quote(client) -
 
 def test_route_popup_states_the_articles_own_figure(client) -> None:
     _, drawing = get_page(client)
-    popup = popups_by_id(client, drawing)["route-lachin-road"]
+    popup = popups_by_id(client)["route-lachin-road"]
     said = popup.select(".fp-figures li")
     text = "6 km: length of the Lachin pass road, as the article states it (sentence 13)"
     assert said[0].get_text(" ", strip=True) == text
@@ -193,7 +196,9 @@ def test_route_popup_states_the_articles_own_figure(client) -> None:
 
 def drawn(data_dir: Path, feature_id: str) -> list[dict]:
     """Return the parts (markers, paths) drawn for one feature."""
-    return drawn_features(mapview.drawing(layer_info(Store(data_dir))))[feature_id]["parts"]
+    features = [f for _, c in layer_info(Store(data_dir)) for f in c["features"]]
+    payload = maptiles.tile_payload({"features": features, "clusters": [], "total": 0})
+    return {f["id"]: f for f in payload["features"]}[feature_id]["parts"]
 
 
 def test_precision_decides_how_a_point_looks(data_dir: Path) -> None:
@@ -226,6 +231,17 @@ def test_page_can_be_zoomed_and_markers_are_named_once(client, data_dir: Path) -
     call = drawn(data_dir, "event-putin-erdogan-call")[0]
     badge = BeautifulSoup(call["icon"]["html"], "html.parser").select_one(".mk")
     assert (badge["role"], badge["aria-label"]) == ("img", "Putin–Erdogan phone call")
+
+
+def test_the_page_carries_no_feature(client, data_dir: Path) -> None:
+    """The map draws what is visible from the tiles: the page holds the overlays' counts."""
+    soup, drawing = get_page(client)
+    html = str(soup)
+    assert not [fid for fid in fixture_features(data_dir) if fid in html]
+    counts = Store(data_dir).overlays()
+    assert {o["id"]: o["count"] for o in drawing["overlays"]} == counts
+    explore = json.loads(soup.select_one("script#explore-data").string)
+    assert explore["counts"] == counts and explore["days"]["min"] <= explore["days"]["max"]
 
 
 def test_first_view_frames_nagorno_karabakh(client) -> None:
@@ -318,22 +334,22 @@ def test_hostile_text_is_escaped_at_every_sink(client, data_dir: Path) -> None:
     soup = BeautifulSoup(html, "html.parser")
     script = script_of(soup)
     assert "hostile" not in script and "window.__pwned" not in script, "the map script has no data"
-    # The drawing and the explorer's index hold the text as data, in JSON that cannot end its
-    # script element.
+    # The page carries no feature: the list and the tiles hold the text as data, in JSON.
+    assert HOSTILE.split(" ")[0] not in html
     index = soup.select_one("script#explore-data")
-    assert index["type"] == "application/json"
-    records = {r["id"]: r for r in json.loads(index.string)["features"]}
-    assert records["event-hostile"]["name"] == HOSTILE
+    assert index["type"] == "application/json" and "features" not in json.loads(index.string)
+    listed = client.get("/api/map/features?q=back&limit=200").get_json()["features"]
+    assert {r["id"]: r for r in listed}["event-hostile"]["name"] == HOSTILE
     options = [o.get_text() for o in soup.select("#filter-type option")]
     assert f"{HOSTILE} (1)" in options
     drawing = drawing_of(soup)
-    popup = popups_by_id(client, drawing)["event-hostile"]
+    popup = popups_by_id(client)["event-hostile"]
     assert popup.select_one(".fp-name").get_text() == HOSTILE
     assert popup.find("img") is None and popup.find("script") is None
     assert popup.select_one("blockquote").get_text() == HOSTILE
     href = popup.select_one("a.fp-source-link")["href"]
     assert href.startswith("/articles/javascript%3Aalert"), "links stay inside the site"
-    feature = drawn_features(drawing)["event-hostile"]
+    feature = drawn_features(client)["event-hostile"]
     tooltip = BeautifulSoup(feature["tooltip"], "html.parser")
     assert tooltip.find("img") is None and HOSTILE in tooltip.get_text()
     icon = BeautifulSoup(feature["parts"][0]["icon"]["html"], "html.parser")

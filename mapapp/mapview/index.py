@@ -7,13 +7,14 @@ event type, articles and sentences cited) come from ``viewfilter``, so the brows
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from mapapp.core.model import Layer
 from mapapp.core.text import fold
 from mapapp.core.vocabulary import EVENT_TYPE_KEYS
 from mapapp.i18n import Translator
 from mapapp.mapview import layout as maplayout
+from mapapp.mapview import mapdraw
 from mapapp.mapview.popups import date_precision_of
 from mapapp.mapview.style import event_label, kind_label, point_symbol
 from mapapp.query import viewfilter
@@ -105,18 +106,19 @@ def build(layers: list[tuple[Layer, dict]], t: Translator) -> list[dict]:
     ]
 
 
-def event_types(layers: list[tuple[Layer, dict]], t: Translator) -> list[tuple[str, str, int]]:
-    """Return ``(event type, label, count)`` for the types present, in the legend's order."""
-    counts: dict[str, int] = {}
-    for layer, collection in layers:
-        if layer.id == "events":
-            for feature in collection.get("features", []):
-                kind = viewfilter.event_type_of(layer.id, feature.get("properties") or {})
-                if kind is not None:  # always, in the events layer
-                    counts[kind] = counts.get(kind, 0) + 1
+def event_types(
+    counts: Mapping[str, int], t: Translator, types: Mapping[str, str] | None = None
+) -> list[tuple[str, str, int]]:
+    """Return ``(event type, label, count)`` for the types present, in the legend's order;
+    ``counts`` is ``Store.overlays()`` ({overlay id: count}: events by ``events-<type>``),
+    ``types`` names the type of overlays whose id does not (``mapdraw.event_type_of``)."""
+    found: dict[str, int] = {}
+    for overlay, count in counts.items():
+        if overlay.startswith("events-") and count:
+            found[mapdraw.event_type_of(overlay, types)] = int(count)
     order = list(EVENT_TYPE_KEYS)
-    keyed = sorted(counts, key=lambda e: (order.index(e) if e in order else len(order), e))
-    return [(e, event_label(e, t), counts[e]) for e in keyed]
+    keyed = sorted(found, key=lambda e: (order.index(e) if e in order else len(order), e))
+    return [(e, event_label(e, t), found[e]) for e in keyed]
 
 
 def articles(items: Iterable) -> list[tuple[str, str]]:

@@ -1,16 +1,18 @@
 """Draw the layers as a folium (Leaflet) map: the only module that imports folium.
 
-The folium map carries no data. Its elements are our own constant JavaScript; every text the
-map shows travels beside it as JSON (``MapParts.drawing``), and ``static/mapdraw.js`` builds
-the Leaflet layers from that JSON. Folium and branca render macro output as a Jinja template a
-second time, so anything taken from an article and placed in a folium element would run on
-the server: nothing is.
+The folium map carries no data. Its elements are our own constant JavaScript; the map's set-up
+(overlays with their counts, the first view) travels beside it as JSON (``MapParts.drawing``),
+and ``static/mapdraw.js`` builds the layer control from that JSON and draws the features with
+``static/tiles.js``, tile by tile (``mapview.tiles``: the same ``_Builder`` describes them).
+Folium and branca render macro output as a Jinja template a second time, so anything taken
+from an article and placed in a folium element would run on the server: nothing is.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import folium
@@ -18,7 +20,9 @@ from branca.element import Figure, MacroElement
 from folium.template import Template
 from markupsafe import Markup
 
-from mapapp.core.model import Layer
+from mapapp.core.model import LAYERS, Layer
+from mapapp.core.text import css_token
+from mapapp.core.vocabulary import EVENT_TYPE_KEYS
 from mapapp.i18n import Translator
 from mapapp.mapview import layout as maplayout
 from mapapp.mapview import popups
@@ -54,7 +58,7 @@ class MapOptions:
 @dataclass(frozen=True)
 class MapParts:
     """A rendered map, cut for a page template: head markup, body markup, inline script (all
-    free of data), and the drawing: every feature as JSON-ready data for ``mapdraw.js``."""
+    free of data), and the drawing: the map's set-up (overlays, first view) for ``mapdraw.js``."""
 
     header: Markup
     html: Markup
@@ -211,46 +215,83 @@ def popup(feature: dict, layer: Layer, t: Translator | None = None) -> str:
     return popups.popup_html(feature, maplayout.layer_title(layer, t), symbol, t)
 
 
+def event_type_of(overlay_id: str, types: Mapping[str, str] | None = None) -> str:
+    """Return the event type an ``events-<token>`` overlay holds: ``types[overlay_id]`` if
+    given (a type whose token differs from it), else the known type with that token, else the
+    token itself."""
+    if types and overlay_id in types:
+        return types[overlay_id]
+    token = overlay_id.removeprefix("events-")
+    known = {css_token(key): key for key in [*EVENT_TYPE_KEYS, "other"]}
+    return known.get(token, token)
+
+
+def overlay_entries(
+    counts: Mapping[str, int],
+    t: Translator | None = None,
+    types: Mapping[str, str] | None = None,
+) -> list[tuple]:
+    """Return the layer control's entries for the overlays that have features: ``(overlay id,
+    title, count, sample)`` of each layer, with events split by event type (in the legend's
+    order), reference layers last. ``counts`` is ``Store.overlays()``: {overlay id: count};
+    ``types`` names the event type of overlays whose id does not (see ``event_type_of``)."""
+    t = t or Translator("en")
+    order = list(EVENT_TYPE_KEYS)
+    out: list[tuple] = []
+    for layer in LAYERS:
+        if layer.id != "events":
+            if counts.get(layer.id):
+                title = maplayout.layer_title(layer, t)
+                out.append((layer.id, title, counts[layer.id], mapstyle.layer_sample(layer.id)))
+            continue
+        events = []
+        for overlay_id, count in counts.items():
+            if not overlay_id.startswith("events-") or not count:
+                continue
+            event_type = event_type_of(overlay_id, types)
+            rank = order.index(event_type) if event_type in order else len(order)
+            title = t("overlay.events", type=mapstyle.event_label(event_type, t))
+            sample = mapstyle.layer_sample("events", event_type)
+            events.append((rank, overlay_id, (overlay_id, title, count, sample)))
+        out += [entry for _, _, entry in sorted(events)]
+    return sorted(out, key=lambda entry: entry[0] == "regions")
+
+
 def drawing(
-    layers: list[tuple[Layer, dict]],
-    focus: str | None = None,
+    counts: Mapping[str, int],
+    focus: dict | None = None,
     t: Translator | None = None,
     popup_url: str = "/map/popups/",
+    types: Mapping[str, str] | None = None,
 ) -> dict:
-    """Return every feature as data for ``mapdraw.js``: overlays, badges, the first view.
+    """Return what ``mapdraw.js`` needs to set up the map: overlays, first view, options.
 
-    Popups are not in it: the map fetches one from ``popup_url`` + feature id when it opens.
-
-    ``focus`` is the id of a feature to frame with its popup open; it must exist in
-    ``layers``. Names and labels are in the language of ``t`` (English by default). Text in
-    the result is HTML escaped once, by ``popups``; the result is meant to be embedded as JSON.
+    It carries no feature: ``tiles.js`` fetches what is visible, tile by tile. ``counts`` is
+    ``Store.overlays()`` ({overlay id: count}): one entry of the layer control each (``types``:
+    see ``overlay_entries``).
+    ``focus`` is a feature (whole) to frame with its popup open. Popups are fetched from
+    ``popup_url`` + feature id when they open. Text in the result is HTML escaped once, by
+    ``popups``; the result is meant to be embedded as JSON.
     """
     t = t or Translator("en")
-    entries = maplayout.overlays(layers, t)
-    builder = _Builder([(o, f) for o in entries for f in o.features], t)
     view: dict = {
         "bounds": maplayout.HOME_BOUNDS,
         # Keep the region clear of the open legend along the bottom.
         "options": {"animate": False, "paddingBottomRight": [0, _LEGEND_HEIGHT]},
         "open": None,
     }
-    overlays = []
-    for overlay in entries:
-        label = popups.overlay_label_html(
-            overlay.id, overlay.title, len(overlay.features), overlay.sample
-        )
-        features = [builder.feature(overlay, feature) for feature in overlay.features]
-        overlays.append({"id": overlay.id, "label": label, "features": features})
-        for feature in overlay.features:
-            if focus is not None and feature.get("id") == focus:
-                view = {
-                    "bounds": maplayout.focus_bounds(feature),
-                    "options": {"animate": False, "maxZoom": _FOCUS_MAX_ZOOM},
-                    "open": focus,
-                }
+    if focus is not None:
+        view = {
+            "bounds": maplayout.focus_bounds(focus),
+            "options": {"animate": False, "maxZoom": _FOCUS_MAX_ZOOM},
+            "open": str(focus.get("id")),
+        }
+    overlays = [
+        {"id": oid, "label": popups.overlay_label_html(oid, title, count, sample), "count": count}
+        for oid, title, count, sample in overlay_entries(counts, t, types)
+    ]
     return {
         "overlays": overlays,
-        "badges": builder.badges,
         "badge": {"size": _BADGE, "step": _BADGE + 2, "columns": maplayout.GRID_COLUMNS},
         "view": view,
         "popup": {
@@ -288,12 +329,14 @@ def build_map(options: MapOptions) -> folium.Map:
 
 
 def render(
-    layers: list[tuple[Layer, dict]],
     options: MapOptions,
-    focus: str | None = None,
+    counts: Mapping[str, int],
+    focus: dict | None = None,
     t: Translator | None = None,
+    types: Mapping[str, str] | None = None,
 ) -> MapParts:
-    """Render the map into the parts a page template places: head, body, script, drawing."""
+    """Render the map into the parts a page template places: head, body, script, and the
+    set-up of the map (``drawing``: no feature, see there)."""
     figure = build_map(options).get_root()
     assert isinstance(figure, Figure)  # a folium.Map always sits in a Figure
     figure.render()
@@ -303,7 +346,7 @@ def render(
         header=Markup(header),
         html=Markup(figure.html.render()),
         script=Markup(figure.script.render()),
-        drawing=drawing(layers, focus, t),
+        drawing=drawing(counts, focus, t, types=types),
     )
 
 

@@ -4,7 +4,6 @@ operation, each taking an OgcRequest and returning an OgcResponse."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 
 import shapely
 from shapely.geometry import shape
@@ -67,17 +66,21 @@ class FeaturesApi:
                 self._extents[key] = found
         return found
 
-    def misses(self, collection_id: str, boxes: Sequence[Box]) -> tuple[str, ...]:
-        """Return the ids of the lines and areas whose bounds meet ``boxes`` but whose shape
-        does not (the index compares bounds; these few are tested exactly)."""
-        flt = Filter(layers=(collection_id,), boxes=tuple(boxes), points=False)
+    def misses(self, flt: Filter) -> tuple[str, ...]:
+        """Return the ids of the lines, areas and multi-points matching ``flt`` whose bounds
+        meet its boxes but whose shape does not (the index compares bounds; only these are
+        tested exactly, and not those whose bounds lie inside a box)."""
+        boxes = flt.boxes or ()
         areas = [shapely.box(*box) for box in boxes]
         out = []
         offset = 0
+        candidates = Filter(**{**flt.__dict__, "points": False})
         while True:
-            page = self.store.select(flt, 500, offset, max_sources=0)
+            page = self.store.select(candidates, 500, offset, max_sources=0)
             for feature in page:
                 geom = shape(feature["geometry"])
+                if any(area.contains(geom) for area in areas):
+                    continue
                 if not any(area.intersects(geom) for area in areas):
                     out.append(str(feature["id"]))
             if len(page) < 500:

@@ -48,16 +48,16 @@ MAX_WHOLE_DOWNLOAD = 100_000
 def _filter(api: Service, layer_id: str, query: ItemsQuery) -> Filter:
     """Return the index filter of an items query (bbox tested exactly on lines and areas)."""
     values = dict(query.filters)
-    exclude = api.misses(layer_id, query.boxes) if query.boxes else None
-    return Filter(
+    flt = Filter(
         layers=(layer_id,),
         boxes=query.boxes,
         days=query.span,
         undated=query.span is None,
         equals=tuple((k, values[k]) for k in ("kind", "event_type") if k in values),
         article=values.get("article_id"),
-        exclude=exclude or None,
     )
+    exclude = api.misses(flt) if query.boxes else None
+    return Filter(**{**flt.__dict__, "exclude": exclude or None})
 
 
 def _pages(api: Service, flt: Filter, window: tuple[int, int] | None) -> Iterator[dict]:

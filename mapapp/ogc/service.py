@@ -6,11 +6,10 @@ the one implementation and the only module that imports the handlers, so there i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol
 
 from mapapp.core.model import Layer
-from mapapp.store import Store
+from mapapp.store import Filter, Store
 
 __all__ = ["Service"]
 
@@ -32,8 +31,6 @@ class Service(Protocol):
         """Return a collection's extent: ``bounds`` and day ``span`` (None where unknown)."""
         ...
 
-    def misses(
-        self, collection_id: str, boxes: Sequence[tuple[float, float, float, float]]
-    ) -> tuple[str, ...]:
-        """Return the ids of the lines and areas whose bounds meet ``boxes`` but shape not."""
+    def misses(self, flt: Filter) -> tuple[str, ...]:
+        """Return the ids of the features matching ``flt`` by bounds but not by shape."""
         ...

@@ -13,15 +13,16 @@ named in 10,000 articles costs one row update per ingest, not a rewrite of 10,00
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+import orjson
+
 from mapapp.core.errors import InvalidData
-from mapapp.store.rows import FeatureRow, feature_row, search_names
+from mapapp.store.rows import CELL_ZOOMS, QK_ZOOM, FeatureRow, feature_row, search_names
 
 __all__ = ["SCHEMA_VERSION", "connect", "IndexWriter", "check_sqlite"]
 
@@ -54,6 +55,11 @@ CREATE TABLE mentions(place TEXT NOT NULL, part TEXT NOT NULL, named INTEGER NOT
     name_vi TEXT, n_sources INTEGER NOT NULL, sources TEXT NOT NULL,
     PRIMARY KEY(place, part)) WITHOUT ROWID;
 CREATE INDEX mentions_part ON mentions(part);
+CREATE TABLE counts(overlay TEXT PRIMARY KEY, layer TEXT NOT NULL, n INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE cells(overlay TEXT NOT NULL, z INTEGER NOT NULL, cell INTEGER NOT NULL,
+    n INTEGER NOT NULL, sx REAL NOT NULL, sy REAL NOT NULL,
+    PRIMARY KEY(overlay, z, cell)) WITHOUT ROWID;
 CREATE TABLE surfaces(place TEXT NOT NULL, surface TEXT NOT NULL, count INTEGER NOT NULL,
     latest TEXT NOT NULL DEFAULT '', PRIMARY KEY(place, surface)) WITHOUT ROWID;
 """
@@ -155,7 +161,33 @@ class IndexWriter:
                 self._refresh_place(place, row[0])
         db.execute("DELETE FROM articles WHERE id = ?", (part,))
 
+    def _count(self, overlay: str, layer: str, qk, lon, lat, sign: int) -> None:
+        """Add (sign 1) or take away (-1) one feature from its overlay's count and, if it is a
+        point, from the cells of every pre-counted zoom."""
+        self.db.execute(
+            "INSERT INTO counts(overlay, layer, n) VALUES (?, ?, ?) "
+            "ON CONFLICT(overlay) DO UPDATE SET n = n + excluded.n",
+            (overlay, layer, sign),
+        )
+        if qk is None:
+            return
+        self.db.executemany(
+            "INSERT INTO cells(overlay, z, cell, n, sx, sy) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(overlay, z, cell) DO UPDATE SET n = n + excluded.n, "
+            "sx = sx + excluded.sx, sy = sy + excluded.sy",
+            [
+                (overlay, z, qk >> (2 * (QK_ZOOM - z)), sign, sign * lon, sign * lat)
+                for z in CELL_ZOOMS
+            ],
+        )
+
     def _drop_row(self, n: int) -> None:
+        row = self.db.execute(
+            "SELECT overlay, layer, qk, lon, lat FROM features WHERE n = ?", (n,)
+        ).fetchone()
+        if row is not None:
+            overlay, layer, qk, lon, lat = row
+            self._count(overlay, layer, qk, lon, lat, -1)
         self.db.execute("DELETE FROM features WHERE n = ?", (n,))
         self.db.execute("DELETE FROM features_bbox WHERE n = ?", (n,))
         self.db.execute("DELETE FROM features_text WHERE rowid = ?", (n,))
@@ -174,6 +206,7 @@ class IndexWriter:
             ),
         )  # fmt: skip
         n = int(cur.lastrowid or 0)
+        self._count(row.overlay, row.layer, row.qk, row.lon, row.lat, 1)
         if row.bbox is not None:
             west, south, east, north = row.bbox
             self.db.execute(
@@ -237,31 +270,25 @@ class IndexWriter:
             "VALUES (?,?,?,?,?,?)",
             (
                 place, part, named, name_vi, len(sources),
-                json.dumps(sources, ensure_ascii=False, separators=(",", ":")),
+                orjson.dumps(sources).decode("utf-8"),
             ),
         )  # fmt: skip
         found = db.execute("SELECT n, part FROM features WHERE id = ?", (place,)).fetchone()
         if found is not None and found[1] != "":
             raise InvalidData(f"feature id {place!r} is in both {found[1]!r} and {part!r}")
-        if found is None:
+        fresh = found is None
+        if fresh:
             n = self._insert_row(row, "")
         else:
             n = found[0]
-            # The place's own facts (position, kind, source) come from its newest mention.
-            db.execute(
-                "UPDATE features SET body = ?, lon = ?, lat = ?, qk = ?, kind = ?, "
-                "geo_precision = ?, name = ?, bw = ?, bs = ?, be = ?, bn = ? WHERE n = ?",
-                (
-                    row.body, row.lon, row.lat, row.qk, row.kind, row.geo_precision, row.name,
-                    *(row.bbox or (None, None, None, None)), n,
-                ),
-            )  # fmt: skip
-            if row.bbox is not None:
-                west, south, east, north = row.bbox
-                db.execute(
-                    "UPDATE features_bbox SET west=?, east=?, south=?, north=? WHERE n=?",
-                    (west, east, south, north, n),
-                )
+            old = db.execute(
+                "SELECT overlay, layer, qk, lon, lat, body FROM features WHERE n = ?", (n,)
+            )
+            before = old.fetchone()
+            # The place's own facts (position, kind, source) come from its newest mention;
+            # most mentions repeat them, and then nothing is rewritten.
+            if before[5] != row.body:
+                self._replace_place_facts(n, row, before[:5])
         db.execute(
             "UPDATE features SET n_sources = n_sources + ?, n_named = n_named + ? WHERE n = ?",
             (len(sources), named, n),
@@ -270,6 +297,10 @@ class IndexWriter:
             "INSERT OR IGNORE INTO cites(article_id, sentence, n) VALUES (?,?,?)",
             [(part, s["sentence"], n) for s in sources if isinstance(s.get("sentence"), int)],
         )
+        surfaces_before = None
+        if name_vi and not fresh:
+            top = db.execute("SELECT name_vi FROM features WHERE n = ?", (n,)).fetchone()
+            surfaces_before = top[0] if top else None
         if name_vi:
             # ``latest`` only grows: a removed article may leave it later than the newest
             # article left, which only affects a tie-break.
@@ -279,7 +310,30 @@ class IndexWriter:
                 "latest = max(latest, excluded.latest)",
                 (place, name_vi, published),
             )
-        self._refresh_place(place, n)
+        if fresh or (name_vi and name_vi != surfaces_before):
+            self._refresh_place(place, n)
+
+    def _replace_place_facts(self, n: int, row: FeatureRow, before: tuple) -> None:
+        """Set a place's facts and position from a newer mention that changed them."""
+        db = self.db
+        if before[2:] != (row.qk, row.lon, row.lat):
+            overlay, layer, qk, lon, lat = before
+            self._count(overlay, layer, qk, lon, lat, -1)
+            self._count(row.overlay, row.layer, row.qk, row.lon, row.lat, 1)
+        db.execute(
+            "UPDATE features SET body = ?, lon = ?, lat = ?, qk = ?, kind = ?, "
+            "geo_precision = ?, name = ?, bw = ?, bs = ?, be = ?, bn = ? WHERE n = ?",
+            (
+                row.body, row.lon, row.lat, row.qk, row.kind, row.geo_precision, row.name,
+                *(row.bbox or (None, None, None, None)), n,
+            ),
+        )  # fmt: skip
+        if row.bbox is not None:
+            west, south, east, north = row.bbox
+            db.execute(
+                "UPDATE features_bbox SET west=?, east=?, south=?, north=? WHERE n=?",
+                (west, east, south, north, n),
+            )
 
     def _refresh_place(self, place: str, n: int) -> None:
         """Set a place's Vietnamese name to the one most articles write (on a tie, the newest

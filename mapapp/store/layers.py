@@ -14,9 +14,11 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+import orjson
 
 from mapapp.core.errors import DataBusy, InvalidData, NotFound
 from mapapp.core.model import LAYER_IDS
@@ -34,8 +36,9 @@ _SHARED_PREFIX = "@"
 
 
 def dump_geojson(collection: dict) -> bytes:
-    """Serialise a FeatureCollection the one way the project writes it (stable, UTF-8)."""
-    return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """Serialise a FeatureCollection the one way the project writes it (stable, UTF-8,
+    indented so that a change reads well in a diff)."""
+    return orjson.dumps(collection, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,23 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return st.st_mtime_ns, st.st_size
+
+
+@contextmanager
+def _bulk(db: sqlite3.Connection):
+    """Give a large write a bigger page cache, then fold the write-ahead log back into the
+    index and truncate it (it would otherwise stay as large as the write)."""
+    db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        db.execute("PRAGMA cache_size = -2000")
+        with suppress(sqlite3.OperationalError):  # busy readers: the log is folded later
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+#: The page cache (KiB) of a large write: index pages stay in memory while rows go in.
+BULK_CACHE_KIB = 128 * 1024
 
 
 class Store:
@@ -103,10 +123,10 @@ class Store:
         """Return a partition's FeatureCollection as stored (None if it has no file)."""
         path = self.part_path(part)
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = orjson.loads(path.read_bytes())
         except FileNotFoundError:
             return None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except orjson.JSONDecodeError as exc:
             raise InvalidData(f"{path.name}: not valid GeoJSON ({exc})") from None
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
             raise InvalidData(f"{path.name}: not a FeatureCollection")
@@ -186,18 +206,19 @@ class Store:
         changed = [name for name, st in disk.items() if known.get(name) != st]
         gone = [name for name in known if name not in disk]
         writer = IndexWriter(db)
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            writer.apply((name, None, None) for name in gone)
-            for start in range(0, len(changed), 1000):
-                batch = changed[start : start + 1000]
-                writer.apply((name, self.read_part(name), disk[name]) for name in batch)
-            writer.bump_version()
-            writer.set_meta("stamp", stamp)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        with _bulk(db):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                writer.apply((name, None, None) for name in gone)
+                for start in range(0, len(changed), 1000):
+                    batch = changed[start : start + 1000]
+                    writer.apply((name, self.read_part(name), disk[name]) for name in batch)
+                writer.bump_version()
+                writer.set_meta("stamp", stamp)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
 
     def _drop_index(self) -> None:
         db = getattr(self._local, "db", None)
@@ -222,13 +243,16 @@ class Store:
     # -- reading -------------------------------------------------------------------------
     def layer_counts(self) -> dict[str, int]:
         """Return how many features each layer has."""
-        rows = dict(self.db().execute("SELECT layer, count(*) FROM features GROUP BY layer"))
-        return {layer_id: int(rows.get(layer_id, 0)) for layer_id in LAYER_IDS}
+        rows = queries.layer_counts(self.db())
+        return {layer_id: rows.get(layer_id, 0) for layer_id in LAYER_IDS}
 
     def has_overlay(self, overlay: str) -> bool:
         """Return whether any feature is drawn in overlay ``overlay``."""
-        row = self.db().execute("SELECT 1 FROM features WHERE overlay = ? LIMIT 1", (overlay,))
-        return row.fetchone() is not None
+        return overlay in queries.overlays(self.db())
+
+    def overlays(self) -> dict[str, int]:
+        """Return every overlay that has features, with how many."""
+        return queries.overlays(self.db())
 
     def iter_layer(self, layer_id: str) -> Iterator[dict]:
         """Yield every feature of a layer, whole, in layer order (NotFound for an unknown id)."""
@@ -374,20 +398,21 @@ class Store:
                     os.unlink(self.part_path(name))
         db = self._db()
         writer = IndexWriter(db)
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            writer.apply(
-                (name, collection, _stamp(self.part_path(name)) if collection else None)
-                for name, collection in parts.items()
-            )
-            for key, value in (meta or {}).items():
-                writer.set_meta(key, value if isinstance(value, str) else json.dumps(value))
-            writer.bump_version()
-            writer.set_meta("stamp", self._disk_stamp())
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        with _bulk(db) if len(parts) > 50 else nullcontext():
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                writer.apply(
+                    (name, collection, _stamp(self.part_path(name)) if collection else None)
+                    for name, collection in parts.items()
+                )
+                for key, value in (meta or {}).items():
+                    writer.set_meta(key, value if isinstance(value, str) else json.dumps(value))
+                writer.bump_version()
+                writer.set_meta("stamp", self._disk_stamp())
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         self._fresh = None
 
     def refresh_for_write(self) -> None:

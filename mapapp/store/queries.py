@@ -6,14 +6,15 @@ it), never by the size of the archive, except ``iter_layer``, which streams a wh
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import orjson
+
 from mapapp.core.model import LAYER_IDS
-from mapapp.core.text import fold
-from mapapp.store.rows import QK_ZOOM, tile_bounds, tile_range
+from mapapp.core.text import css_token, fold
+from mapapp.store.rows import CELL_ZOOMS, QK_ZOOM, tile_bounds, tile_range
 
 __all__ = [
     "Filter",
@@ -58,7 +59,8 @@ class Filter:
     equals: tuple[tuple[str, str], ...] = ()
     #: Feature ids left out.
     exclude: tuple[str, ...] | None = None
-    #: True: point features only; False: lines, areas and multi-points only; None: all.
+    #: True: features whose bounds are one point; False: the others (lines, areas, points at
+    #: several places); None: all.
     points: bool | None = None
 
 
@@ -113,7 +115,9 @@ def _where(flt: Filter, alias: str = "f") -> tuple[str, list]:
         clauses.append(f"{alias}.id NOT IN ({','.join('?' * len(flt.exclude))})")
         args.extend(flt.exclude)
     if flt.points is not None:
-        clauses.append(f"{alias}.qk IS {'NOT ' if flt.points else ''}NULL")
+        # A point's bounds are the point; anything else (a multi-point too) spans an area.
+        point = f"({alias}.bw = {alias}.be AND {alias}.bs = {alias}.bn)"
+        clauses.append(point if flt.points else f"NOT {point}")
     if flt.kind is not None:
         clauses.append(f"{alias}.kind = ?")
         args.append(flt.kind)
@@ -205,7 +209,7 @@ def select(
 
 def _whole(db: sqlite3.Connection, row: tuple, max_sources: int | None) -> dict:
     n, layer, name_vi, n_named, body = row
-    feature = json.loads(body)
+    feature = orjson.loads(body)
     if layer == "places":
         props = feature.setdefault("properties", {})
         props["name_vi"] = name_vi
@@ -232,7 +236,7 @@ def place_sources(
     for text, n in rows:
         total += n
         if limit is None or len(sources) < limit:
-            sources.extend(json.loads(text))
+            sources.extend(orjson.loads(text))
     if limit is not None:
         sources = sources[:limit]
     return sources, total
@@ -290,6 +294,61 @@ class Tile:
     total: int
 
 
+def overlays(db: sqlite3.Connection) -> dict[str, int]:
+    """Return every overlay that has features, with how many."""
+    return {o: int(n) for o, n in db.execute("SELECT overlay, n FROM counts WHERE n > 0")}
+
+
+def layer_counts(db: sqlite3.Connection) -> dict[str, int]:
+    """Return how many features each layer has (from the running counts: no scan)."""
+    rows = db.execute("SELECT layer, sum(n) FROM counts GROUP BY layer")
+    return {layer: int(n) for layer, n in rows}
+
+
+def _tile_overlays(db: sqlite3.Connection, flt: Filter) -> tuple[str, ...]:
+    """Return the overlays a tile query reads, named one by one (so the index on
+    (overlay, tile key) serves it): the chosen ones, narrowed to the chosen event type."""
+    chosen = flt.overlays if flt.overlays is not None else tuple(sorted(overlays(db)))
+    if flt.event_type is not None:
+        wanted = f"events-{css_token(flt.event_type)}"
+        chosen = tuple(o for o in chosen if not o.startswith("events-") or o == wanted)
+    return chosen
+
+
+def _counted(flt: Filter) -> bool:
+    """True if the running cell counts answer ``flt`` (it narrows by overlay only)."""
+    return (
+        flt.layers is None
+        and flt.boxes is None
+        and flt.days is None
+        and flt.kind is None
+        and flt.article is None
+        and flt.sentence is None
+        and flt.text is None
+        and flt.ids is None
+        and not flt.equals
+        and not flt.exclude
+        and flt.points is None
+    )
+
+
+def _cell_zoom(z: int) -> int:
+    """Return the zoom of the grid a tile of zoom ``z`` clusters on: 8 x 8 cells a tile, or
+    4 x 4 where that grid is one the index keeps counts for."""
+    if z + 3 not in CELL_ZOOMS and z + 2 in CELL_ZOOMS:
+        return z + 2
+    return min(z + 3, QK_ZOOM)
+
+
+def _cell_box(zc: int, cell: int) -> list[float]:
+    x = y = 0
+    for bit in range(zc):
+        x |= ((cell >> (2 * bit)) & 1) << bit
+        y |= ((cell >> (2 * bit + 1)) & 1) << bit
+    west, south, east, north = tile_bounds(zc, x, y)
+    return [round(west, 6), round(south, 6), round(east, 6), round(north, 6)]
+
+
 def tile(
     db: sqlite3.Connection,
     flt: Filter,
@@ -297,47 +356,68 @@ def tile(
     x: int,
     y: int,
     max_features: int = 200,
-    cells: int = 8,
 ) -> Tile:
     """Return tile z/x/y of the map for ``flt``: every matching point feature in it if at most
-    ``max_features``, else clusters on a ``cells`` x ``cells`` grid (count, mean position,
-    bounds); plus the lines and areas that cross it (at most ``max_features``)."""
-    where, args = _where(flt)
+    ``max_features``, else clusters on a grid of 8 x 8 (or 4 x 4) cells a tile (count, mean
+    position, bounds); plus the lines and areas that cross it (at most ``max_features``).
+
+    A filter by overlay alone is answered from the running cell counts (cost: the cells of
+    the tile); any other filter reads the matching points of the tile once.
+    """
+    chosen = _tile_overlays(db, flt)
+    narrowed = Filter(**{**flt.__dict__, "overlays": chosen})
+    where, args = _where(narrowed)
     zq = min(z, QK_ZOOM)
     first, last = tile_range(zq, x >> (z - zq), y >> (z - zq))
     west, south, east, north = tile_bounds(z, x, y)
-    in_tile = "f.qk BETWEEN ? AND ? AND f.lon >= ? AND f.lon < ? AND f.lat > ? AND f.lat <= ?"
-    targs = [first, last, west, east, south, north]
-    total = int(
-        db.execute(
-            f"SELECT count(*) FROM features f WHERE {in_tile} AND {where}", [*targs, *args]
-        ).fetchone()[0]
-    )
-    features: list[dict] = []
-    clusters: list[dict] = []
-    if total <= max_features:
-        rows = db.execute(
-            "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
-            f"WHERE {in_tile} AND {where} ORDER BY {_LAYER_RANK}, f.sort",
-            [*targs, *args],
+    counted = _counted(flt) and bool(chosen)
+    zc = _cell_zoom(z)
+    shift = 2 * (QK_ZOOM - zc)
+    marks = ",".join("?" * len(chosen))
+    if counted and zc in CELL_ZOOMS and z <= QK_ZOOM:
+        cells = db.execute(
+            f"SELECT cell, sum(n), sum(sx), sum(sy), NULL, NULL, NULL, NULL FROM cells "
+            f"WHERE overlay IN ({marks}) AND z = ? AND cell BETWEEN ? AND ? GROUP BY cell "
+            "HAVING sum(n) > 0",
+            [*chosen, zc, first >> shift, last >> shift],
         ).fetchall()
-        features = [_whole(db, row, 0) for row in rows]
     else:
-        zc = min(z + cells.bit_length() - 1, QK_ZOOM)
-        shift = 2 * (QK_ZOOM - zc)
-        rows = db.execute(
-            "SELECT f.qk >> ? AS cell, count(*), avg(f.lon), avg(f.lat), min(f.lon), "
+        in_tile = "f.qk BETWEEN ? AND ?"
+        targs: list = [first, last]
+        if z > QK_ZOOM:
+            in_tile += " AND f.lon >= ? AND f.lon < ? AND f.lat > ? AND f.lat <= ?"
+            targs += [west, east, south, north]
+        cells = db.execute(
+            "SELECT f.qk >> ? AS cell, count(*), sum(f.lon), sum(f.lat), min(f.lon), "
             f"min(f.lat), max(f.lon), max(f.lat) FROM features f WHERE {in_tile} AND {where} "
             "GROUP BY cell",
             [shift, *targs, *args],
         ).fetchall()
-        for _cell, n, lon, lat, w, s, e, nn in rows:
+    total = sum(int(row[1]) for row in cells)
+    features: list[dict] = []
+    clusters: list[dict] = []
+    if total <= max_features:
+        if total:
+            in_tile = "f.qk BETWEEN ? AND ?"
+            targs = [first, last]
+            if z > QK_ZOOM:
+                in_tile += " AND f.lon >= ? AND f.lon < ? AND f.lat > ? AND f.lat <= ?"
+                targs += [west, east, south, north]
+            rows = db.execute(
+                "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
+                f"WHERE {in_tile} AND {where} ORDER BY {_LAYER_RANK}, f.sort",
+                [*targs, *args],
+            ).fetchall()
+            features = [_whole(db, row, 0) for row in rows]
+    else:
+        for cell, n, sx, sy, w, s, e, nn in cells:
+            box = [w, s, e, nn] if w is not None else _cell_box(zc, int(cell))
             clusters.append(
                 {
-                    "count": n,
-                    "lon": round(lon, 6),
-                    "lat": round(lat, 6),
-                    "bbox": [round(w, 6), round(s, 6), round(e, 6), round(nn, 6)],
+                    "count": int(n),
+                    "lon": round(sx / n, 6),
+                    "lat": round(sy / n, 6),
+                    "bbox": [round(v, 6) for v in box],
                 }
             )
     lines = db.execute(
@@ -349,8 +429,3 @@ def tile(
     ).fetchall()
     features.extend(_whole(db, row, 0) for row in lines)
     return Tile(features, clusters, total)
-
-
-def ids_in(rows: Sequence[dict]) -> list[str]:
-    """Return the ids of features (a helper for callers that page through results)."""
-    return [str(f.get("id")) for f in rows]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+import orjson
 
 from mapapp.core import dayspan
 from mapapp.core.text import css_token, fold
 
 __all__ = [
+    "CELL_ZOOMS",
     "QK_ZOOM",
     "FeatureRow",
     "feature_row",
@@ -23,6 +25,9 @@ __all__ = [
 #: The zoom of the Web Mercator grid a point's tile key (``quadkey``) is computed at: cells
 #: of about 600 m at the equator. A tile of zoom z <= QK_ZOOM is one contiguous key range.
 QK_ZOOM = 16
+#: The zooms whose grid cells hold a running count of the points in them (see ``index``): a map
+#: tile of zoom z is drawn from the cells of zoom z + 3 (8 x 8 cells a tile) or z + 2.
+CELL_ZOOMS = (3, 5, 7, 9, 11)
 _MERCATOR_LAT = 85.0511287798
 
 
@@ -116,6 +121,9 @@ class FeatureRow:
     cites: tuple[tuple[str, int], ...]
 
 
+_POINTS = ("Point", "MultiPoint")
+
+
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
@@ -132,9 +140,10 @@ def search_names(props: dict) -> str:
 def feature_row(feature: dict, with_sources: bool = True) -> FeatureRow:
     """Return the index columns of a feature as the store holds it.
 
-    The representative point of a Point is the point itself; other geometries are found by
-    their bounds only (they are never grouped into clusters). ``with_sources`` False leaves
-    the quotes out of the search text (places: their sources are indexed per mention).
+    The representative point of a Point is the point itself, of a MultiPoint its first point;
+    lines and areas are found by their bounds only (they are never grouped into clusters).
+    ``with_sources`` False leaves the quotes out of the search text (places: their sources
+    are indexed per mention).
     """
     props = feature.get("properties") or {}
     layer = str(props.get("layer") or "")
@@ -145,7 +154,9 @@ def feature_row(feature: dict, with_sources: bool = True) -> FeatureRow:
         lons, lats = [p[0] for p in positions], [p[1] for p in positions]
         bbox = (min(lons), min(lats), max(lons), max(lats))
     lon = lat = qk = None
-    if isinstance(geometry, dict) and geometry.get("type") == "Point" and positions:
+    if isinstance(geometry, dict) and geometry.get("type") in _POINTS and positions:
+        # An event at several places is counted and clustered at its first one, and drawn
+        # whole wherever that one is shown.
         lon, lat = positions[0]
         qk = quadkey(lon, lat)
     span = dayspan.feature_span(props)
@@ -178,6 +189,6 @@ def feature_row(feature: dict, with_sources: bool = True) -> FeatureRow:
         sort=f"{date or '0000'}\x00{fid}" if layer == "events" else fid,
         names=search_names(props),
         words=words,
-        body=json.dumps(feature, ensure_ascii=False, separators=(",", ":")),
+        body=orjson.dumps(feature).decode("utf-8"),
         cites=cites,
     )

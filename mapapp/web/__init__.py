@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
+from flask_compress import Compress
 
 from mapapp.store.datadir import DataDir, bundled_data_dir
 from mapapp.store.layers import Store
@@ -25,6 +26,19 @@ DEFAULTS = {
     "FRAME_ANCESTORS": "'self'",
     "JSON_AS_ASCII": False,
 }
+
+
+#: What is sent gzip-compressed to a client that accepts it.
+COMPRESSED = [
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "application/geo+json",
+    "application/schema+json",
+    "application/vnd.oai.openapi+json",
+]
 
 
 def bundled_dirs() -> tuple[Path, Path]:
@@ -62,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
         errors,
         language,
         map_page,
+        map_tiles,
         pages,
         security,
         vendor,
@@ -73,8 +88,16 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     language.register(app)
+    # Compress pages and data answers whole (gzip); streamed downloads go as they are.
+    # Registered before caching: after-request hooks run last-registered first, so the ETag
+    # is set before compression adds the coding to it.
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    Compress(app)
     caching.register(app)  # after language: the language is part of the ETag
     app.register_blueprint(map_page.bp)
+    app.register_blueprint(map_tiles.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(views_api.bp)
     app.register_blueprint(vendor.bp)

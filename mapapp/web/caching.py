@@ -40,9 +40,13 @@ def register(app: Flask) -> None:
         if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIXES):
             return None
         g.etag = _etag()
-        if g.etag in request.if_none_match:
+        # A compressed answer's ETag carries the coding ("<tag>:gzip"); a proxy that
+        # recompresses sends it back weak (W/"<tag>:gzip"): either names this answer.
+        given = request.if_none_match.as_set(include_weak=True)
+        matched = next((t for t in given if t == g.etag or t.startswith(g.etag + ":")), None)
+        if matched is not None:
             response = app.response_class(status=304)
-            response.set_etag(g.etag)
+            response.set_etag(matched)
             response.cache_control.public = True
             response.cache_control.max_age = MAX_AGE
             return response

@@ -25,7 +25,8 @@ def register(app: Flask) -> None:
     @app.after_request
     def remember_language(response):
         chosen = request.args.get("lang")
-        if chosen in LANGUAGES:
+        # Data answers may be cached publicly: they set no cookie (the language is in the URL).
+        if chosen in LANGUAGES and not request.path.startswith(("/api/", "/map/popups/")):
             response.set_cookie(COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
 
@@ -9,8 +10,10 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request, 
 from jinja2.utils import htmlsafe_json_dumps
 
 from mapapp import mapview
-from mapapp.core.errors import BadParameter
+from mapapp.core.errors import BadParameter, NotFound
 from mapapp.core.model import LAYERS, sentence_url
+from mapapp.core.text import css_token
+from mapapp.core.vocabulary import EVENT_TYPE_KEYS
 from mapapp.i18n import translator
 from mapapp.mapview import index as mapindex
 from mapapp.mapview import layout as maplayout
@@ -25,7 +28,7 @@ _LAYER_BY_ID = {layer.id: layer for layer in LAYERS}
 
 
 class RenderCache:
-    """The rendered map and feature index per (language, focus), for one data version.
+    """The rendered map and its counts per (language, focus), for one data version.
 
     Rendering the folium map is most of a page's cost, and it only changes with the data:
     a new data version (the store's, after any write) empties the cache.
@@ -91,12 +94,47 @@ def _sentence(store, sentence: tuple[str, int] | None) -> dict | None:
 
 
 def _render(store, options: mapview.MapOptions, focus: str | None, t) -> tuple:
-    """Return the map's parts, its drawing as JSON safe inside a script element, the index
-    and the event types."""
-    layers = [(layer, {"features": list(store.iter_layer(layer.id))}) for layer in LAYERS]
-    rendered = mapview.render(layers, options, focus, t)
+    """Return the map's parts, its set-up as JSON safe inside a script element, and the
+    event types: what the store's counts say, never a feature but the one to focus."""
+    counts = store.overlays()
+    types = _odd_event_types(store, counts)
+    feature = store.feature(focus, max_sources=0) if focus is not None else None
+    rendered = mapview.render(options, counts, feature, t, types)
     drawing = htmlsafe_json_dumps(rendered.drawing, ensure_ascii=False)
-    return rendered, drawing, mapindex.build(layers, t), mapindex.event_types(layers, t)
+    return rendered, drawing, mapindex.event_types(counts, t, types), counts
+
+
+def _odd_event_types(store, counts: dict[str, int]) -> dict[str, str]:
+    """Return the event type of each events overlay whose id is not a known type's: read from
+    one of its features (an overlay id is a CSS token of the type, which may differ)."""
+    known = {f"events-{css_token(key)}" for key in [*EVENT_TYPE_KEYS, "other"]}
+    types = {}
+    for overlay in counts:
+        if overlay.startswith("events-") and overlay not in known:
+            flt = api.state_filter(store, viewfilter.parse_state({"layers": overlay}))
+            for feature in store.select(flt, 1, max_sources=0):
+                types[overlay] = str((feature.get("properties") or {}).get("event_type"))
+    return types
+
+
+def _days(store) -> dict | None:
+    """Return the first and last day of the events (ISO), for the time control."""
+    span = store.day_range("events")
+    if span is None:
+        return None
+    first, last = (dt.date.fromordinal(day).isoformat() for day in span)
+    return {"min": first, "max": last}
+
+
+def _selected(store, feature_id: str | None) -> dict | None:
+    """Return where the feature a link selects is (to frame it), or None (none, or unknown)."""
+    if not feature_id:
+        return None
+    try:
+        feature = store.feature(feature_id, max_sources=0)
+    except NotFound:
+        return None
+    return {"id": feature_id, "bounds": maplayout.focus_bounds(feature)}
 
 
 @bp.get("/map/popups/<path:feature_id>")
@@ -124,17 +162,23 @@ def index():
     state = viewfilter.parse_state(request.args)
     t = translator(g.lang)
     options = _map_options()
-    rendered, drawing, features, event_types = _render_cache().get(
+    rendered, drawing, event_types, counts = _render_cache().get(
         store.version(), (t.lang, focus, options), lambda: _render(store, options, focus, t)
     )
     explore = {
         "lang": t.lang,
-        "features": features,
+        "counts": counts,
+        "events": sum(n for o, n in counts.items() if o.startswith("events-")),
+        # The events' first and last days read the time index: once per data version.
+        "days": _render_cache().get(store.version(), ("days",), lambda: _days(store)),
+        "search_limit": 8,
         "messages": {
-            key: t(f"control.{key}") for key in ("layers", "zoom_in", "zoom_out", "close")
+            key: t(f"control.{key}")
+            for key in ("layers", "zoom_in", "zoom_out", "close", "more", "failed")
         },
         "home": maplayout.HOME_BOUNDS,
     }
+    explore["sel"] = _selected(store, request.args.get("sel") or focus)
     return render_template(
         "map.html",
         map=rendered,

@@ -40,6 +40,10 @@ FIXTURE = REPO / "tests" / "mapfixture"
 #: and the index (derived data: the server builds its own from the copied GeoJSON).
 NOT_COPIED = shutil.ignore_patterns(".lock", ".lock.holder", "*.tmp", ".index")
 VIEWPORT = {"width": 1280, "height": 800}
+#: A data directory this small is drawn whole (no cluster) once framed by EVERYTHING.
+SMALL = 150
+#: Bounds ([[south, west], [north, east]]) holding every feature of the fixture.
+EVERYTHING = [[38.5, 31.0], [56.5, 49.0]]
 _START_TIMEOUT_S = 20
 _WAIT_TIMEOUT_MS = 10_000
 # Set to e.g. 6 to run every page on a CPU that many times slower: it shakes out tests that
@@ -64,6 +68,22 @@ def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 BLANK_TILE = _png(256, 256, (242, 239, 233))
 
 
+def _positions(geometry: dict) -> Iterator[tuple[float, float]]:
+    """Yield every (lon, lat) of a GeoJSON geometry."""
+    parts = geometry.get("geometries")
+    if parts is not None:
+        for part in parts:
+            yield from _positions(part)
+        return
+    stack = [geometry.get("coordinates") or []]
+    while stack:
+        coords = stack.pop()
+        if coords and isinstance(coords[0], (int, float)):
+            yield float(coords[0]), float(coords[1])
+        else:
+            stack.extend(coords)
+
+
 class Server(LiveServer):
     """A running ``mapapp serve`` (``url``, ``data_dir``, ``get``), and what the tests ask of it."""
 
@@ -76,6 +96,16 @@ class Server(LiveServer):
         """Return the ids of the features the map shows in state ``args`` (viewfilter's rules)."""
         layers = [(layer.id, c) for layer, c in layer_info(Store(self.data_dir))]
         return {f["id"] for f in select(layers, parse_state(args))}
+
+    def bounds(self) -> list[list[float]]:
+        """Return [[south, west], [north, east]] holding every feature (at least EVERYTHING)."""
+        (south, west), (north, east) = EVERYTHING
+        for collection in self.layers().values():
+            for feature in collection["features"]:
+                for lon, lat in _positions(feature.get("geometry") or {}):
+                    south, north = min(south, lat), max(north, lat)
+                    west, east = min(west, lon), max(east, lon)
+        return [[south, west], [north, east]]
 
     def overlay_members(self) -> dict[str, set[str]]:
         """Return the feature ids each layer-control overlay should hold (events by type)."""
@@ -226,11 +256,30 @@ class Watched:
         return self.page.goto(self.server.url + path)
 
     def open_map(self, path: str = "/") -> None:
-        """Open the map and wait until every feature of every layer is drawn."""
-        response = self.goto(path)
-        assert response.status == 200
-        self.wait_for_drawn(
-            "[data-feature-id]", set().union(*self.server.overlay_members().values())
+        """Open the map, frame every feature (the page draws only what is in view: the
+        fixture's are few enough to be drawn, not clustered, when all are in view) and wait
+        until every feature of every layer is drawn."""
+        self.open_explorer(path)
+        self.show_everything()
+        everything = set().union(*self.server.overlay_members().values())
+        if len(everything) <= SMALL:
+            self.wait_for_drawn("[data-feature-id]", everything)
+        else:  # more than the tiles draw unclustered: what they hold is drawn, each once
+            self.page.wait_for_function(
+                """() => mapappTiles.ids().length > 0 && mapappTiles.ids().every(
+                    (id) => document.querySelector(`.leaflet-pane [data-feature-id="${id}"]`))"""
+            )
+
+    def show_everything(self) -> None:
+        """Frame every feature of the server's data (the fixture's: Moscow to Karabakh) and
+        wait until the tiles are drawn."""
+        self.page.evaluate(
+            """async (bounds) => {
+                mapappTiles.map.fitBounds(bounds, { animate: false });
+                await new Promise((resolve) => setTimeout(resolve, 0));
+                await mapappTiles.idle();
+            }""",
+            self.server.bounds(),
         )
 
     def open_explorer(self, path: str = "/") -> None:
@@ -238,6 +287,7 @@ class Watched:
         response = self.goto(path)
         assert response.status == 200
         self.page.wait_for_selector("body[data-explore=ready]")
+        self.page.evaluate("() => mapappTiles.idle()")
 
     def wait_until_still(self) -> None:
         """Wait until the map neither pans nor zooms (a popup's autopan, a fly to a feature):
@@ -253,6 +303,8 @@ class Watched:
         """Click a feature's marker as a reader would: pan the map to it first if it lies
         outside the map's view, and wait until the map stands still."""
         self.wait_until_still()
+        if not self.page.evaluate("(id) => Boolean(mapappTiles.feature(id))", feature_id):
+            self.show_everything()  # the map draws only what is in view
         self.page.evaluate(
             """(id) => {
                 const map = mapappRegistry.map;
@@ -263,7 +315,7 @@ class Watched:
                 const inside = box.left >= view.left && box.right <= view.right
                     && box.top >= view.top && box.bottom <= Math.min(view.bottom, innerHeight);
                 if (!inside) {
-                    const centre = mapappRegistry.features[id].getBounds().getCenter();
+                    const centre = mapappTiles.feature(id).getBounds().getCenter();
                     map.setView(centre, map.getZoom(), { animate: false });
                 }
             }""",
@@ -283,7 +335,17 @@ class Watched:
         return set(self.page.eval_on_selector_all(selector, script))
 
     def wait_for_drawn(self, selector: str, ids: set[str]) -> None:
-        """Wait until exactly ``ids`` have elements matching ``selector``."""
+        """Wait until exactly ``ids`` have elements matching ``selector`` (on a timeout, the
+        error names the difference)."""
+        try:
+            self._wait_for_drawn(selector, ids)
+        except playwright_api.TimeoutError:
+            drawn = self.drawn_ids(selector)
+            raise AssertionError(
+                f"{selector}: missing {sorted(ids - drawn)}, extra {sorted(drawn - ids)}"
+            ) from None
+
+    def _wait_for_drawn(self, selector: str, ids: set[str]) -> None:
         self.page.wait_for_function(
             """([selector, ids]) => {
                 const drawn = new Set([...document.querySelectorAll(selector)]

@@ -77,6 +77,7 @@ def test_download_what_is_shown_is_exactly_what_is_drawn(open_page, explore_serv
     ).uncheck()
     page.select_option("#filter-article", NEW)
     page.wait_for_function("() => location.search.includes('article=')")
+    watched.show_everything()  # the map draws what is in view: frame all of it
     drawn = watched.drawn_ids(MAPPED)
     assert drawn and "event-airlift-1611" not in drawn
     assert page.locator("#view-count").inner_text() == f"{len(drawn)} features"

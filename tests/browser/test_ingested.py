@@ -77,9 +77,8 @@ def test_a_link_to_one_article_frames_its_features_with_their_types(open_page, i
     outside = page.evaluate(
         """() => {
             const map = mapappRegistry.map, view = map.getBounds(), out = [];
-            for (const [id, group] of Object.entries(mapappRegistry.features)) {
-                if (!map.hasLayer(group)) continue;
-                const box = group.getBounds();
+            for (const id of mapappTiles.ids()) {
+                const box = mapappTiles.feature(id).getBounds();
                 if (box.isValid() && !view.contains(box.getCenter())) out.push(id);
             }
             return out;

@@ -1,99 +1,58 @@
-// Draw the map's features from the page's JSON (see mapapp/mapview.py: drawing()).
-// The server escapes every text once when it builds the popup, tooltip, icon and label HTML;
-// this script only places those strings and builds the Leaflet layers, and registers them
-// (window.mapappRegistry) for the explorer.
+// Set up the map from the page's JSON (see mapapp/mapview/mapdraw.py: drawing()): the layer
+// control (one overlay per layer and event type, with the store's counts), the first view,
+// and the features drawn tile by tile by tiles.js (only what is visible). The page carries
+// no feature. The server escapes every text once (labels, tooltips, icons, popups); this
+// script only places those strings. It registers the map (window.mapappRegistry) for the
+// explorer.
 (function () {
   "use strict";
 
-  function part(spec) {
-    if (spec.marker) {
-      return L.marker(spec.marker, {
-        icon: L.divIcon(spec.icon),
-        riseOnHover: true,
-        zIndexOffset: spec.zIndexOffset || 0,
-      });
-    }
-    if (spec.path === "circle") return L.circle(spec.where, spec.options);
-    if (spec.path === "polygon") return L.polygon(spec.where, spec.options);
-    return L.polyline(spec.where, spec.options);
-  }
-
-  /** Fill a feature's popup with its content, fetched from the server when first opened. */
-  function loadPopup(popup, id, options) {
-    // Pan to the content when it arrives only if the popup was opened to pan into view (the
-    // explorer opens some without panning, to keep the view a shared link gives).
-    const pan = popup.options.autoPan;
-    if (popup.mapappLoaded) return;
-    popup.mapappLoaded = true;
-    const url = `${options.url}${encodeURIComponent(id)}?lang=${encodeURIComponent(options.lang)}`;
-    fetch(url, { headers: { Accept: "application/json" } })
-      .then((response) => {
-        if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-        return response.json();
-      })
-      .then((body) => {
-        // HTML the server escaped once (mapapp/popups.py); setContent re-lays out and pans.
-        const before = popup.options.autoPan;
-        popup.options.autoPan = pan;
-        popup.setContent(body.html);
-        popup.options.autoPan = before;
-      })
-      .catch((error) => {
-        popup.mapappLoaded = false; // try again when it opens next
-        const note = document.createElement("p");
-        note.className = "fp-error";
-        note.textContent = `${options.failed} (${error.message})`;
-        popup.setContent(note);
-      });
-  }
-
-  function feature(spec, data) {
-    const group = L.featureGroup();
-    const parts = spec.parts.map((p) => part(p).addTo(group));
-    group.bindTooltip(spec.tooltip, data.tooltip);
-    const waiting = document.createElement("p");
-    waiting.className = "fp-loading";
-    waiting.textContent = data.popup.loading;
-    const { url, lang, loading, failed, ...options } = data.popup;
-    group.bindPopup(waiting, options);
-    group.on("popupopen", (e) => loadPopup(e.popup, spec.id, data.popup));
-    // Tag the DOM elements of the feature whenever they are (re)drawn.
-    group.on("add", (e) => {
-      e.target.eachLayer((layer) => {
-        const element = layer.getElement();
-        if (element) element.setAttribute("data-feature-id", spec.id);
-      });
-    });
-    return { group, parts };
+  /** Wait for the next turn, then until every tile in view is drawn. */
+  function settled(tiles) {
+    return new Promise((resolve) => setTimeout(resolve, 0)).then(() => tiles.idle());
   }
 
   window.mapappDraw = function (map, control, elementId) {
     const data = JSON.parse(document.getElementById(elementId).textContent);
+    const params = new URLSearchParams(location.search);
+    const wanted = params.has("layers") ? new Set(params.get("layers").split(",")) : null;
     const overlays = {};
-    const features = {};
-    const parts = {};
+    // The overlays hold nothing: switching one on or off changes what the tiles are asked for.
     for (const overlay of data.overlays) {
-      const group = L.featureGroup();
-      for (const spec of overlay.features) {
-        const drawn = feature(spec, data);
-        drawn.group.addTo(group);
-        features[spec.id] = drawn.group;
-        parts[spec.id] = drawn.parts;
-      }
-      group.addTo(map);
+      const group = L.layerGroup();
+      if (!wanted || wanted.has(overlay.id)) group.addTo(map);
       control.addOverlay(group, overlay.label);
       overlays[overlay.id] = group;
     }
     const view = data.view;
     map.fitBounds(view.bounds, view.options);
-    if (view.open && features[view.open]) features[view.open].openPopup();
-    window.mapappRegistry = {
-      map,
-      control,
-      overlays,
-      features,
-      badges: data.badges.map(([id, index, at, precision]) => [id, parts[id][index], at, precision]),
-      badge: data.badge,
-    };
+    const right = (control.getContainer().offsetWidth || 0) + 20;
+    const popup = { ...data.popup, autoPanPaddingTopLeft: [56, 12], autoPanPaddingBottomRight: [right, 12] };
+    const tiles = window.mapappTilesAttach(map, { popup, tooltip: data.tooltip, state: location.search });
+
+    /** Open a feature's popup once the tiles draw it; if it is in a cluster, zoom in on
+     * ``at`` (its bounds) until it is drawn (unless ``zoomIn`` is false). Resolves to
+     * whether it opened. */
+    async function open(id, { autoPan = true, at = null, zoomIn = true } = {}) {
+      for (let tries = 0; tries < 6; tries++) {
+        await settled(tiles);
+        const group = tiles.feature(id);
+        if (group) {
+          const target = group.getPopup();
+          const before = target.options.autoPan;
+          target.options.autoPan = autoPan;
+          if (!group.isPopupOpen()) group.openPopup();
+          target.options.autoPan = before;
+          return true;
+        }
+        if (!zoomIn || !at || map.getZoom() >= map.getMaxZoom()) return false;
+        const centre = L.latLngBounds(at).getCenter();
+        map.setView(centre, Math.min(map.getZoom() + 2, map.getMaxZoom()), { animate: false });
+      }
+      return false;
+    }
+
+    window.mapappRegistry = { map, control, overlays, tiles, badge: data.badge, open, popup: tiles.layer.options.popup };
+    if (view.open) open(view.open, { autoPan: false, at: view.bounds });
   };
 })();

@@ -1,10 +1,12 @@
 // The list of the events shown, beside the map: sortable, and driven by the keyboard
 // (Tab reaches the current row, arrow keys, Home and End move, Enter or Space selects).
+// The server gives it a page at a time (newest first, /api/map/features); "Show more" asks
+// for the next. The rows loaded are sorted here.
 
 const COMPARE = {
   date: (a, b) => cmp(a.start || "9999", b.start || "9999") || cmp(a.end || "", b.end || ""),
-  type: (a, b) => cmp(a.kind, b.kind),
-  place: (a, b) => cmp(a.place || "\uffff", b.place || "\uffff"),
+  type: (a, b) => cmp(a.label || "", b.label || ""),
+  name: (a, b) => cmp(a.name, b.name),
 };
 
 function cmp(a, b) {
@@ -20,11 +22,17 @@ function element(tag, className, text) {
 
 export class EventList {
   /** root: the list section; onSelect(id) is called when a row is chosen. */
-  constructor(root, { lang, onSelect }) {
+  constructor(root, { lang, onSelect, onMore, more }) {
     this.root = root;
     this.lang = lang;
     this.onSelect = onSelect;
+    this.onMore = onMore;
     this.list = root.querySelector("#event-list");
+    this.moreButton = element("button", "list-more", more);
+    this.moreButton.type = "button";
+    this.moreButton.hidden = true;
+    this.moreButton.addEventListener("click", () => this.more());
+    this.list.after(this.moreButton);
     this.sortKey = "date";
     this.descending = false;
     this.records = [];
@@ -51,17 +59,32 @@ export class EventList {
     this.render();
   }
 
-  /** Show these records (the events shown on the map). */
-  update(records, total) {
+  /** Show these records: the first page of the ``shown`` events the state shows, of
+   * ``total`` events in all. */
+  update(records, shown, total) {
     this.records = records;
+    this.shown = shown;
     this.total = total;
     this.render();
+  }
+
+  /** Load the next page of the events shown. */
+  async more() {
+    this.moreButton.disabled = true;
+    try {
+      const next = await this.onMore(this.records.length);
+      const have = new Set(this.records.map((r) => r.id));
+      this.records = this.records.concat(next.filter((r) => !have.has(r.id)));
+      this.render();
+    } finally {
+      this.moreButton.disabled = false;
+    }
   }
 
   render() {
     const compare = COMPARE[this.sortKey];
     const rows = [...this.records].sort(
-      (a, b) => (this.descending ? -1 : 1) * (compare(a, b) || COMPARE.date(a, b) || cmp(a.name, b.name)),
+      (a, b) => (this.descending ? -1 : 1) * (compare(a, b) || COMPARE.date(a, b) || COMPARE.name(a, b)),
     );
     const focused = document.activeElement && this.list.contains(document.activeElement)
       ? document.activeElement.dataset.featureId
@@ -69,8 +92,9 @@ export class EventList {
     this.list.replaceChildren(...rows.map((r) => this.row(r)));
     const count = this.root.querySelector("#list-count");
     count.textContent = count.dataset.template
-      .replace("{shown}", rows.length)
+      .replace("{shown}", this.shown)
       .replace("{total}", this.total);
+    this.moreButton.hidden = rows.length >= this.shown;
     this.root.querySelector("#list-empty").hidden = rows.length > 0;
     this.list.hidden = rows.length === 0; // a listbox must hold options: the note stands in
     const keep = rows.find((r) => r.id === this.active) ? this.active : rows[0] && rows[0].id;
@@ -86,11 +110,10 @@ export class EventList {
     li.tabIndex = -1;
     li.setAttribute("aria-selected", String(record.id === this.selected));
     const meta = element("div", "row-meta");
-    if (record.date) meta.append(element("span", `date-chip date-${record.dp}`, record.date));
-    const type = element("span", "row-type", record.kind);
+    if (record.when) meta.append(element("span", `date-chip date-${record.dp}`, record.when));
+    const type = element("span", "row-type", record.label || "");
     type.style.setProperty("--c", record.colour);
     meta.append(type);
-    if (record.place) meta.append(element("span", "row-place", record.place));
     li.append(meta, element("div", "row-name", record.name));
     if (record.summary) {
       const summary = element("div", "row-summary", record.summary);

@@ -1,28 +1,58 @@
 // The map page's explorer: time window, filters, search, list, shareable URL, downloads.
-// It drives the Leaflet objects mapview registered (window.mapappRegistry) and the feature
-// index the page embeds (#explore-data); the URL's query string always carries the state.
-import { filterParams, fold, parseQuery, passes, shows, toQuery } from "./state.js";
+// It drives the map mapdraw.js set up (window.mapappRegistry: the layer control's overlays
+// and the tiles that draw what is visible) and asks the server what the state shows
+// (/api/map/features: counts, the list, search); the URL's query string carries the state.
+import { filterParams, fold, parseQuery, toQuery } from "./state.js";
 import { TimeBar } from "./timebar.js";
 import { EventList } from "./eventlist.js";
 import { Search } from "./search.js";
-import { relayoutBadges } from "./badges.js";
 
 const FOCUS_MAX_ZOOM = 12; // as mapview: a point is framed at this zoom at most
+const PAGE = 200; // the most records one request of the list asks for (the API's limit)
 const NARROW = window.matchMedia("(max-width: 760px)");
 
 const registry = window.mapappRegistry;
 const data = JSON.parse(document.getElementById("explore-data").textContent);
 const map = registry.map;
-const records = data.features;
-const byId = new Map(records.map((r) => [r.id, r]));
+const tiles = registry.tiles;
 const overlayIds = Object.keys(registry.overlays);
-const events = records.filter((r) => r.layer === "events");
+const eventOverlays = overlayIds.filter((id) => id.startsWith("events-"));
 const lang = new URLSearchParams(location.search).get("lang");
+const byId = new Map(); // records seen in the list and in search results
 const $ = (selector) => document.querySelector(selector);
 
 let state = parseQuery(location.search);
 let applying = false; // true while the page follows the URL: no history entry then
 let pendingPush = null;
+
+// -- the server ---------------------------------------------------------------------------
+
+/** Return a page of the features a state shows (``params``: URLSearchParams), as the API
+ * gives it: {total, features}. */
+async function features(params, { limit = PAGE, offset = 0, q = null } = {}) {
+  const query = new URLSearchParams(params);
+  query.set("limit", String(limit));
+  if (offset) query.set("offset", String(offset));
+  if (q) query.set("q", q);
+  query.set("lang", data.lang);
+  const response = await fetch(`/api/map/features?${query}`, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+  const body = await response.json();
+  for (const record of body.features) byId.set(record.id, record);
+  return body;
+}
+
+/** The state's filter parameters, with "layers" always given when ``overlays`` is. */
+function stateParams(s, overlays = null) {
+  const params = filterParams(s, overlayIds);
+  if (overlays) params.set("layers", overlays.join(","));
+  return params;
+}
+
+/** The event overlays the state shows. */
+function eventsOn(s) {
+  return eventOverlays.filter((id) => !s.overlays || s.overlays.has(id));
+}
 
 // -- the URL ------------------------------------------------------------------------------
 
@@ -72,73 +102,79 @@ function setOverlays(wanted) {
   }
 }
 
-/** Put each feature in or out of its overlay as the time window and filters say. */
+/** Ask the tiles for the state, and bring the list and the counts up to date. */
 function applyFilters() {
-  for (const record of records) {
-    const group = registry.features[record.id];
-    const overlay = registry.overlays[record.overlay];
-    const want = passes(record, state);
-    if (want && !overlay.hasLayer(group)) overlay.addLayer(group);
-    if (!want && overlay.hasLayer(group)) overlay.removeLayer(group);
-  }
-  refreshShown();
+  tiles.setState(filterParams(state, overlayIds));
+  return refreshShown();
 }
 
-/** Bring everything that depends on what shows up to date: badges, list, counts, panels. */
-function refreshShown() {
-  relayoutBadges(map, registry);
-  const shown = records.filter((r) => shows(r, state));
-  list.update(shown.filter((r) => r.layer === "events"), events.length);
-  list.highlight(state.sel);
-  $("#view-count").textContent = $("#view-count").dataset.template.replace("{n}", shown.length);
-  $("#view-count").dataset.count = shown.length;
-  countOverlays();
+let shownTurn = 0;
+
+/** Bring everything that depends on what shows up to date: list, counts, panels. */
+async function refreshShown() {
+  const turn = ++shownTurn;
   $("#filter-type").value = state.type || "";
   $("#filter-article").value = state.article || "";
-  const banner = $("#sentence-filter");
-  banner.hidden = !state.sentence;
-  document.body.dataset.shown = shown.length;
+  $("#sentence-filter").hidden = !state.sentence;
+  const on = eventsOn(state);
+  const snapshot = { ...state };
+  // The map's first view goes first: its tiles are what the reader waits for.
+  await tiles.loaded;
+  if (turn !== shownTurn) return;
+  try {
+    const [listed, shown] = await Promise.all([
+      on.length ? features(stateParams(snapshot, on)) : Promise.resolve({ total: 0, features: [] }),
+      features(stateParams(snapshot), { limit: 1 }),
+      countOverlays(snapshot, turn),
+    ]);
+    if (turn !== shownTurn) return;
+    list.update(listed.features, listed.total, data.events);
+    list.highlight(state.sel);
+    $("#view-count").textContent = $("#view-count").dataset.template.replace("{n}", shown.total);
+    $("#view-count").dataset.count = shown.total;
+    document.body.dataset.shown = shown.total;
+  } catch (error) {
+    if (turn === shownTurn) console.warn(`${data.messages.failed}: ${error.message}`);
+  }
 }
 
-/** Show in the layer list how many of each overlay's features pass the window and filters. */
-function countOverlays() {
-  const filtered = Boolean(state.from || state.to || state.type || state.article || state.sentence);
+/** Show in the layer list how many of each overlay's features pass the window and filters
+ * (the store's counts when nothing filters). */
+async function countOverlays(s, turn) {
+  const filtered = Boolean(s.from || s.to || s.type || s.article || s.sentence);
+  const counts = {};
+  await Promise.all(
+    overlayIds.map(async (id) => {
+      counts[id] = filtered ? (await features(stateParams(s, [id]), { limit: 1 })).total : data.counts[id] || 0;
+    }),
+  );
+  if (turn !== shownTurn) return;
   for (const label of document.querySelectorAll(".leaflet-control-layers-overlays .ov[data-overlay]")) {
-    const members = records.filter((r) => r.overlay === label.dataset.overlay);
-    const passing = members.filter((r) => passes(r, state)).length;
+    const total = data.counts[label.dataset.overlay] || 0;
+    const passing = counts[label.dataset.overlay] ?? total;
     const count = label.querySelector(".ov-count");
-    count.textContent = passing < members.length ? `${passing}/${members.length}` : members.length;
-    label.classList.toggle("ov-filtered", filtered && passing < members.length);
+    count.textContent = passing < total ? `${passing}/${total}` : total;
+    label.classList.toggle("ov-filtered", filtered && passing < total);
     label.classList.toggle("ov-none", passing === 0);
   }
 }
 
-function shownKey(from, to) {
-  return records.filter((r) => shows(r, { ...state, from, to })).map((r) => r.id).join(" ");
+/** Name what a time window would show (for play to skip the steps that change nothing). */
+async function shownKey(from, to) {
+  const body = await features(stateParams({ ...state, from, to }), { limit: 50 });
+  return `${body.total} ${body.features.map((r) => r.id).join(" ")}`;
 }
 
 // -- selection ----------------------------------------------------------------------------
 
-function openPopup(id, autoPan) {
-  const group = registry.features[id];
-  const popup = group && group.getPopup();
-  if (!popup || !map.hasLayer(group)) return;
-  const before = popup.options.autoPan;
-  popup.options.autoPan = autoPan;
-  group.openPopup();
-  popup.options.autoPan = before;
-}
-
-/** Make a feature show (its overlay on, the window and filters that hide it cleared). */
+/** Make a feature show: its overlay on and, if the filters hide it, the filters cleared. */
 function reveal(record) {
   if (state.overlays && !state.overlays.has(record.overlay)) map.addLayer(registry.overlays[record.overlay]);
-  if (!passes(record, state)) {
-    if (!passes(record, { ...state, from: null, to: null })) {
-      Object.assign(state, { type: null, article: null, sentence: null });
-    }
-    if (!passes(record, state)) Object.assign(state, { from: null, to: null });
-    timebar.set(state.from, state.to);
+  if (record.hidden) {
+    Object.assign(state, { from: null, to: null, type: null, article: null, sentence: null });
+    timebar.set(null, null);
     applyFilters();
+    writeUrl(true);
   }
 }
 
@@ -150,44 +186,45 @@ function jumpTo(id) {
   // On a phone the map is above the list: bring it back into sight.
   if (NARROW.matches) $(".map-frame").scrollIntoView({ block: "start" });
   frame(record.bounds);
-  openPopup(id, true);
+  registry.open(id, { autoPan: true, at: record.bounds });
 }
 
 // While a popup is open the legend folds away, so that it never hides the popup.
 const legend = $("#map-legend");
 let legendWasOpen = false;
 
-for (const [id, group] of Object.entries(registry.features)) {
-  group.on("popupopen", () => {
-    state.sel = id;
-    list.highlight(id);
-    writeUrl(true);
-    legendWasOpen = legendWasOpen || legend.open;
-    legend.open = false;
-  });
-  group.on("popupclose", () => {
-    // Unfold the legend again unless another popup opened in its place.
-    setTimeout(() => {
-      if (state.sel) return;
-      legend.open = legend.open || legendWasOpen;
-      legendWasOpen = false;
-    }, 0);
-    if (state.sel !== id) return;
-    state.sel = null;
-    list.highlight(null);
-    writeUrl(false);
-  });
-}
+const sourceId = (popup) => popup && popup._source && popup._source.mapappId;
+
+map.on("popupopen", (e) => {
+  label(e.popup.getElement().querySelector(".leaflet-popup-close-button"), data.messages.close);
+  const id = sourceId(e.popup);
+  if (!id) return;
+  state.sel = id;
+  list.highlight(id);
+  writeUrl(true);
+  legendWasOpen = legendWasOpen || legend.open;
+  legend.open = false;
+});
+map.on("popupclose", (e) => {
+  const id = sourceId(e.popup);
+  if (!id) return;
+  // Unfold the legend again unless another popup opened in its place.
+  setTimeout(() => {
+    if (state.sel) return;
+    legend.open = legend.open || legendWasOpen;
+    legendWasOpen = false;
+  }, 0);
+  if (state.sel !== id) return;
+  state.sel = null;
+  list.highlight(null);
+  writeUrl(false);
+});
 
 /** Make popups pan clear of the layer list on the right (on a phone it is folded). */
 function padPopups() {
   const right = NARROW.matches ? 12 : controlWidth() + 20;
-  for (const group of Object.values(registry.features)) {
-    const popup = group.getPopup();
-    if (!popup) continue;
-    popup.options.autoPanPaddingTopLeft = [56, 12];
-    popup.options.autoPanPaddingBottomRight = [right, 12];
-  }
+  registry.popup.autoPanPaddingTopLeft = [56, 12];
+  registry.popup.autoPanPaddingBottomRight = [right, 12];
 }
 padPopups();
 
@@ -197,9 +234,17 @@ function controlWidth() {
 
 // -- the controls -------------------------------------------------------------------------
 
-const list = new EventList($("#event-list-section"), { lang: data.lang, onSelect: jumpTo });
+const list = new EventList($("#event-list-section"), {
+  lang: data.lang,
+  onSelect: jumpTo,
+  more: data.messages.more,
+  onMore: async (offset) => {
+    const body = await features(stateParams(state, eventsOn(state)), { offset });
+    return body.features;
+  },
+});
 const timebar = new TimeBar($("#time-control"), {
-  records,
+  days: data.days,
   lang: data.lang,
   shownKey,
   onChange(from, to, commit) {
@@ -208,7 +253,24 @@ const timebar = new TimeBar($("#time-control"), {
     writeUrl(commit);
   },
 });
-new Search($("#search-input"), $("#search-results"), $("#search-none"), { records, onPick: jumpTo });
+
+/** Search every feature (the filters aside), marking those the state hides. */
+async function find(query) {
+  const limit = data.search_limit;
+  const [all, shown] = await Promise.all([
+    features(new URLSearchParams(), { limit, q: query }),
+    features(stateParams(state), { limit: PAGE, q: query }),
+  ]);
+  const showing = new Set(shown.features.map((r) => r.id));
+  return all.features.map((r) => ({ ...r, hidden: !showing.has(r.id) }));
+}
+new Search($("#search-input"), $("#search-results"), $("#search-none"), {
+  find,
+  onPick: (record) => {
+    byId.set(record.id, record);
+    jumpTo(record.id);
+  },
+});
 
 function onFilter(key, value) {
   state[key] = value || null;
@@ -222,7 +284,7 @@ $("#sentence-clear").addEventListener("click", () => onFilter("sentence", null))
 map.on("overlayadd overlayremove", () => {
   if (applying) return;
   state.overlays = overlaysOn();
-  refreshShown();
+  applyFilters();
   writeUrl(true);
 });
 map.on("moveend", () => {
@@ -237,31 +299,41 @@ map.on("moveend", () => {
 /** Show the state in ``state``: overlays, window, filters, then the view and the selection. */
 function follow(framing) {
   applying = true;
+  let ready;
   try {
     setOverlays(state.overlays);
     timebar.set(state.from, state.to);
-    applyFilters();
-    const sel = state.sel && byId.get(state.sel) && shows(byId.get(state.sel), state) ? state.sel : null;
+    ready = applyFilters();
+    const sel = state.sel;
     const view = state.view;
+    const known = sel && data.sel && data.sel.id === sel ? data.sel : null;
     if (view) map.setView([view.lat, view.lng], view.zoom, { animate: false });
-    else if (framing && sel) frame(byId.get(sel).bounds);
-    else if (framing && (state.sentence || state.article)) frameShown(); // the text's features
+    else if (framing && known) frame(known.bounds);
+    else if (framing && (state.sentence || state.article)) ready = ready.then(frameShown); // the text's
     else if (framing && NARROW.matches) map.fitBounds(data.home, { animate: false }); // no legend below
-    if (sel && !registry.features[sel].isPopupOpen()) openPopup(sel, !view);
-    if (!sel) map.closePopup();
-    state.sel = sel;
+    if (sel) {
+      const bounds = known ? known.bounds : null;
+      registry.open(sel, { autoPan: !view, at: bounds, zoomIn: !view }).then((opened) => {
+        if (opened || state.sel !== sel) return;
+        state.sel = null; // not shown in this state
+        list.highlight(null);
+        writeUrl(false);
+      });
+    } else map.closePopup();
     list.highlight(sel);
     const c = map.getCenter();
     state.view = view || { zoom: map.getZoom(), lat: c.lat, lng: c.lng };
   } finally {
     applying = false;
   }
+  return ready;
 }
 
-function frameShown() {
-  const shown = records.filter((r) => shows(r, state));
-  if (!shown.length) return;
-  frame(L.latLngBounds(shown.flatMap((r) => r.bounds)));
+/** Frame the features the state shows (the first page of them). */
+async function frameShown() {
+  const shown = await features(stateParams(state));
+  if (!shown.features.length) return;
+  frame(L.latLngBounds(shown.features.flatMap((r) => r.bounds)));
 }
 
 /** Frame bounds in the part of the map the layer list leaves free. */
@@ -310,17 +382,29 @@ function label(element, text) {
 label(registry.control._layersLink, data.messages.layers);
 label($(".leaflet-control-zoom-in"), data.messages.zoom_in);
 label($(".leaflet-control-zoom-out"), data.messages.zoom_out);
-map.on("popupopen", (e) => label(e.popup.getElement().querySelector(".leaflet-popup-close-button"), data.messages.close));
 
-// The server already framed ?focus= and opened its popup: only the URL changes.
+// The server already framed ?focus= (mapdraw.js opens its popup): only the URL changes.
 const focused = new URLSearchParams(location.search).has("focus");
-follow(!focused);
+const first = follow(!focused);
 history.replaceState(null, "", location.pathname + toQuery(state, overlayIds, lang) + location.hash);
 refreshLinks();
+
+/** The ids of every feature a state (a query string) shows, page by page. */
+async function shownFor(query) {
+  const s = parseQuery(query);
+  const ids = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const body = await features(stateParams(s), { offset });
+    ids.push(...body.features.map((r) => r.id));
+    if (!body.features.length || ids.length >= body.total) return ids;
+  }
+}
 // For tests and the curious: the state, and what a state (as a query string) shows.
 window.mapappExplore = {
   state: () => ({ ...state, overlays: state.overlays && [...state.overlays] }),
-  shownFor: (query) => records.filter((r) => shows(r, parseQuery(query))).map((r) => r.id),
+  shownFor,
   fold,
 };
-document.body.dataset.explore = "ready";
+Promise.all([first, tiles.loaded]).finally(() => {
+  document.body.dataset.explore = "ready";
+});

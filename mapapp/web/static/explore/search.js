@@ -1,33 +1,16 @@
-// Search places and events by name, in either language, with or without diacritics.
-import { fold } from "./state.js";
-
-const LIMIT = 8;
-const LAYER_RANK = { places: 0, events: 1, "peacekeeping-posts": 2, routes: 3, regions: 4 };
-
-/** Return the records whose names contain every word of ``query``, best matches first. */
-export function findRecords(records, query) {
-  const words = fold(query).split(" ").filter(Boolean);
-  if (!words.length) return [];
-  const whole = words.join(" ");
-  const scored = [];
-  for (const record of records) {
-    if (!words.every((w) => record.search.includes(w))) continue;
-    const name = fold(record.name);
-    const score = name.startsWith(whole) ? 0 : record.search.includes(whole) ? 1 : 2;
-    scored.push([score, LAYER_RANK[record.layer] ?? 5, record.name, record]);
-  }
-  scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2].localeCompare(b[2]));
-  return scored.map((s) => s[3]);
-}
+// Search places and events by name, in either language, with or without diacritics: the
+// server searches (/api/map/features?q=, ranked best first); this shows its answers.
 
 export class Search {
-  /** input: the search field; results: its listbox; onPick(id) jumps to a feature. */
-  constructor(input, results, none, { records, onPick }) {
+  /** input: the search field; results: its listbox; find(text) resolves to the records
+   * found; onPick(record) jumps to a feature. */
+  constructor(input, results, none, { find, onPick }) {
     this.input = input;
     this.results = results;
     this.none = none;
-    this.records = records;
+    this.find = find;
     this.onPick = onPick;
+    this.turn = 0;
     this.found = [];
     this.active = -1;
     input.addEventListener("input", () => this.search());
@@ -40,8 +23,19 @@ export class Search {
     });
   }
 
-  search() {
-    this.found = findRecords(this.records, this.input.value).slice(0, LIMIT);
+  async search() {
+    const turn = ++this.turn;
+    const text = this.input.value;
+    let found = [];
+    if (text.trim()) {
+      try {
+        found = await this.find(text);
+      } catch (error) {
+        found = [];
+      }
+    }
+    if (turn !== this.turn) return; // a later search has been typed
+    this.found = found;
     this.active = this.found.length ? 0 : -1;
     this.results.replaceChildren(...this.found.map((r, i) => this.item(r, i)));
     const typed = Boolean(this.input.value.trim());
@@ -62,7 +56,7 @@ export class Search {
     name.textContent = record.name;
     const meta = document.createElement("span");
     meta.className = "result-meta";
-    meta.textContent = [record.alt, record.kind, record.date].filter(Boolean).join(" · ");
+    meta.textContent = [record.alt, record.label, record.when].filter(Boolean).join(" · ");
     li.append(name, meta);
     return li;
   }
@@ -93,7 +87,7 @@ export class Search {
     if (!record) return;
     this.input.value = record.name;
     this.close();
-    this.onPick(record.id);
+    this.onPick(record);
   }
 
   close() {

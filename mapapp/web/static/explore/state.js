@@ -1,6 +1,5 @@
-// The view's state and the rules for what shows: the same rules as mapapp/viewfilter.py.
-// A record (from mapapp/mapindex.py) carries the fields they need: overlay, start/end day
-// (ISO strings, so they compare as text), type, articles and sentences cited.
+// The view's state, read from and written to the URL (the parameters of
+// mapapp/query/viewfilter.py: STATE_PARAMS); the server decides what a state shows.
 
 export const STEPS = ["day", "week", "month", "year"];
 
@@ -81,26 +80,6 @@ export function toQuery(state, allOverlays, lang) {
   if (state.sel) params.set("sel", state.sel);
   const text = params.toString().replace(/%2C/g, ",").replace(/%2F/g, "/").replace(/%3A/g, ":");
   return text ? `?${text}` : "";
-}
-
-/** Whether a record's dates overlap the window (an undated record always does). */
-export function inWindow(record, from, to) {
-  if (!record.start) return true;
-  return (!to || record.start <= to) && (!from || record.end >= from);
-}
-
-/** Whether a record passes the time window and the filters (its overlay aside). */
-export function passes(record, state) {
-  if (!inWindow(record, state.from, state.to)) return false;
-  if (state.type && record.type !== null && record.type !== state.type) return false;
-  if (state.article && !record.articles.includes(state.article)) return false;
-  if (state.sentence && !record.sentences.includes(state.sentence)) return false;
-  return true;
-}
-
-/** Whether a record shows: its overlay is on and it passes the window and the filters. */
-export function shows(record, state) {
-  return (!state.overlays || state.overlays.has(record.overlay)) && passes(record, state);
 }
 
 export function isoDay(date) {

@@ -1,8 +1,10 @@
-// The time control: a from-to window over every dated feature, with play-through.
+// The time control: a from-to window over the days of the events (from the first to the
+// last, as the server counts them), with play-through.
 import { addSteps, isoDay, parseDay, stepStart } from "./state.js";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const TICK_MS = 1100;
+const MAX_TICKS = 40; // the most ticks of the rug under the slider
 
 /** A day in words the way the server writes short dates: "24 Nov 2020", "24/11/2020". */
 export function formatDay(iso, lang) {
@@ -18,18 +20,20 @@ function dayBefore(iso) {
 
 export class TimeBar {
   /**
-   * root: the control's element; records: the feature index; onChange(from, to, commit) is
-   * called when the user moves the window (commit: a finished change, worth a history entry);
-   * shownKey(from, to) names what a window would show, so play can skip quiet stretches.
+   * root: the control's element; days: {min, max} (ISO days; null: nothing dated);
+   * onChange(from, to, commit) is called when the user moves the window (commit: a finished
+   * change, worth a history entry); shownKey(from, to) resolves to a name of what a window
+   * would show, so play can skip quiet stretches.
    */
-  constructor(root, { records, lang, onChange, shownKey }) {
+  constructor(root, { days, lang, onChange, shownKey }) {
     this.root = root;
     this.lang = lang;
     this.onChange = onChange;
     this.shownKey = shownKey;
-    const days = new Set();
-    for (const r of records) if (r.start) days.add(r.start).add(r.end);
-    this.stops = [...days].sort();
+    this.stops = [];
+    if (days) {
+      for (let day = days.min; day <= days.max; day = addSteps(day, "day")) this.stops.push(day);
+    }
     this.min = this.stops[0] || null;
     this.max = this.stops[this.stops.length - 1] || null;
     this.from = null;
@@ -50,8 +54,12 @@ export class TimeBar {
       slider.max = this.stops.length - 1;
       slider.step = 1;
     }
+    // The rug marks the start of each year (of every few years: at most MAX_TICKS).
     const rug = this.q(".time-rug");
-    this.stops.forEach((day, i) => {
+    const years = this.stops.map((day, i) => [day, i]).filter(([day], i) => i === 0 || day.endsWith("-01-01"));
+    const every = Math.ceil(years.length / MAX_TICKS);
+    years.forEach(([day, i], k) => {
+      if (k % every) return;
       const tick = document.createElement("span");
       tick.style.left = `${(100 * i) / Math.max(1, this.stops.length - 1)}%`;
       tick.title = formatDay(day, this.lang);
@@ -115,23 +123,18 @@ export class TimeBar {
   show() {
     const from = this.from || this.min;
     const to = this.to || this.max;
-    const index = (day, last) => {
-      if (last) {
-        const i = this.stops.findIndex((s) => s >= day);
-        return i < 0 ? this.stops.length - 1 : i;
-      }
-      let i = 0;
-      this.stops.forEach((s, k) => {
-        if (s <= day) i = k;
-      });
-      return i;
+    // Every day is a stop: a day's index is its distance from the first.
+    const last = this.stops.length - 1;
+    const index = (day) => {
+      const i = Math.round((parseDay(day) - parseDay(this.min)) / 86400000);
+      return Math.max(0, Math.min(last, i));
     };
-    const [a, b] = [index(from, false), index(to, true)];
+    const [a, b] = [index(from), index(to)];
     this.q("#time-from-slider").value = a;
     this.q("#time-to-slider").value = b;
-    const last = Math.max(1, this.stops.length - 1);
-    this.q(".time-rug").style.setProperty("--a", `${(100 * a) / last}%`);
-    this.q(".time-rug").style.setProperty("--b", `${(100 * b) / last}%`);
+    const width = Math.max(1, last);
+    this.q(".time-rug").style.setProperty("--a", `${(100 * a) / width}%`);
+    this.q(".time-rug").style.setProperty("--b", `${(100 * b) / width}%`);
     this.q("#time-from").value = this.from || "";
     this.q("#time-to").value = this.to || "";
     this.q("#time-from").placeholder = this.min;
@@ -152,27 +155,38 @@ export class TimeBar {
       const start = stepStart(this.min, step);
       this.change(start, dayBefore(addSteps(start, step)), false);
     }
-    this.timer = setInterval(() => this.tick(), TICK_MS);
+    const timer = {};
+    const next = () => {
+      timer.id = setTimeout(async () => {
+        await this.tick().catch(() => this.pause());
+        if (this.timer === timer) next();
+      }, TICK_MS);
+    };
+    this.timer = timer;
+    next();
     this.show();
   }
 
   pause() {
     if (!this.timer) return;
-    clearInterval(this.timer);
+    clearTimeout(this.timer.id);
     this.timer = null;
     this.show();
     this.onChange(this.from, this.to, true);
   }
 
-  /** Move one step on, and further while nothing would change: play skips quiet stretches. */
-  tick() {
+  /** Move one step on, and further while nothing would change: play skips quiet stretches
+   * (asking the server what each window shows, at most a few hundred steps a tick). */
+  async tick() {
+    const timer = this.timer;
     const step = this.q("#time-step").value;
     const span = parseDay(this.to) - parseDay(this.from);
     // A window one step wide stays aligned to the calendar (November, then December).
     const aligned = this.to === dayBefore(addSteps(this.from, step));
-    const shown = this.shownKey(this.from, this.to);
+    const shown = await this.shownKey(this.from, this.to);
     let from = this.from;
-    for (let guard = 0; guard < 5000; guard++) {
+    for (let guard = 0; guard < 400; guard++) {
+      if (this.timer !== timer) return; // paused meanwhile
       from = addSteps(from, step);
       if (from > this.max) {
         this.pause();
@@ -181,7 +195,8 @@ export class TimeBar {
       const to = aligned
         ? dayBefore(addSteps(from, step))
         : isoDay(new Date(parseDay(from).getTime() + span));
-      if (this.shownKey(from, to) !== shown) {
+      if ((await this.shownKey(from, to)) !== shown) {
+        if (this.timer !== timer) return;
         this.change(from, to, false);
         return;
       }

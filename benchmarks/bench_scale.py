@@ -1,0 +1,429 @@
+"""Benchmark the partitioned store as the archive grows: 1k, 10k, 100k (and 1M) events.
+
+Usage: ``.venv/bin/python benchmarks/bench_scale.py [--sizes 1k,10k,100k] [--requests 50]``
+(``--sizes 1k,10k,100k,1m`` for a million; ``--folium-max 0`` skips the folium comparison).
+
+For each size, in a temporary directory removed at the end:
+
+1. ``tests/archive_gen.py`` generates the archive (10 events per article; real places, dates and
+   Vietnamese sentences; written through ``Store.write`` in batches): time, CPU time, sizes.
+2. One more article is ingested: a copy of ``2020-11-25-putin-erdogan-call.md`` under a new id,
+   first with the ``mapapp ingest`` command (wall time of the process, lexicons included), then
+   another copy in-process through ``mapapp.pipeline.ingest.ingest`` with the lexicons loaded
+   beforehand.
+3. ``mapapp index`` rebuilds the index from the partitions (wall time of the process); a third
+   copy is then ingested with the command again (the rebuild drops what the last build recorded
+   of its inputs, so this ingest also redoes the articles the curation file cites).
+4. ``mapapp serve`` starts (time until ``GET /api/layers`` answers), then, over one keep-alive
+   connection: ``--requests`` OGC items queries (a box over the South Caucasus, the year 2020,
+   ``limit=100``) and the map tiles of ``bench_map``; the server's RSS (VmRSS, and VmHWM, the
+   peak) is read after start and after the requests.
+5. For comparison, plain folium on the same event points: a map with ``FastMarkerCluster`` and
+   one with ``MarkerCluster`` of markers with popups (HTML size, build + render time in Python),
+   up to ``--folium-max`` events.
+
+Prints one Markdown table, a column per size. Wall-clock times depend on what else the machine
+runs: the load average is printed with the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import platform
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))  # the generator and the live-server helper
+
+from archive_gen import generate  # noqa: E402
+from liveserver import HOST, LiveServer, ServerDidNotStart  # noqa: E402
+
+PYTHON = sys.executable
+ARTICLE = REPO / "geodata" / "articles" / "2020-11-25-putin-erdogan-call.md"
+#: The items query: a box over Armenia, Azerbaijan and eastern Turkey, one year, one page.
+ITEMS = "/ogc/collections/events/items?bbox=44,38,48,41&datetime=2020-01-01/2020-12-31&limit=100"
+SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+NA = "n/a"
+
+
+# -- small helpers -----------------------------------------------------------------------------
+def _size(n: int) -> str:
+    return next((label for label, value in SIZES.items() if value == n), f"{n:,}")
+
+
+def _mb(nbytes: float) -> str:
+    return f"{nbytes / 1e6:,.1f} MB" if nbytes >= 1e6 else f"{nbytes / 1e3:,.0f} kB"
+
+
+def _s(seconds: float | None) -> str:
+    return NA if seconds is None else f"{seconds:,.2f} s"
+
+
+def _ms(values: list[float]) -> str:
+    """Return "median / p95 ms" of some request times (in seconds)."""
+    if not values:
+        return NA
+    p95 = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+    return f"{statistics.median(values) * 1000:.1f} / {p95 * 1000:.1f} ms"
+
+
+def _index_bytes(datadir: Path) -> str:
+    """Return the size of the index file and of its write-ahead log."""
+    from mapapp.store import DataDir
+
+    index = DataDir(datadir).index_file
+    sizes = [Path(f"{index}{suffix}") for suffix in ("", "-wal")]
+    db, wal = (p.stat().st_size if p.exists() else 0 for p in sizes)
+    return f"{_mb(db)} + WAL {_mb(wal)}"
+
+
+def _dir_bytes(path: Path) -> int:
+    if not path.exists():
+        return 0
+    return sum(entry.stat().st_size for entry in path.rglob("*") if entry.is_file())
+
+
+def _status(pid: int) -> dict[str, int]:
+    """Return VmRSS and VmHWM of a process, in bytes."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0]) * 1024
+    return found
+
+
+def _cpu_ticks(pid: int) -> float:
+    """Return the CPU seconds (user + system) a running process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(args: list[str]) -> str:
+    """Run a command; return "wall (CPU)" seconds, or "n/a (its last line of error)"."""
+    cpu = _children_cpu()
+    start = time.perf_counter()
+    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        lines = (done.stdout + done.stderr).strip().splitlines()
+        return f"{NA} ({(lines[-1] if lines else f'exit status {done.returncode}')[:80]})"
+    return f"{_s(wall)} ({_s(_children_cpu() - cpu)})"
+
+
+def _mapapp(*args: str) -> list[str]:
+    return [PYTHON, "-m", "mapapp", *args]
+
+
+def _copy_article(folder: Path, article_id: str) -> Path:
+    """Write the real article under another id (and file name) into ``folder``."""
+    text = ARTICLE.read_text("utf-8")
+    text = re.sub(r"(?m)^id: .*$", f"id: {article_id}", text, count=1)
+    path = folder / f"{article_id}.md"
+    path.write_text(text, "utf-8")
+    return path
+
+
+class Client:
+    """GETs over one keep-alive connection; each returns (seconds, status, body)."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=600)
+
+    def get(self, path: str) -> tuple[float, int, bytes]:
+        start = time.perf_counter()
+        self.conn.request("GET", path)
+        response = self.conn.getresponse()
+        body = response.read()
+        return time.perf_counter() - start, response.status, body
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+# -- the map endpoint (being added) ------------------------------------------------------------
+def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 1 << z
+    rad = math.radians(lat)
+    y = (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2
+    return int((lon + 180) / 360 * n), int(y * n)
+
+
+def map_tiles() -> list[tuple[int, int, int]]:
+    """Return the tiles ``bench_map`` asks for: all 16 of zoom 2, and 3x3 at zoom 6 around
+    lon 45, lat 40 (Armenia and Azerbaijan)."""
+    tiles = [(2, x, y) for x in range(4) for y in range(4)]
+    cx, cy = _tile_of(45.0, 40.0, 6)
+    tiles += [(6, cx + dx, cy + dy) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    return tiles
+
+
+# ---------------------------------------------------------------------------------------------
+# HOOK: the map-query endpoints. `GET /api/map/tiles/{z}/{x}/{y}.json` is being added; extend
+# this function (more zooms, filters, the search endpoint) as the map API grows.
+# ---------------------------------------------------------------------------------------------
+def bench_map(base_url: str, client: Client | None = None) -> dict[str, str]:
+    """Time the map tiles of ``map_tiles()``; "n/a" where the endpoint does not answer 200."""
+    own = client is None
+    if client is None:
+        client = Client(int(base_url.rsplit(":", 1)[1]))
+    results: dict[str, str] = {}
+    try:
+        for zoom in (2, 6):
+            times, statuses, sizes, items = [], set(), 0, 0
+            for z, x, y in (t for t in map_tiles() if t[0] == zoom):
+                seconds, status, body = client.get(f"/api/map/tiles/{z}/{x}/{y}.json")
+                statuses.add(status)
+                if status == 200:
+                    times.append(seconds)
+                    sizes += len(body)
+                    data = json.loads(body)
+                    items += len(data.get("features", [])) + len(data.get("clusters", []))
+            if statuses != {200}:
+                results[f"z{zoom}"] = f"{NA} (HTTP {', '.join(map(str, sorted(statuses)))})"
+            else:
+                results[f"z{zoom}"] = (
+                    f"{_ms(times)}, {_mb(sizes)}, {items:,} features + clusters, "
+                    f"max {max(times) * 1000:.0f} ms"
+                )
+    finally:
+        if own:
+            client.close()
+    return results
+
+
+# -- one archive -------------------------------------------------------------------------------
+def bench_server(datadir: Path, requests: int) -> dict[str, str]:
+    """Start ``mapapp serve`` on ``datadir``; time the start, the items queries and the map."""
+    out: dict[str, str] = {}
+    server = LiveServer(datadir, timeout=1800)
+    start = time.perf_counter()
+    try:
+        server.start()
+    except ServerDidNotStart as exc:
+        last = [line for line in str(exc).splitlines() if line.strip()][-1:]
+        out["server start, until /api/layers answers (CPU)"] = (
+            f"{NA} (did not start: {last[0][:80] if last else '?'})"
+        )
+        return out
+    try:
+        wall = time.perf_counter() - start
+        assert server.process is not None
+        pid = server.process.pid
+        out["server start, until /api/layers answers (CPU)"] = f"{_s(wall)} ({_s(_cpu_ticks(pid))})"
+        rss = _status(pid)
+        out["server RSS after start"] = _mb(rss["VmRSS"])
+        client = Client(server.port)
+        times, matched, statuses = [], None, set()
+        cpu = _cpu_ticks(pid)
+        for _ in range(requests):
+            seconds, status, body = client.get(ITEMS)
+            statuses.add(status)
+            if status == 200:
+                times.append(seconds)
+                if matched is None:
+                    matched = json.loads(body).get("numberMatched")
+        cpu = (_cpu_ticks(pid) - cpu) / max(1, requests) * 1000
+        if statuses == {200}:
+            out["OGC items, median / p95 (server CPU per request)"] = (
+                f"{_ms(times)} ({cpu:.0f} ms; {matched:,} matched)"
+            )
+        else:
+            out["OGC items, median / p95 (server CPU per request)"] = (
+                f"{NA} (HTTP {sorted(statuses)})"
+            )
+        for zoom, text in bench_map(server.url, client).items():
+            out[f"map tiles {zoom}, median / p95"] = text
+        client.close()
+        rss = _status(pid)
+        out["server RSS after requests (peak)"] = f"{_mb(rss['VmRSS'])} ({_mb(rss['VmHWM'])})"
+    finally:
+        server.stop()
+    return out
+
+
+def bench_ingest(datadir: Path, tag: str, work: Path) -> dict[str, str]:
+    """Ingest copies of a real article: by the command, then in-process with lexicons loaded."""
+    from mapapp.geoparse import Lexicons
+    from mapapp.pipeline.ingest import ingest
+    from mapapp.store import DataDir
+
+    out: dict[str, str] = {}
+    path = _copy_article(work, f"bench-{tag}-cli")
+    out["`mapapp ingest` 1 article (CPU)"] = _run(
+        _mapapp("ingest", str(path), "--data-dir", str(datadir))
+    )
+    start = time.perf_counter()
+    lexicons = Lexicons.load(DataDir(datadir))
+    out["lexicons load (in-process)"] = _s(time.perf_counter() - start)
+    path = _copy_article(work, f"bench-{tag}-lib")
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        change = ingest([path], datadir, lexicons)
+        out["`ingest()` 1 article, lexicons loaded (CPU)"] = (
+            f"{_s(time.perf_counter() - start)} ({_s(time.process_time() - cpu)}; "
+            f"{change.summary().split(',')[0]})"
+        )
+    except Exception as exc:  # the pipeline is being refactored: report, do not stop
+        out["`ingest()` 1 article, lexicons loaded (CPU)"] = f"{NA} ({type(exc).__name__}: {exc})"[
+            :90
+        ]
+    return out
+
+
+def folium_maps(points: list[tuple[float, float, str]]) -> dict[str, str]:
+    """Build and render plain folium maps of ``points``: FastMarkerCluster, and MarkerCluster
+    of markers with popups; return HTML sizes and times."""
+    import folium
+    from folium.plugins import FastMarkerCluster, MarkerCluster
+
+    out = {}
+    start, cpu = time.perf_counter(), time.process_time()
+    fast = folium.Map(location=(40, 45), zoom_start=3)
+    FastMarkerCluster([(lat, lon) for lon, lat, _ in points]).add_to(fast)
+    html = fast.get_root().render()
+    out["folium FastMarkerCluster: build + render (CPU), HTML"] = (
+        f"{_s(time.perf_counter() - start)} ({_s(time.process_time() - cpu)}), "
+        f"{_mb(len(html.encode()))}"
+    )
+    del fast, html
+    start, cpu = time.perf_counter(), time.process_time()
+    slow = folium.Map(location=(40, 45), zoom_start=3)
+    cluster = MarkerCluster().add_to(slow)
+    for lon, lat, name in points:
+        folium.Marker((lat, lon), popup=folium.Popup(name, max_width=300)).add_to(cluster)
+    html = slow.get_root().render()
+    out["folium MarkerCluster + popups: build + render (CPU), HTML"] = (
+        f"{_s(time.perf_counter() - start)} ({_s(time.process_time() - cpu)}), "
+        f"{_mb(len(html.encode()))}"
+    )
+    return out
+
+
+def _event_points(datadir: Path) -> list[tuple[float, float, str]]:
+    """Return (lon, lat, Vietnamese name) of every point event, from the index."""
+    from mapapp.store import DataDir
+
+    db = sqlite3.connect(f"file:{DataDir(datadir).index_file}?mode=ro", uri=True)
+    try:
+        rows = db.execute(
+            "SELECT lon, lat, coalesce(name_vi, name, id) FROM features "
+            "WHERE layer = 'events' AND lon IS NOT NULL ORDER BY n"
+        ).fetchall()
+    finally:
+        db.close()
+    return [(float(lon), float(lat), str(name)) for lon, lat, name in rows]
+
+
+def bench_size(events: int, args: argparse.Namespace, root: Path) -> dict[str, str]:
+    """Run every measure on one generated archive of ``events`` events."""
+    tag = _size(events)
+    datadir = root / tag / "geodata"
+    work = root / tag / "incoming"
+    work.mkdir(parents=True)
+    out: dict[str, str] = {}
+
+    def log(text: str) -> None:
+        print(f"[{tag}] {text}", file=sys.stderr, flush=True)
+
+    log("generating")
+    cpu = time.process_time()
+    result = generate(datadir, events, seed=args.seed)
+    cpu = time.process_time() - cpu
+    out["articles / events / places"] = (
+        f"{result['articles']:,} / {result['events']:,} / {result['places']:,}"
+    )
+    out["generate (CPU)"] = f"{_s(result['seconds'])} ({_s(cpu)})"
+    out["… of which loading the gazetteer (first size only)"] = _s(result["load_seconds"])
+    out["… of which `Store.write`"] = _s(result["write_seconds"])
+    out["partitions + articles on disk"] = _mb(
+        _dir_bytes(datadir / "features") + _dir_bytes(datadir / "articles")
+    )
+    out["index on disk, after generate"] = _index_bytes(datadir)
+    points = _event_points(datadir)
+
+    log("ingesting")
+    out.update(bench_ingest(datadir, tag, work))
+
+    log("rebuilding the index")
+    out["`mapapp index`, full rebuild (CPU)"] = _run(_mapapp("index", "--data-dir", str(datadir)))
+    out["index on disk, after rebuild"] = _index_bytes(datadir)
+    path = _copy_article(work, f"bench-{tag}-after-index")
+    out["`mapapp ingest` after `mapapp index` (CPU)"] = _run(
+        _mapapp("ingest", str(path), "--data-dir", str(datadir))
+    )
+
+    log("serving")
+    out.update(bench_server(datadir, args.requests))
+
+    if events <= args.folium_max:
+        log(f"folium on {len(points):,} points")
+        out.update(folium_maps(points))
+    if not args.keep:
+        shutil.rmtree(root / tag, ignore_errors=True)
+    return out
+
+
+def _parse_sizes(text: str) -> list[int]:
+    sizes = []
+    for item in text.lower().split(","):
+        item = item.strip()
+        sizes.append(SIZES[item] if item in SIZES else int(item.replace("_", "")))
+    return sizes
+
+
+def main() -> None:
+    """Run the benchmark for each size and print the Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1k,10k,100k", help="events: 1k,10k,100k,1m or N")
+    parser.add_argument("--requests", type=int, default=50, help="OGC items requests per size")
+    parser.add_argument("--folium-max", type=int, default=100_000, help="largest folium size")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", action="store_true", help="keep the archives (printed)")
+    args = parser.parse_args()
+    sizes = _parse_sizes(args.sizes)
+    root = Path(tempfile.mkdtemp(prefix="mapapp-scale-"))
+    columns: dict[str, dict[str, str]] = {}
+    load_before = os.getloadavg()
+    try:
+        for events in sizes:
+            columns[_size(events)] = bench_size(events, args, root)
+    finally:
+        if args.keep:
+            print(f"archives kept in {root}", file=sys.stderr)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    rows = list(dict.fromkeys(key for column in columns.values() for key in column))
+    print(
+        f"Scale benchmark ({platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.machine()}, {os.cpu_count()} cores, SQLite {sqlite3.sqlite_version}; "
+        f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after)"
+    )
+    print()
+    print("| measure | " + " | ".join(f"{label} events" for label in columns) + " |")
+    print("|---|" + "---|" * len(columns))
+    for row in rows:
+        cells = [columns[label].get(row, "") for label in columns]
+        print(f"| {row} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
