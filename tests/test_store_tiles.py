@@ -81,3 +81,17 @@ def test_few_points_are_features_and_filters_apply(store: Store) -> None:
     few = store.tile(Filter(article="a-1", days=(0, 734500)), 6, 40, 24)
     assert few.total <= 200 and not few.clusters
     assert {f["properties"]["sources"][0]["article_id"] for f in few.features} <= {"a-1"}
+
+
+@pytest.mark.parametrize(
+    "flt", [Filter(), Filter(overlays=("events-airlift", "events-meeting")), Filter(layers=None)]
+)
+def test_counts_by_overlay_agree_with_counting_the_rows(store: Store, flt: Filter) -> None:
+    world = Filter(**{**flt.__dict__, "boxes": ((-180.0, -90.0, 180.0, 90.0),)})
+    assert store.count(flt) == store.count(world) > 0
+
+
+def test_newest_first_lists_undated_last(store: Store) -> None:
+    rows = store.select(Filter(layers=("events",)), 50, order="date")
+    dates = [f["properties"]["date"] for f in rows]
+    assert dates == sorted(dates, reverse=True)

@@ -45,6 +45,7 @@ CREATE INDEX features_tile ON features(overlay, qk, day_start, day_end, lon, lat
 CREATE INDEX features_order ON features(layer, sort);
 CREATE INDEX features_part ON features(part);
 CREATE INDEX features_time ON features(layer, day_start, day_end);
+CREATE INDEX features_date ON features(day_start, id);
 CREATE VIRTUAL TABLE features_bbox USING rtree(n, west, east, south, north);
 CREATE VIRTUAL TABLE features_text USING fts5(
     names, words, tokenize = 'unicode61 remove_diacritics 2');
