@@ -69,23 +69,22 @@ class FeaturesApi:
     def misses(self, flt: Filter) -> tuple[str, ...]:
         """Return the ids of the lines, areas and multi-points matching ``flt`` whose bounds
         meet its boxes but whose shape does not (the index compares bounds; only these are
-        tested exactly, and not those whose bounds lie inside a box)."""
+        tested exactly: points one by one, other shapes with shapely)."""
         boxes = flt.boxes or ()
         areas = [shapely.box(*box) for box in boxes]
         out = []
-        offset = 0
-        candidates = Filter(**{**flt.__dict__, "points": False})
-        while True:
-            page = self.store.select(candidates, 500, offset, max_sources=0)
-            for feature in page:
-                geom = shape(feature["geometry"])
-                if any(area.contains(geom) for area in areas):
-                    continue
-                if not any(area.intersects(geom) for area in areas):
-                    out.append(str(feature["id"]))
-            if len(page) < 500:
-                return tuple(out)
-            offset += 500
+        for fid, geometry in self.store.geometries(Filter(**{**flt.__dict__, "points": False})):
+            if geometry.get("type") == "MultiPoint":
+                inside = any(
+                    w <= lon <= e and s <= lat <= n
+                    for lon, lat, *_ in geometry.get("coordinates") or ()
+                    for w, s, e, n in boxes
+                )
+            else:
+                inside = any(area.intersects(shape(geometry)) for area in areas)
+            if not inside:
+                out.append(fid)
+        return tuple(out)
 
     def landing(self, req: OgcRequest) -> OgcResponse:
         """``GET /``"""

@@ -46,7 +46,7 @@ CREATE INDEX features_order ON features(layer, sort);
 CREATE INDEX features_part ON features(part);
 CREATE INDEX features_time ON features(layer, day_start, day_end);
 CREATE INDEX features_date ON features(day_start, id);
-CREATE VIRTUAL TABLE features_bbox USING rtree(n, west, east, south, north);
+CREATE VIRTUAL TABLE features_bbox USING rtree(n, west, east, south, north, first, last);
 CREATE VIRTUAL TABLE features_text USING fts5(
     names, words, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE cites(article_id TEXT NOT NULL, sentence INTEGER NOT NULL, n INTEGER NOT NULL,
@@ -69,6 +69,10 @@ CREATE TABLE surfaces(place TEXT NOT NULL, surface TEXT NOT NULL, count INTEGER 
 #: Changes whenever the tables do (a digest of their definition): an index of another
 #: version is rebuilt.
 SCHEMA_VERSION = hashlib.sha256(_SCHEMA.encode()).hexdigest()[:12]
+
+
+#: The days an undated feature spans in the R*Tree (whose third dimension is time): all.
+UNDATED = (-100_000_000, 100_000_000)
 
 
 def check_sqlite() -> None:
@@ -211,8 +215,17 @@ class IndexWriter:
         if row.bbox is not None:
             west, south, east, north = row.bbox
             self.db.execute(
-                "INSERT INTO features_bbox(n, west, east, south, north) VALUES (?,?,?,?,?)",
-                (n, west, east, south, north),
+                "INSERT INTO features_bbox(n, west, east, south, north, first, last) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (
+                    n,
+                    west,
+                    east,
+                    south,
+                    north,
+                    UNDATED[0] if row.day_start is None else row.day_start,
+                    UNDATED[1] if row.day_end is None else row.day_end,
+                ),
             )
         self.db.execute(
             "INSERT INTO features_text(rowid, names, words) VALUES (?,?,?)",

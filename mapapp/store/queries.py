@@ -14,6 +14,7 @@ import orjson
 
 from mapapp.core.model import LAYER_IDS
 from mapapp.core.text import css_token, fold
+from mapapp.store.index import UNDATED
 from mapapp.store.rows import CELL_ZOOMS, QK_ZOOM, tile_bounds, tile_range
 
 __all__ = [
@@ -80,11 +81,14 @@ def fts_query(text: str) -> str | None:
 def _where(flt: Filter, alias: str = "f") -> tuple[str, list]:
     clauses: list[str] = []
     args: list = []
+    # With bounds, the R*Tree (space and time) finds the few candidates: a unary + keeps
+    # SQLite from reading the layer or time indexes instead, which span the archive.
+    col = f"+{alias}" if flt.boxes is not None else alias
     if flt.layers is not None:
-        clauses.append(f"{alias}.layer IN ({','.join('?' * len(flt.layers))})")
+        clauses.append(f"{col}.layer IN ({','.join('?' * len(flt.layers))})")
         args.extend(flt.layers)
     if flt.overlays is not None:
-        clauses.append(f"{alias}.overlay IN ({','.join('?' * len(flt.overlays))})")
+        clauses.append(f"{col}.overlay IN ({','.join('?' * len(flt.overlays))})")
         args.extend(flt.overlays)
     if flt.ids is not None:
         clauses.append(f"{alias}.id IN ({','.join('?' * len(flt.ids))})")
@@ -93,10 +97,10 @@ def _where(flt: Filter, alias: str = "f") -> tuple[str, list]:
         first, last = flt.days
         dated = []
         if last is not None:
-            dated.append(f"{alias}.day_start <= ?")
+            dated.append(f"{col}.day_start <= ?")
             args.append(last)
         if first is not None:
-            dated.append(f"{alias}.day_end >= ?")
+            dated.append(f"{col}.day_end >= ?")
             args.append(first)
         test = " AND ".join(dated) or f"{alias}.day_start IS NOT NULL"
         if flt.undated:
@@ -132,9 +136,16 @@ def _where(flt: Filter, alias: str = "f") -> tuple[str, list]:
         # bounds in the table decide.
         boxes, exact = [], []
         rargs: list = []
+        when = ""
+        wargs: list = []
+        if flt.days is not None:
+            # Time is the R*Tree's third dimension (an undated feature spans all of it).
+            first, last = flt.days
+            when = " AND first <= ? AND last >= ?"
+            wargs = [UNDATED[1] if last is None else last, UNDATED[0] if first is None else first]
         for west, south, east, north in flt.boxes:
-            boxes.append("(west <= ? AND east >= ? AND south <= ? AND north >= ?)")
-            rargs.extend((east, west, north, south))
+            boxes.append(f"(west <= ? AND east >= ? AND south <= ? AND north >= ?{when})")
+            rargs.extend((east, west, north, south, *wargs))
             exact.append(
                 f"({alias}.bw <= ? AND {alias}.be >= ? AND {alias}.bs <= ? AND {alias}.bn >= ?)"
             )
@@ -143,7 +154,7 @@ def _where(flt: Filter, alias: str = "f") -> tuple[str, list]:
         )
         args.extend(rargs)
         clauses.append(f"({' OR '.join(exact) or '0'})")
-        args.extend(rargs)
+        args.extend(v for west, south, east, north in flt.boxes for v in (east, west, north, south))
     if flt.text is not None:
         match = fts_query(flt.text)
         if match is None:
@@ -227,6 +238,13 @@ def _whole(db: sqlite3.Connection, row: tuple, max_sources: int | None) -> dict:
         if total > len(sources):
             props["sources_total"] = total
     return feature
+
+
+def geometries(db: sqlite3.Connection, flt: Filter) -> Iterator[tuple[str, dict]]:
+    """Yield ``(id, geometry)`` of every matching feature (nothing else is decoded)."""
+    where, args = _where(flt)
+    for fid, body in db.execute(f"SELECT f.id, f.body FROM features f WHERE {where}", args):
+        yield fid, orjson.loads(body).get("geometry") or {}
 
 
 def place_sources(
