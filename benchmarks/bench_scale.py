@@ -21,6 +21,9 @@ For each size, in a temporary directory removed at the end:
 5. For comparison, plain folium on the same event points: a map with ``FastMarkerCluster`` and
    one with ``MarkerCluster`` of markers with popups (HTML size, build + render time in Python),
    up to ``--folium-max`` events.
+6. With ``wrk`` installed (Debian: ``apt install wrk``), requests per second on a map tile and
+   the OGC items query over 16 connections for ``--wrk`` seconds: ``mapapp serve`` (waitress,
+   one process) beside ``mapapp serve --workers 2`` (gunicorn).
 
 Prints one Markdown table, a column per size. Wall-clock times depend on what else the machine
 runs: the load average is printed with the table.
@@ -260,6 +263,39 @@ def bench_server(datadir: Path, requests: int) -> dict[str, str]:
     return out
 
 
+def _wrk(url: str, seconds: int) -> str:
+    """Return wrk's requests per second for ``url`` (16 connections, 2 threads)."""
+    done = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", url], capture_output=True, text=True, check=False
+    )
+    found = re.search(r"Requests/sec:\s*([0-9.]+)", done.stdout)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    if not found:
+        return NA
+    return f"{float(found.group(1)):,.0f}" + (f" ({errors.group(1)} errors)" if errors else "")
+
+
+def bench_wrk(datadir: Path, seconds: int) -> dict[str, str]:
+    """Load the map tile and OGC items URLs with wrk: waitress, then gunicorn (2 workers)."""
+    if shutil.which("wrk") is None:
+        return {"wrk req/s": f"{NA} (wrk not installed: apt install wrk)"}
+    x, y = _tile_of(46.75, 39.8, 6)
+    urls = {"map tile z6": f"/api/map/tiles/6/{x}/{y}.json", "OGC items": ITEMS}
+    results: dict[str, list[str]] = {name: [] for name in urls}
+    for extra in ((), ("--workers", "2", "--threads", "4")):
+        server = LiveServer(datadir, *extra, timeout=1800)
+        server.start()
+        try:
+            for name, path in urls.items():
+                results[name].append(_wrk(server.url + path, seconds))
+        finally:
+            server.stop()
+    return {
+        f"wrk req/s, {name}: waitress / gunicorn 2 workers": " / ".join(values)
+        for name, values in results.items()
+    }
+
+
 def bench_ingest(datadir: Path, tag: str, work: Path) -> dict[str, str]:
     """Ingest copies of a real article: by the command, then in-process with lexicons loaded."""
     from mapapp.geoparse import Lexicons
@@ -373,6 +409,9 @@ def bench_size(events: int, args: argparse.Namespace, root: Path) -> dict[str, s
 
     log("serving")
     out.update(bench_server(datadir, args.requests))
+    if args.wrk:
+        log("wrk")
+        out.update(bench_wrk(datadir, args.wrk))
 
     if events <= args.folium_max:
         log(f"folium on {len(points):,} points")
@@ -398,6 +437,9 @@ def main() -> None:
     parser.add_argument("--folium-max", type=int, default=100_000, help="largest folium size")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the archives (printed)")
+    parser.add_argument(
+        "--wrk", type=int, default=10, help="seconds of wrk load per URL and server (0: none)"
+    )
     args = parser.parse_args()
     sizes = _parse_sizes(args.sizes)
     root = Path(tempfile.mkdtemp(prefix="mapapp-scale-"))
