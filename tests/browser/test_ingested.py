@@ -74,6 +74,10 @@ def test_a_link_to_one_article_frames_its_features_with_their_types(open_page, i
     titles = page.locator(".leaflet-control-layers-overlays .ov").all_inner_texts()
     assert any(t.startswith("Sự kiện: Thiên tai") for t in titles), titles
     assert not any("other" in t for t in titles), titles
+    # Tiles arrive one by one after the list is ready: wait for the one holding the events.
+    disaster = page.locator(".leaflet-marker-icon.mf-ov-events-disaster").first
+    disaster.wait_for(state="visible", timeout=10_000)
+    assert page.evaluate("() => mapappTiles.ids().length") > 0
     outside = page.evaluate(
         """() => {
             const map = mapappRegistry.map, view = map.getBounds(), out = [];
@@ -88,6 +92,4 @@ def test_a_link_to_one_article_frames_its_features_with_their_types(open_page, i
     assert page.evaluate("() => document.getElementById('map-legend').open") is False
     shown = page.evaluate("() => Number(document.body.dataset.shown)")
     assert shown > 10 and outside == [], outside
-    disaster = page.locator(".leaflet-marker-icon.mf-ov-events-disaster").first
-    assert disaster.is_visible()
     assert not watched.problems()
