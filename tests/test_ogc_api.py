@@ -8,7 +8,14 @@ import unicodedata
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
-from clients.samples import ARTICLE_A, ARTICLE_B, EVENT_IDS, LAYERS, write_data_dir
+from clients.samples import (
+    ARTICLE_A,
+    ARTICLE_B,
+    EVENT_IDS,
+    EVENTS_IN_ORDER,
+    LAYERS,
+    write_data_dir,
+)
 from wholelayers import write_layers
 
 from mapapp import create_app
@@ -16,20 +23,6 @@ from mapapp.core.model import LAYER_IDS
 
 BASE = "http://localhost/ogc"
 ITEMS = "/ogc/collections/events/items"
-#: The events in layer order: by date as written (so a year sorts before its months and a
-#: month before its days; undated first), then by id. Every page and filter keeps this order.
-EVENTS_IN_ORDER = [
-    "ev-undated",
-    "ev-old",
-    "ev-east",
-    "ev-west",
-    "ev-year",
-    "ev-month",
-    "ev-day",
-    "ev-range",
-    "ev-multi",
-    "ev-hostile",
-]
 
 
 @pytest.fixture

@@ -400,6 +400,12 @@ def tile(
     zc = _cell_zoom(z)
     shift = 2 * (QK_ZOOM - zc)
     marks = ",".join("?" * len(chosen))
+    # The points of the tile: one range of tile keys (and, past QK_ZOOM, the tile's bounds).
+    in_tile = "f.qk BETWEEN ? AND ?"
+    targs: list = [first, last]
+    if z > QK_ZOOM:
+        in_tile += " AND f.lon >= ? AND f.lon < ? AND f.lat > ? AND f.lat <= ?"
+        targs += [west, east, south, north]
     if counted and zc in CELL_ZOOMS and z <= QK_ZOOM:
         cells = db.execute(
             f"SELECT cell, sum(n), sum(sx), sum(sy), NULL, NULL, NULL, NULL FROM cells "
@@ -408,11 +414,6 @@ def tile(
             [*chosen, zc, first >> shift, last >> shift],
         ).fetchall()
     else:
-        in_tile = "f.qk BETWEEN ? AND ?"
-        targs: list = [first, last]
-        if z > QK_ZOOM:
-            in_tile += " AND f.lon >= ? AND f.lon < ? AND f.lat > ? AND f.lat <= ?"
-            targs += [west, east, south, north]
         cells = db.execute(
             "SELECT f.qk >> ? AS cell, count(*), sum(f.lon), sum(f.lat), min(f.lon), "
             f"min(f.lat), max(f.lon), max(f.lat) FROM features f WHERE {in_tile} AND {where} "
@@ -424,11 +425,6 @@ def tile(
     clusters: list[dict] = []
     if total <= max_features:
         if total:
-            in_tile = "f.qk BETWEEN ? AND ?"
-            targs = [first, last]
-            if z > QK_ZOOM:
-                in_tile += " AND f.lon >= ? AND f.lon < ? AND f.lat > ? AND f.lat <= ?"
-                targs += [west, east, south, north]
             rows = db.execute(
                 "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
                 f"WHERE {in_tile} AND {where} ORDER BY {_LAYER_RANK}, f.sort",

@@ -198,3 +198,19 @@ def write_data_dir(target: Path) -> Path:
     from wholelayers import write_layers  # tests/ is on sys.path (rootdir conftest)
 
     return write_layers(target, {lid: list(features) for lid, features in LAYERS.items()})
+
+
+#: The order the server lists the sample events in: by date as written (undated first, a year
+#: before its months, a month before its days), then by id.
+EVENTS_IN_ORDER = [
+    "ev-undated",
+    "ev-old",
+    "ev-east",
+    "ev-west",
+    "ev-year",
+    "ev-month",
+    "ev-day",
+    "ev-range",
+    "ev-multi",
+    "ev-hostile",
+]

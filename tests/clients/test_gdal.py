@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from clients.samples import LAYERS
+from clients.samples import EVENTS_IN_ORDER, LAYERS
 from clients.tools import feature_count, feature_ids, ogrinfo
 from mapapp.core.model import LAYER_IDS
 
@@ -14,18 +14,7 @@ from mapapp.core.model import LAYER_IDS
 #: written (undated first, a year before its months, a month before its days), then id;
 #: places by id. The other layers keep the order of their file.
 IN_LAYER_ORDER = {
-    "events": [
-        "ev-undated",
-        "ev-old",
-        "ev-east",
-        "ev-west",
-        "ev-year",
-        "ev-month",
-        "ev-day",
-        "ev-range",
-        "ev-multi",
-        "ev-hostile",
-    ],
+    "events": EVENTS_IN_ORDER,
     "places": ["pl-ankara", "pl-moscow", "pl-stepanakert"],
 }
 
