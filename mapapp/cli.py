@@ -100,10 +100,11 @@ def validate(datadir: DataDir) -> None:
 
 
 def _lexicons(datadir: DataDir):
-    """Return the gazetteer and actor list built from ``datadir``'s own files."""
+    """Return the gazetteer and actor list built from ``datadir``'s own files (the built
+    gazetteer is kept beside the index, so the next command reads it back instead)."""
     from mapapp.geoparse import Lexicons
 
-    return Lexicons.load(datadir)
+    return Lexicons.load(datadir, cache_dir=datadir.index_file.parent)
 
 
 def _print_warnings(lines: list[str]) -> None:

@@ -244,6 +244,46 @@ def test_countries_with_no_point_are_left_out(tmp_path):
     assert [e.id for e in gaz] == ["test-town"]
 
 
+def test_a_built_gazetteer_is_kept_and_read_back_until_its_inputs_change(tmp_path, monkeypatch):
+    from mapapp.geoparse import gazetteer as module
+
+    path = tmp_path / "gazetteer.yaml"
+    path.write_text(CURATED, encoding="utf-8")
+    points = DataDir(bundled_data_dir()).country_points
+    cache = tmp_path / "cache"
+    built = Gazetteer.load(path, min_city_population=None, country_points=points, cache_dir=cache)
+    assert len(list(cache.glob("gazetteer-*.marshal"))) == 1
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("the gazetteer was built again")
+
+    monkeypatch.setattr(module, "assemble", no_building)
+    again = Gazetteer.load(path, min_city_population=None, country_points=points, cache_dir=cache)
+    text = "Đến Thị trấn Thử hôm qua, rồi sang Armenia."
+    assert again.find(text) == built.find(text)
+    assert [m.entity_id for m in again.find(text)] == ["test-town", "armenia"]
+    assert again.entity("test-town") == built.entity("test-town")
+    assert len(again) == len(built) and again.name_count == built.name_count
+    assert sorted(e.id for e in again) == sorted(e.id for e in built)
+    assert again.lookup("Thử Nghiệm") == built.lookup("Thử Nghiệm")
+
+    # A changed curated file is built afresh (and replaces the old cache).
+    path.write_text(CURATED.replace("[Thị trấn Thử,", "[Thị trấn Thử, Phố Thử,"), encoding="utf-8")
+    with pytest.raises(AssertionError, match="built again"):
+        Gazetteer.load(path, min_city_population=None, country_points=points, cache_dir=cache)
+    monkeypatch.undo()
+    changed = Gazetteer.load(path, min_city_population=None, country_points=points, cache_dir=cache)
+    assert [m.entity_id for m in changed.find("Tới Phố Thử.")] == ["test-town"]
+    assert len(list(cache.glob("gazetteer-*.marshal"))) == 1
+
+    # A damaged cache file is ignored, and rebuilt.
+    (damaged,) = cache.glob("gazetteer-*.marshal")
+    damaged.write_bytes(b"not marshal data")
+    rebuilt = Gazetteer.load(path, min_city_population=None, country_points=points, cache_dir=cache)
+    assert [m.entity_id for m in rebuilt.find("Tới Phố Thử.")] == ["test-town"]
+    assert damaged.read_bytes() != b"not marshal data"
+
+
 @pytest.mark.parametrize(
     ("yaml_text", "message"),
     [

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from mapapp.core.errors import NotFound
+from mapapp.geoparse import compiled
 from mapapp.geoparse.assemble import assemble
 from mapapp.geoparse.context import NameContext
 from mapapp.geoparse.curated import read_country_points, read_curated
@@ -53,7 +54,7 @@ class Gazetteer:
     ``mapapp.geoparse.context``).
     """
 
-    def __init__(self, entities: dict[str, Entity], forms: list[NameForm]):
+    def __init__(self, entities: Mapping[str, Entity], forms: list[NameForm]):
         """Index ``entities``; when two forms share a key, the one with the best priority wins."""
         self._entities = entities
         best: dict[str, NameForm] = {}
@@ -68,12 +69,20 @@ class Gazetteer:
         self._matcher = PhraseMatcher(best.items(), keyed=True)
 
     @classmethod
+    def _of(cls, entities: Mapping[str, Entity], matcher: PhraseMatcher) -> Gazetteer:
+        gazetteer = cls.__new__(cls)
+        gazetteer._entities = entities
+        gazetteer._matcher = matcher
+        return gazetteer
+
+    @classmethod
     def load(
         cls,
         curated_path: Path,
         *,
         min_city_population: int | None = DEFAULT_MIN_POPULATION,
         country_points: Path | None = None,
+        cache_dir: Path | None = None,
     ) -> Gazetteer:
         """Build the gazetteer from the curated YAML, GeoNames countries and GeoNames cities.
 
@@ -85,7 +94,27 @@ class Gazetteer:
         if no capital is loaded, and a curated country that has no ``lat``/``lon`` of its own is
         refused. Raises InvalidData when a curated file is broken. ``Lexicons.load(datadir)``
         passes both paths.
+
+        With ``cache_dir``, a gazetteer built before from the same inputs by the same code is
+        read from there (see ``mapapp.geoparse.compiled``), and one built now is stored there.
         """
+        key = None
+        if cache_dir is not None:
+            key = compiled.cache_key(curated_path, country_points, min_city_population)
+            cached = compiled.read(cache_dir, key)
+            if cached is not None:
+                entities, keys, forms = cached
+                return cls._of(entities, PhraseMatcher.from_keys(keys, forms))
+        gazetteer = cls._build(curated_path, min_city_population, country_points)
+        if key is not None and cache_dir is not None:
+            matcher = gazetteer._matcher
+            compiled.write(cache_dir, key, gazetteer._entities, matcher.keys(), matcher.payloads())
+        return gazetteer
+
+    @classmethod
+    def _build(
+        cls, curated_path: Path, min_city_population: int | None, country_points: Path | None
+    ) -> Gazetteer:
         curated = read_curated(curated_path)
         points = {}
         if country_points is not None and Path(country_points).exists():

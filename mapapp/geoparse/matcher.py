@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,37 +43,65 @@ class PhraseMatcher:
 
         ``keyed`` says the phrases are already keys (the output of ``phrase_key``).
         """
-        self._automaton = ahocorasick.Automaton()
-        self._size = 0
+        keys: list[str] = []
+        payloads: list[Any] = []
+        seen: set[str] = set()
         for phrase, payload in phrases:
             key = phrase if keyed else phrase_key(phrase)
-            if not key or f" {key} " in self._automaton:
-                continue
-            self._automaton.add_word(f" {key} ", (len(key) + 2, payload))
-            self._size += 1
-        if self._size:
+            if key and key not in seen:
+                seen.add(key)
+                keys.append(key)
+                payloads.append(payload)
+        self._build(keys, payloads)
+
+    @classmethod
+    def from_keys(cls, keys: Sequence[str], payloads: Sequence[Any]) -> PhraseMatcher:
+        """Build the automaton from distinct keys (``keys()`` of another matcher) and their
+        payloads, which may be a lazy sequence: a payload is only read when its key is hit."""
+        matcher = cls.__new__(cls)
+        matcher._build(keys, payloads)
+        return matcher
+
+    def _build(self, keys: Sequence[str], payloads: Sequence[Any]) -> None:
+        # The automaton stores each key's position; payloads stay in a plain sequence.
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._keys = keys
+        self._payloads = payloads
+        for position, key in enumerate(keys):
+            self._automaton.add_word(f" {key} ", position)
+        if keys:
             self._automaton.make_automaton()
 
     def __len__(self) -> int:
-        return self._size
+        return len(self._keys)
 
     def __contains__(self, phrase: str) -> bool:
         return f" {phrase_key(phrase)} " in self._automaton
 
+    def keys(self) -> Sequence[str]:
+        """The stored keys, in the order of ``payload_at``."""
+        return self._keys
+
+    def payloads(self) -> Sequence[Any]:
+        """The payloads, in the order of ``keys()``."""
+        return self._payloads
+
     def payload(self, phrase: str, default: Any = None) -> Any:
         """Return the payload stored for ``phrase``, or ``default``."""
-        value = self._automaton.get(f" {phrase_key(phrase)} ", None)
-        return default if value is None else value[1]
+        position = self._automaton.get(f" {phrase_key(phrase)} ", -1)
+        return default if position < 0 else self._payloads[position]
 
     def iter_hits(self, folded: str) -> list[Hit]:
         """Return every stored phrase in ``folded`` (the output of ``fold``), overlaps included."""
-        if not self._size:
+        if not self._keys:
             return []
         hits = []
-        for last, (length, payload) in self._automaton.iter(f" {folded} "):
-            # In the padded text the phrase is [last-length+2, last); shift back by the pad.
-            start = last - length + 1
-            hits.append(Hit(start, start + length - 2, payload))
+        keys, payloads = self._keys, self._payloads
+        for last, position in self._automaton.iter(f" {folded} "):
+            # In the padded text the key ends at ``last`` (its trailing pad); shift back by one.
+            end = last - 1
+            start = end - len(keys[position])
+            hits.append(Hit(start, end, payloads[position]))
         return hits
 
     def find(self, text: str, folded: str | None = None) -> list[Hit]:

@@ -109,7 +109,8 @@ def lexicons_for(datadir: DataDir | Path, given: Lexicons | Gazetteer | None = N
     """
     if isinstance(given, Lexicons):
         return given
-    return Lexicons.load(DataDir.of(datadir), gazetteer=given)
+    folder = DataDir.of(datadir)
+    return Lexicons.load(folder, gazetteer=given, cache_dir=folder.index_file.parent)
 
 
 def proposals_of(article: Article, lexicons: Lexicons) -> tuple[list[dict], list[str]]:
