@@ -103,8 +103,9 @@ def _lexicons(datadir: DataDir):
     """Return the gazetteer and actor list built from ``datadir``'s own files (the built
     gazetteer is kept beside the index, so the next command reads it back instead)."""
     from mapapp.geoparse import Lexicons
+    from mapapp.store.cache import FileCache
 
-    return Lexicons.load(datadir, cache_dir=datadir.index_file.parent)
+    return Lexicons.load(datadir, cache=FileCache.beside_index(datadir, "gazetteer"))
 
 
 def _print_warnings(lines: list[str]) -> None:

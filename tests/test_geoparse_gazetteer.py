@@ -7,6 +7,7 @@ import pytest
 from mapapp.core.errors import InvalidData, NotFound
 from mapapp.geoparse.gazetteer import Gazetteer, spelling_variants
 from mapapp.store import DataDir, bundled_data_dir
+from mapapp.store.cache import FileCache
 
 
 @pytest.fixture(scope="module")
@@ -250,15 +251,16 @@ def test_a_built_gazetteer_is_kept_and_read_back_until_its_inputs_change(tmp_pat
     path = tmp_path / "gazetteer.yaml"
     path.write_text(CURATED, encoding="utf-8")
     points = DataDir(bundled_data_dir()).country_points
-    cache = tmp_path / "cache"
-    built = Gazetteer.load(path, min_city_population=None, country_points=points, cache_dir=cache)
-    assert len(list(cache.glob("gazetteer-*.marshal"))) == 1
+    folder = tmp_path / "cache"
+    cache = FileCache(folder, "gazetteer")
+    built = Gazetteer.load(path, min_city_population=None, country_points=points, cache=cache)
+    assert len(list(folder.glob("gazetteer-*.bin"))) == 1
 
     def no_building(*args, **kwargs):
         raise AssertionError("the gazetteer was built again")
 
     monkeypatch.setattr(module, "assemble", no_building)
-    again = Gazetteer.load(path, min_city_population=None, country_points=points, cache_dir=cache)
+    again = Gazetteer.load(path, min_city_population=None, country_points=points, cache=cache)
     text = "Đến Thị trấn Thử hôm qua, rồi sang Armenia."
     assert again.find(text) == built.find(text)
     assert [m.entity_id for m in again.find(text)] == ["test-town", "armenia"]
@@ -270,16 +272,16 @@ def test_a_built_gazetteer_is_kept_and_read_back_until_its_inputs_change(tmp_pat
     # A changed curated file is built afresh (and replaces the old cache).
     path.write_text(CURATED.replace("[Thị trấn Thử,", "[Thị trấn Thử, Phố Thử,"), encoding="utf-8")
     with pytest.raises(AssertionError, match="built again"):
-        Gazetteer.load(path, min_city_population=None, country_points=points, cache_dir=cache)
+        Gazetteer.load(path, min_city_population=None, country_points=points, cache=cache)
     monkeypatch.undo()
-    changed = Gazetteer.load(path, min_city_population=None, country_points=points, cache_dir=cache)
+    changed = Gazetteer.load(path, min_city_population=None, country_points=points, cache=cache)
     assert [m.entity_id for m in changed.find("Tới Phố Thử.")] == ["test-town"]
-    assert len(list(cache.glob("gazetteer-*.marshal"))) == 1
+    assert len(list(folder.glob("gazetteer-*.bin"))) == 1
 
     # A damaged cache file is ignored, and rebuilt.
-    (damaged,) = cache.glob("gazetteer-*.marshal")
+    (damaged,) = folder.glob("gazetteer-*.bin")
     damaged.write_bytes(b"not marshal data")
-    rebuilt = Gazetteer.load(path, min_city_population=None, country_points=points, cache_dir=cache)
+    rebuilt = Gazetteer.load(path, min_city_population=None, country_points=points, cache=cache)
     assert [m.entity_id for m in rebuilt.find("Tới Phố Thử.")] == ["test-town"]
     assert damaged.read_bytes() != b"not marshal data"
 

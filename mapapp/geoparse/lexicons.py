@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from mapapp.geoparse.actors import ActorLexicon
+from mapapp.geoparse.compiled import ByteCache
 from mapapp.geoparse.gazetteer import Gazetteer
 from mapapp.geoparse.geonames import DEFAULT_MIN_POPULATION
 
@@ -46,20 +47,20 @@ class Lexicons:
         *,
         min_city_population: int | None = DEFAULT_MIN_POPULATION,
         gazetteer: Gazetteer | None = None,
-        cache_dir: Path | None = None,
+        cache: ByteCache | None = None,
     ) -> Lexicons:
         """Build both from ``datadir``'s ``gazetteer.yaml``, ``country_points.csv`` and
         ``actors.yaml``.
 
         ``min_city_population`` is as for ``Gazetteer.load``. ``gazetteer`` is one already built
         from the same data directory (it takes about a second): then only the actors are read.
-        ``cache_dir`` keeps the built gazetteer between processes (``Gazetteer.load``).
+        ``cache`` keeps the built gazetteer between processes (``Gazetteer.load``).
         """
         if gazetteer is None:
             gazetteer = Gazetteer.load(
                 datadir.gazetteer,
                 min_city_population=min_city_population,
                 country_points=datadir.country_points,
-                cache_dir=cache_dir,
+                cache=cache,
             )
         return cls(gazetteer, ActorLexicon.load(datadir.actors))

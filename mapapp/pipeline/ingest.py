@@ -20,6 +20,7 @@ from mapapp.pipeline.build import ArticleReader, Builder
 from mapapp.pipeline.curation import Curation
 from mapapp.pipeline.geometry import ReferenceGeometry
 from mapapp.sources.articles import Article, parse_article, read_article_text
+from mapapp.store.cache import FileCache
 from mapapp.store.datadir import DataDir
 from mapapp.store.layers import SHARED_LAYERS, Store
 
@@ -110,7 +111,7 @@ def lexicons_for(datadir: DataDir | Path, given: Lexicons | Gazetteer | None = N
     if isinstance(given, Lexicons):
         return given
     folder = DataDir.of(datadir)
-    return Lexicons.load(folder, gazetteer=given, cache_dir=folder.index_file.parent)
+    return Lexicons.load(folder, gazetteer=given, cache=FileCache.beside_index(folder, "gazetteer"))
 
 
 def proposals_of(article: Article, lexicons: Lexicons) -> tuple[list[dict], list[str]]:
