@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import threading
 
-import shapely
-from shapely.geometry import shape
-
 from mapapp.core.errors import NotFound
 from mapapp.core.model import LAYERS, Layer
 from mapapp.ogc import items, metadata, openapi
@@ -65,26 +62,6 @@ class FeaturesApi:
                 self._extents = {k: v for k, v in self._extents.items() if k[0] == key[0]}
                 self._extents[key] = found
         return found
-
-    def misses(self, flt: Filter) -> tuple[str, ...]:
-        """Return the ids of the lines, areas and multi-points matching ``flt`` whose bounds
-        meet its boxes but whose shape does not (the index compares bounds; only these are
-        tested exactly: points one by one, other shapes with shapely)."""
-        boxes = flt.boxes or ()
-        areas = [shapely.box(*box) for box in boxes]
-        out = []
-        for fid, geometry in self.store.geometries(Filter(**{**flt.__dict__, "points": False})):
-            if geometry.get("type") == "MultiPoint":
-                inside = any(
-                    w <= lon <= e and s <= lat <= n
-                    for lon, lat, *_ in geometry.get("coordinates") or ()
-                    for w, s, e, n in boxes
-                )
-            else:
-                inside = any(area.intersects(shape(geometry)) for area in areas)
-            if not inside:
-                out.append(fid)
-        return tuple(out)
 
     def landing(self, req: OgcRequest) -> OgcResponse:
         """``GET /``"""

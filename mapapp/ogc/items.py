@@ -46,9 +46,9 @@ MAX_WHOLE_DOWNLOAD = 100_000
 
 
 def _filter(api: Service, layer_id: str, query: ItemsQuery) -> Filter:
-    """Return the index filter of an items query (bbox tested exactly on lines and areas)."""
+    """Return the index filter of an items query (a bbox is tested against the shapes)."""
     values = dict(query.filters)
-    flt = Filter(
+    return Filter(
         layers=(layer_id,),
         boxes=query.boxes,
         days=query.span,
@@ -56,8 +56,6 @@ def _filter(api: Service, layer_id: str, query: ItemsQuery) -> Filter:
         equals=tuple((k, values[k]) for k in ("kind", "event_type") if k in values),
         article=values.get("article_id"),
     )
-    exclude = api.misses(flt) if query.boxes else None
-    return Filter(**{**flt.__dict__, "exclude": exclude or None})
 
 
 def _pages(api: Service, flt: Filter, window: tuple[int, int] | None) -> Iterator[dict]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from mapapp.core.model import Layer
-from mapapp.store import Filter, Store
+from mapapp.store import Store
 
 __all__ = ["Service"]
 
@@ -29,8 +29,4 @@ class Service(Protocol):
 
     def extent(self, collection_id: str):
         """Return a collection's extent: ``bounds`` and day ``span`` (None where unknown)."""
-        ...
-
-    def misses(self, flt: Filter) -> tuple[str, ...]:
-        """Return the ids of the features matching ``flt`` by bounds but not by shape."""
         ...

@@ -22,7 +22,15 @@ from pathlib import Path
 import orjson
 
 from mapapp.core.errors import InvalidData
-from mapapp.store.rows import CELL_ZOOMS, QK_ZOOM, FeatureRow, feature_row, search_names
+from mapapp.store.rows import (
+    CELL_ZOOMS,
+    MAX_MEMBERS,
+    QK_ZOOM,
+    FeatureRow,
+    feature_row,
+    search_names,
+    shape_code,
+)
 
 __all__ = ["SCHEMA_VERSION", "connect", "IndexWriter", "check_sqlite"]
 
@@ -46,7 +54,9 @@ CREATE INDEX features_order ON features(layer, sort);
 CREATE INDEX features_part ON features(part);
 CREATE INDEX features_time ON features(layer, day_start, day_end);
 CREATE INDEX features_date ON features(day_start, id);
-CREATE VIRTUAL TABLE features_bbox USING rtree(n, west, east, south, north, first, last);
+CREATE VIRTUAL TABLE features_bbox USING rtree(n, west, east, south, north, first, last, lo, hi);
+CREATE VIRTUAL TABLE members_bbox USING rtree(m, west, east, south, north, first, last, lo, hi);
+CREATE TABLE members(m INTEGER PRIMARY KEY, lon REAL NOT NULL, lat REAL NOT NULL);
 CREATE VIRTUAL TABLE features_text USING fts5(
     names, words, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE cites(article_id TEXT NOT NULL, sentence INTEGER NOT NULL, n INTEGER NOT NULL,
@@ -194,7 +204,7 @@ class IndexWriter:
             overlay, layer, qk, lon, lat = row
             self._count(overlay, layer, qk, lon, lat, -1)
         self.db.execute("DELETE FROM features WHERE n = ?", (n,))
-        self.db.execute("DELETE FROM features_bbox WHERE n = ?", (n,))
+        self._drop_bounds(n)
         self.db.execute("DELETE FROM features_text WHERE rowid = ?", (n,))
         self.db.execute("DELETE FROM cites WHERE n = ?", (n,))
 
@@ -212,26 +222,43 @@ class IndexWriter:
         )  # fmt: skip
         n = int(cur.lastrowid or 0)
         self._count(row.overlay, row.layer, row.qk, row.lon, row.lat, 1)
-        if row.bbox is not None:
-            west, south, east, north = row.bbox
-            self.db.execute(
-                "INSERT INTO features_bbox(n, west, east, south, north, first, last) "
-                "VALUES (?,?,?,?,?,?,?)",
-                (
-                    n,
-                    west,
-                    east,
-                    south,
-                    north,
-                    UNDATED[0] if row.day_start is None else row.day_start,
-                    UNDATED[1] if row.day_end is None else row.day_end,
-                ),
-            )
+        self._insert_bounds(n, row)
         self.db.execute(
             "INSERT INTO features_text(rowid, names, words) VALUES (?,?,?)",
             (n, row.names, row.words),
         )
         return n
+
+    def _drop_bounds(self, n: int) -> None:
+        self.db.execute("DELETE FROM features_bbox WHERE n = ?", (n,))
+        # The members table finds a feature's members by a range of its keys (an R*Tree
+        # finds rows by one key only).
+        span = (n * MAX_MEMBERS, (n + 1) * MAX_MEMBERS - 1)
+        members = self.db.execute("SELECT m FROM members WHERE m BETWEEN ? AND ?", span)
+        self.db.executemany("DELETE FROM members_bbox WHERE m = ?", members.fetchall())
+        self.db.execute("DELETE FROM members WHERE m BETWEEN ? AND ?", span)
+
+    def _insert_bounds(self, n: int, row: FeatureRow) -> None:
+        """Index a feature's bounds, day span, layer and shape class in the R*Tree; and each
+        point of a multi-point in the members' R*Tree, with its exact position."""
+        if row.bbox is None:
+            return
+        west, south, east, north = row.bbox
+        first = UNDATED[0] if row.day_start is None else row.day_start
+        last = UNDATED[1] if row.day_end is None else row.day_end
+        code = shape_code(row.layer, row.shape)
+        self.db.execute(
+            "INSERT INTO features_bbox(n, west, east, south, north, first, last, lo, hi) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            (n, west, east, south, north, first, last, code, code),
+        )
+        members = [(n * MAX_MEMBERS + k, lon, lat) for k, (lon, lat) in enumerate(row.members)]
+        self.db.executemany(
+            "INSERT INTO members_bbox(m, west, east, south, north, first, last, lo, hi) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [(m, lon, lon, lat, lat, first, last, code, code) for m, lon, lat in members],
+        )
+        self.db.executemany("INSERT INTO members(m, lon, lat) VALUES (?,?,?)", members)
 
     def add(self, part: str, collection: dict) -> None:
         """Add a partition's features (call ``remove(part)`` first if it was indexed)."""
@@ -342,12 +369,8 @@ class IndexWriter:
                 *(row.bbox or (None, None, None, None)), n,
             ),
         )  # fmt: skip
-        if row.bbox is not None:
-            west, south, east, north = row.bbox
-            db.execute(
-                "UPDATE features_bbox SET west=?, east=?, south=?, north=? WHERE n=?",
-                (west, east, south, north, n),
-            )
+        self._drop_bounds(n)
+        self._insert_bounds(n, row)
 
     def _refresh_place(self, place: str, n: int) -> None:
         """Set a place's Vietnamese name to the one most articles write (on a tie, the newest

@@ -286,10 +286,6 @@ class Store:
         """Return the first and last day of a layer's dated features, or None."""
         return queries.day_range(self.db(), layer_id)
 
-    def geometries(self, flt: queries.Filter) -> Iterator[tuple[str, dict]]:
-        """Yield ``(id, geometry)`` of every feature matching ``flt``."""
-        return queries.geometries(self.db(), flt)
-
     def count(self, flt: queries.Filter) -> int:
         """Return how many features match ``flt``."""
         return queries.count(self.db(), flt)

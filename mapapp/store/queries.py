@@ -14,7 +14,7 @@ import orjson
 
 from mapapp.core.model import LAYER_IDS
 from mapapp.core.text import css_token, fold
-from mapapp.store.index import UNDATED
+from mapapp.store import boxes
 from mapapp.store.rows import CELL_ZOOMS, QK_ZOOM, tile_bounds, tile_range
 
 __all__ = [
@@ -60,9 +60,6 @@ class Filter:
     equals: tuple[tuple[str, str], ...] = ()
     #: Feature ids left out.
     exclude: tuple[str, ...] | None = None
-    #: True: features whose bounds are one point; False: the others (lines, areas, points at
-    #: several places); None: all.
-    points: bool | None = None
 
 
 def fts_query(text: str) -> str | None:
@@ -78,13 +75,18 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
-def _where(flt: Filter, alias: str = "f") -> tuple[str, list]:
+def _where(db: sqlite3.Connection, flt: Filter, alias: str = "f") -> tuple[str, list]:
     clauses: list[str] = []
     args: list = []
-    # With bounds, the R*Tree (space and time) finds the few candidates: a unary + keeps
-    # SQLite from reading the layer or time indexes instead, which span the archive.
+    # With boxes, the R*Trees find the matches of the layers and the time window too (see
+    # ``boxes.matches``), and the query is driven from them; a unary + keeps SQLite from
+    # reading the overlay index instead, which spans the archive.
     col = f"+{alias}" if flt.boxes is not None else alias
-    if flt.layers is not None:
+    if flt.boxes is not None:
+        sql, found = boxes.matches(db, flt.boxes, flt.layers, flt.days, flt.undated)
+        clauses.append(f"{alias}.n IN ({sql})")
+        args.extend(found)
+    if flt.layers is not None and flt.boxes is None:
         clauses.append(f"{col}.layer IN ({','.join('?' * len(flt.layers))})")
         args.extend(flt.layers)
     if flt.overlays is not None:
@@ -93,7 +95,7 @@ def _where(flt: Filter, alias: str = "f") -> tuple[str, list]:
     if flt.ids is not None:
         clauses.append(f"{alias}.id IN ({','.join('?' * len(flt.ids))})")
         args.extend(flt.ids)
-    if flt.days is not None:
+    if flt.days is not None and flt.boxes is None:
         first, last = flt.days
         dated = []
         if last is not None:
@@ -118,10 +120,6 @@ def _where(flt: Filter, alias: str = "f") -> tuple[str, list]:
     if flt.exclude:
         clauses.append(f"{alias}.id NOT IN ({','.join('?' * len(flt.exclude))})")
         args.extend(flt.exclude)
-    if flt.points is not None:
-        # A point's bounds are the point; anything else (a multi-point too) spans an area.
-        point = f"({alias}.bw = {alias}.be AND {alias}.bs = {alias}.bn)"
-        clauses.append(point if flt.points else f"NOT {point}")
     if flt.kind is not None:
         clauses.append(f"{alias}.kind = ?")
         args.append(flt.kind)
@@ -131,30 +129,6 @@ def _where(flt: Filter, alias: str = "f") -> tuple[str, list]:
     elif flt.article is not None:
         clauses.append(f"{alias}.n IN (SELECT n FROM cites WHERE article_id = ?)")
         args.append(flt.article)
-    if flt.boxes is not None:
-        # The R*Tree holds 32-bit bounds rounded outwards: it finds candidates, the exact
-        # bounds in the table decide.
-        boxes, exact = [], []
-        rargs: list = []
-        when = ""
-        wargs: list = []
-        if flt.days is not None:
-            # Time is the R*Tree's third dimension (an undated feature spans all of it).
-            first, last = flt.days
-            when = " AND first <= ? AND last >= ?"
-            wargs = [UNDATED[1] if last is None else last, UNDATED[0] if first is None else first]
-        for west, south, east, north in flt.boxes:
-            boxes.append(f"(west <= ? AND east >= ? AND south <= ? AND north >= ?{when})")
-            rargs.extend((east, west, north, south, *wargs))
-            exact.append(
-                f"({alias}.bw <= ? AND {alias}.be >= ? AND {alias}.bs <= ? AND {alias}.bn >= ?)"
-            )
-        clauses.append(
-            f"{alias}.n IN (SELECT n FROM features_bbox WHERE {' OR '.join(boxes) or '0'})"
-        )
-        args.extend(rargs)
-        clauses.append(f"({' OR '.join(exact) or '0'})")
-        args.extend(v for west, south, east, north in flt.boxes for v in (east, west, north, south))
     if flt.text is not None:
         match = fts_query(flt.text)
         if match is None:
@@ -176,8 +150,48 @@ def count(db: sqlite3.Connection, flt: Filter) -> int:
             marks = ",".join("?" * len(chosen))
             row = db.execute(f"SELECT sum(n) FROM counts WHERE overlay IN ({marks})", chosen)
             return int(row.fetchone()[0] or 0)
-    where, args = _where(flt)
+    if _tree_only(flt):
+        # Layers, boxes and time window: counted in the R*Trees, no feature is read.
+        assert flt.boxes is not None
+        sql, args = boxes.matches(db, flt.boxes, flt.layers, flt.days, flt.undated)
+        return int(db.execute(f"SELECT count(*) FROM ({sql})", args).fetchone()[0])
+    where, args = _where(db, flt)
     return int(db.execute(f"SELECT count(*) FROM features f WHERE {where}", args).fetchone()[0])
+
+
+def _tree_only(flt: Filter) -> bool:
+    """True if the R*Trees alone answer ``flt`` (boxes, and layers and days, nothing else)."""
+    return (
+        flt.boxes is not None
+        and flt.overlays is None
+        and flt.ids is None
+        and flt.event_type is None
+        and flt.kind is None
+        and flt.article is None
+        and flt.sentence is None
+        and flt.text is None
+        and not flt.equals
+        and not flt.exclude
+    )
+
+
+#: Reading a feature's row (to sort it) costs about this many index entries scanned in order.
+_ROW_COST = 10
+
+
+def _box_plan(db: sqlite3.Connection, flt: Filter, limit: int, offset: int) -> str:
+    """How a page of one layer's box query is read in layer order: from the matches, each
+    row read and all sorted (``NOT INDEXED``: by their keys), or by walking the layer's
+    order index until the page is full, testing each entry against the matches (which reads
+    the expected ``(offset + limit) * layer size / matches`` entries)."""
+    if flt.layers is None or len(flt.layers) != 1 or not _tree_only(flt):
+        return "NOT INDEXED"
+    matched = count(db, flt)
+    row = db.execute("SELECT sum(n) FROM counts WHERE layer = ?", flt.layers).fetchone()
+    size = int(row[0] or 0)
+    if matched and (offset + limit) * size < _ROW_COST * matched * matched:
+        return "INDEXED BY features_order"
+    return "NOT INDEXED"
 
 
 _LAYER_RANK = "CASE f.layer {} ELSE {} END".format(
@@ -205,7 +219,7 @@ def select(
     """Return a page of matching features, whole (places with their sources, at most
     ``max_sources`` of them if given), in ``order`` (a key of ``_ORDERS``; ``rank`` ranks a
     text search best first)."""
-    where, args = _where(flt)
+    where, args = _where(db, flt)
     if order == "rank" and flt.text and fts_query(flt.text):
         sql = (
             "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
@@ -216,11 +230,19 @@ def select(
         rows = db.execute(sql, [fts_query(flt.text), *args, limit, offset]).fetchall()
     else:
         by = _ORDERS.get(order, _ORDERS["layer"])
+        hint = ""
         if order == "layer" and flt.layers is not None and len(flt.layers) == 1:
             by = "f.sort"  # one layer: the index on (layer, sort) gives the order
+            if flt.boxes is not None:
+                hint = _box_plan(db, flt, limit, offset)
+                if hint.startswith("INDEXED"):
+                    where += " AND f.layer = ?"
+                    args = [*args, flt.layers[0]]
+        elif flt.boxes is not None:
+            hint = "NOT INDEXED"
         sql = (
-            f"SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f WHERE {where} "
-            f"ORDER BY {by} LIMIT ? OFFSET ?"
+            f"SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f {hint} "
+            f"WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?"
         )
         rows = db.execute(sql, [*args, limit, offset]).fetchall()
     return [_whole(db, row, max_sources) for row in rows]
@@ -238,13 +260,6 @@ def _whole(db: sqlite3.Connection, row: tuple, max_sources: int | None) -> dict:
         if total > len(sources):
             props["sources_total"] = total
     return feature
-
-
-def geometries(db: sqlite3.Connection, flt: Filter) -> Iterator[tuple[str, dict]]:
-    """Yield ``(id, geometry)`` of every matching feature (nothing else is decoded)."""
-    where, args = _where(flt)
-    for fid, body in db.execute(f"SELECT f.id, f.body FROM features f WHERE {where}", args):
-        yield fid, orjson.loads(body).get("geometry") or {}
 
 
 def place_sources(
@@ -294,7 +309,7 @@ def iter_layer(db: sqlite3.Connection, layer_id: str, batch: int = 500) -> Itera
 
 def bounds(db: sqlite3.Connection, flt: Filter) -> Box | None:
     """Return the bounds of the matching features (None if none match)."""
-    where, args = _where(flt)
+    where, args = _where(db, flt)
     row = db.execute(
         f"SELECT min(f.bw), min(f.bs), max(f.be), max(f.bn) FROM features f WHERE {where}",
         args,
@@ -354,7 +369,6 @@ def _counted(flt: Filter) -> bool:
         and flt.ids is None
         and not flt.equals
         and not flt.exclude
-        and flt.points is None
     )
 
 
@@ -392,7 +406,7 @@ def tile(
     """
     chosen = _tile_overlays(db, flt)
     narrowed = Filter(**{**flt.__dict__, "overlays": chosen})
-    where, args = _where(narrowed)
+    where, args = _where(db, narrowed)
     zq = min(z, QK_ZOOM)
     first, last = tile_range(zq, x >> (z - zq), y >> (z - zq))
     west, south, east, north = tile_bounds(z, x, y)

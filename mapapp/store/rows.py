@@ -9,13 +9,19 @@ from dataclasses import dataclass
 import orjson
 
 from mapapp.core import dayspan
+from mapapp.core.model import LAYER_IDS
 from mapapp.core.text import css_token, fold
 
 __all__ = [
     "CELL_ZOOMS",
     "QK_ZOOM",
     "FeatureRow",
+    "MAX_MEMBERS",
+    "SHAPE_MEMBERS",
+    "SHAPE_OTHER",
+    "SHAPE_POINT",
     "feature_row",
+    "shape_code",
     "overlay_of",
     "quadkey",
     "tile_range",
@@ -119,9 +125,34 @@ class FeatureRow:
     words: str
     body: str
     cites: tuple[tuple[str, int], ...]
+    #: How a box query tests the feature: ``SHAPE_POINT`` (its bounds are one point),
+    #: ``SHAPE_MEMBERS`` (a multi-point: each of ``members`` is tested) or ``SHAPE_OTHER``
+    #: (lines, areas: the bounds find candidates, the shape decides).
+    shape: int = 0
+    members: tuple[tuple[float, float], ...] = ()
 
 
 _POINTS = ("Point", "MultiPoint")
+
+SHAPE_POINT, SHAPE_MEMBERS, SHAPE_OTHER = range(3)
+#: A multi-point with more points than this is tested as a shape, not point by point.
+MAX_MEMBERS = 4096
+
+
+def shape_code(layer: str, shape: int) -> int:
+    """The number the index's R*Trees keep a feature's layer and shape class as (their last
+    dimension), so that a box query of one layer and class is answered by the tree alone."""
+    rank = LAYER_IDS.index(layer) if layer in LAYER_IDS else len(LAYER_IDS)
+    return rank * 4 + shape
+
+
+def _shape(geometry: object, positions: list[tuple[float, float]]) -> int:
+    if positions and all(p == positions[0] for p in positions):
+        return SHAPE_POINT
+    multipoint = isinstance(geometry, dict) and geometry.get("type") == "MultiPoint"
+    if multipoint and len(positions) <= MAX_MEMBERS:
+        return SHAPE_MEMBERS
+    return SHAPE_OTHER
 
 
 def _text(value: object) -> str:
@@ -169,6 +200,7 @@ def feature_row(feature: dict, with_sources: bool = True) -> FeatureRow:
     words = fold(" ".join(_text(s.get("quote")) for s in sources)) if with_sources else ""
     date = props.get("date") if isinstance(props.get("date"), str) else None
     fid = str(feature.get("id"))
+    shape = _shape(geometry, positions)
     return FeatureRow(
         id=fid,
         layer=layer,
@@ -191,4 +223,6 @@ def feature_row(feature: dict, with_sources: bool = True) -> FeatureRow:
         words=words,
         body=orjson.dumps(feature).decode("utf-8"),
         cites=cites,
+        shape=shape,
+        members=tuple(dict.fromkeys(positions)) if shape == SHAPE_MEMBERS else (),
     )
