@@ -1,7 +1,8 @@
 """Benchmark the partitioned store as the archive grows: 1k, 10k, 100k (and 1M) events.
 
 Usage: ``.venv/bin/python benchmarks/bench_scale.py [--sizes 1k,10k,100k] [--requests 50]``
-(``--sizes 1k,10k,100k,1m`` for a million; ``--folium-max 0`` skips the folium comparison).
+(``--sizes 1k,10k,100k,1m`` for a million; ``--folium-max 0`` skips the folium comparison,
+``--browser 0`` the browser, ``--wrk 0`` wrk).
 
 For each size, in a temporary directory removed at the end:
 
@@ -18,10 +19,33 @@ For each size, in a temporary directory removed at the end:
    connection: ``--requests`` OGC items queries (a box over the South Caucasus, the year 2020,
    ``limit=100``) and the map tiles of ``bench_map``; the server's RSS (VmRSS, and VmHWM, the
    peak) is read after start and after the requests.
-5. For comparison, plain folium on the same event points: a map with ``FastMarkerCluster`` and
+5. On the same running server, the map page in headless Chromium (Debian's, through
+   Playwright, as tests/browser does; host names other than the server's do not resolve, so the
+   base map's tiles fail at once and are not counted), loaded ``--browser`` times, each in a
+   fresh context (empty cache); median and max of each measure. Times are taken in the page
+   (``performance.now()``; a MutationObserver stops the clock as soon as the DOM shows the
+   result, before the next paint):
+
+   - first view transferred: the encoded (gzip-compressed) bodies of the page and of everything
+     it loaded from the server (Resource Timing's ``encodedBodySize``), once nothing has been in
+     flight for 500 ms;
+   - from navigation start to: the first cluster or marker of the tiles in the DOM; every tile
+     in view drawn (tiles.js' ``data-tiles="ready"``, as ``mapappTiles.loaded`` resolves); the
+     explorer ready (``body[data-explore=ready]``: tiles, the list and the counts loaded);
+   - zoom in one level, then pan by 300 px (``setZoom``/``panBy`` without animation) until
+     ``mapappTiles.idle()``: every tile of the new view fetched and drawn;
+   - popup: zoom into clusters until an event marker can be clicked, then from the click to the
+     popup's content (fetched from ``/map/popups/``) in the DOM;
+   - search: from typing "Stepanakert" into the search box (one ``input`` event) to its result
+     in the result list;
+   - list: from a click on "Show more" to the list's next page in the DOM (without the button:
+     one ``/api/map/features?limit=50`` fetch from the page).
+
+   Without Playwright or Chromium these rows read "n/a".
+6. For comparison, plain folium on the same event points: a map with ``FastMarkerCluster`` and
    one with ``MarkerCluster`` of markers with popups (HTML size, build + render time in Python),
    up to ``--folium-max`` events.
-6. With ``wrk`` installed (Debian: ``apt install wrk``), requests per second on a map tile and
+7. With ``wrk`` installed (Debian: ``apt install wrk``), requests per second on a map tile and
    the OGC items query over 16 connections for ``--wrk`` seconds: ``mapapp serve`` (waitress,
    one process) beside ``mapapp serve --workers 2`` (gunicorn).
 
@@ -52,7 +76,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the generator and the live-server helper
 
 from archive_gen import generate  # noqa: E402
-from liveserver import HOST, LiveServer, ServerDidNotStart  # noqa: E402
+from liveserver import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HOST,
+    LiveServer,
+    ServerDidNotStart,
+)
 
 PYTHON = sys.executable
 ARTICLE = REPO / "geodata" / "articles" / "2020-11-25-putin-erdogan-call.md"
@@ -213,9 +243,341 @@ def bench_map(base_url: str, client: Client | None = None) -> dict[str, str]:
     return results
 
 
+# -- the map page in a browser -----------------------------------------------------------------
+#: Debian's chromium, with the switches tests/browser/conftest.py gives it; and every host name
+#: made unresolvable but the server's address, so that the base map's tiles (an outside tile
+#: server) fail at once instead of waiting on the network: what is measured is mapapp's part.
+BROWSER_ARGS = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}"]
+VIEWPORT = {"width": 1280, "height": 800}
+#: A place every generated archive has (a curated place of the bundled data) and its feature.
+SEARCH, SEARCH_ID = "Stepanakert", "place-stepanakert"
+#: What tiles.js draws for the tiles: a cluster, or a feature's marker (test_map_scale.py).
+DRAWN = ".mapapp-cluster, .leaflet-marker-icon[data-feature-id]"
+#: Milliseconds any one browser measure may take before it counts as failed.
+BROWSER_TIMEOUT_MS = 300_000
+
+# Run in each page before its own scripts: a MutationObserver stamps, with performance.now()
+# (milliseconds since the navigation started), the moments the first view reaches: the first
+# cluster or marker inserted (the observer runs right after the task that inserted it, before
+# the next paint), every tile in view drawn (tiles.js sets data-tiles="ready" on the map's
+# container when nothing is queued or in flight, as mapappTiles.loaded resolves), and the
+# explorer ready (body[data-explore=ready]: those tiles drawn, and the list and counts loaded).
+_MILESTONES_JS = """
+(() => {
+  performance.setResourceTimingBufferSize(100000);
+  const marks = (window.__benchMarks = {});
+  const observer = new MutationObserver(() => {
+    const now = performance.now();
+    if (marks.first === undefined) {
+      const drawn = document.querySelectorAll("DRAWN").length;
+      if (drawn) Object.assign(marks, { first: now, firstCount: drawn });
+    }
+    if (marks.tiles === undefined && document.querySelector("[data-tiles=ready]")) {
+      marks.tiles = now;
+    }
+    const body = document.body;
+    if (marks.ready === undefined && body && body.dataset.explore === "ready") {
+      marks.ready = now;
+    }
+    if (marks.first !== undefined && marks.tiles !== undefined && marks.ready !== undefined) {
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, {
+    childList: true, subtree: true,
+    attributes: true, attributeFilter: ["data-tiles", "data-explore", "data-feature-id"],
+  });
+})();
+""".replace("DRAWN", DRAWN)
+
+# The bytes the page and everything it loaded transferred from the server, by Resource Timing:
+# encodedBodySize is a response's body as it came over the wire (gzip-compressed if it was;
+# headers aside), for the page itself (the navigation entry) and for each resource and fetch.
+# Requests to other hosts (the base map's tiles, failed by the resolver rule) are only counted.
+_TRANSFERRED_JS = """
+(origin) => {
+  const out = { requests: 0, bytes: 0, withHeaders: 0, other: 0 };
+  const entries = [...performance.getEntriesByType("navigation"),
+                   ...performance.getEntriesByType("resource")];
+  for (const e of entries) {
+    if (e.name.startsWith(origin)) {
+      out.requests += 1;
+      out.bytes += e.encodedBodySize;
+      out.withHeaders += e.transferSize;
+    } else out.other += 1;
+  }
+  return out;
+}
+"""
+
+# What the tile layer shows now, and whether every tile of the zoom shown is drawn (a record
+# of tiles.js per tile: ``url`` is what it drew, ``pending`` what it waits for).
+_DRAWN_NOW_JS = """
+() => {
+  const layer = mapappTiles.layer;
+  const records = [...layer._records.values()].filter((r) => r.coords.z === layer._tileZoom);
+  return {
+    zoom: mapappTiles.map.getZoom(),
+    markers: document.querySelectorAll(".leaflet-marker-icon[data-feature-id]").length,
+    clusters: document.querySelectorAll(".mapapp-cluster").length,
+    tiles: records.length,
+    complete: records.length > 0 && records.every((r) => r.url && !r.pending),
+  };
+}
+"""
+
+# Move the map at once (no animation: the measure is the tiles' fetching and drawing, not
+# Leaflet's 250 ms zoom animation) and time until tiles.js has drawn every tile of the new
+# view: mapappTiles.idle() resolves once nothing is queued or in flight (after a turn, as the
+# tests wait, for Leaflet to have asked for the new tiles; it does so on "moveend").
+_MOVE_JS = """
+async (how) => {
+  const map = mapappTiles.map;
+  const start = performance.now();
+  if (how === "zoom") map.setZoom(map.getZoom() + 1, { animate: false });
+  else map.panBy([300, 0], { animate: false });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await mapappTiles.idle();
+  return performance.now() - start;
+}
+"""
+
+# Arm a stopwatch for a user action: it starts at the action's first ``event`` (a listener in
+# the capture phase, so before the page's own handlers) and stops as soon as ``selector``
+# matches (checked after every change of the DOM); window.__benchAction resolves to the
+# milliseconds between. Playwright then acts (a click, typing) and awaits the promise.
+_STOPWATCH_JS = """
+([event, selector, timeout]) => {
+  window.__benchAction = new Promise((resolve, reject) => {
+    let start = null;
+    const check = () => {
+      if (start === null || !document.querySelector(selector)) return;
+      observer.disconnect();
+      resolve(performance.now() - start);
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document, {
+      childList: true, subtree: true, attributes: true, characterData: true,
+    });
+    addEventListener(event, () => { start = performance.now(); check(); },
+                     { capture: true, once: true });
+    setTimeout(() => { observer.disconnect(); reject(new Error(`no ${selector}`)); }, timeout);
+  });
+}
+"""
+
+# The id of an event marker a click would reach (the element at its centre is the marker,
+# not the layer list or the legend over it), or null.
+_CLICKABLE_MARKER_JS = """
+() => {
+  const view = mapappTiles.map.getContainer().getBoundingClientRect();
+  for (const icon of document.querySelectorAll(".leaflet-marker-icon.mf-layer-events")) {
+    const b = icon.getBoundingClientRect();
+    const x = (b.left + b.right) / 2, y = (b.top + b.bottom) / 2;
+    if (x < view.left + 40 || x > view.right - 40 || y < view.top + 40
+        || y > Math.min(view.bottom, innerHeight) - 40) continue;
+    if (icon.contains(document.elementFromPoint(x, y))) return icon.dataset.featureId;
+  }
+  return null;
+}
+"""
+
+# No event marker to click: zoom to the biggest cluster in sight, as a click on it would
+# (tiles.js' zoomToCluster), and wait until its tiles are drawn. False if none is in sight.
+_INTO_CLUSTER_JS = """
+async () => {
+  const map = mapappTiles.map, layer = mapappTiles.layer;
+  const size = map.getSize();
+  const inside = layer.clusters().filter((c) => {
+    const p = map.latLngToContainerPoint([c.lat, c.lon]);
+    return p.x > 40 && p.x < size.x - 40 && p.y > 40 && p.y < size.y - 40;
+  });
+  if (!inside.length) return false;
+  inside.sort((a, b) => b.count - a.count);
+  const moved = new Promise((resolve) => map.once("moveend", resolve));
+  layer.zoomToCluster(inside[0]);
+  await moved;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await mapappTiles.idle();
+  return true;
+}
+"""
+
+# Without a "Show more" button: one page of the list as the explorer asks for it, by fetch.
+_FETCH_LIST_JS = """
+async () => {
+  const start = performance.now();
+  const response = await fetch("/api/map/features?limit=50", {
+    headers: { Accept: "application/json" },
+  });
+  const body = await response.json();
+  if (!response.ok || !body.features.length) throw new Error(`HTTP ${response.status}`);
+  return performance.now() - start;
+}
+"""
+
+#: The browser rows, in order (each gets "n/a" when Chromium or Playwright is missing).
+BROWSER_ROWS = {
+    "bytes": "browser: first view transferred from mapapp, compressed (requests)",
+    "first": "browser: first clusters / markers drawn, median / max",
+    "tiles": "browser: every tile in view drawn, median / max",
+    "ready": "browser: page ready (tiles + list + counts), median / max",
+    "zoom": "browser: zoom in one level, redrawn, median / max",
+    "pan": "browser: pan 300 px, redrawn, median / max",
+    "popup": "browser: marker click → popup content shown, median / max",
+    "search": f"browser: search “{SEARCH}” → results shown, median / max",
+    "list": "browser: list “Show more” → next page shown, median / max",
+}
+
+
+def _ms_max(values: list[float]) -> str:
+    """Return "median / max ms" of some durations (in seconds)."""
+    if not values:
+        return NA
+    return f"{statistics.median(values) * 1000:,.0f} / {max(values) * 1000:,.0f} ms"
+
+
+def _browser_run(browser: object, base_url: str) -> dict[str, object]:
+    """Open the map page once in a fresh context (an empty cache) and take every measure on it.
+
+    Return each measure's value (seconds, or a dict for the bytes), or the error that stopped
+    it (str); a measure that fails leaves the next ones to run on the page as it is.
+    """
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    context.add_init_script(_MILESTONES_JS)
+    page = context.new_page()
+    out: dict[str, object] = {}
+
+    def measure(name: str, action) -> None:
+        try:
+            out[name] = action()
+        except Exception as exc:  # one failed measure is reported; the others go on
+            out[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:60]}"
+
+    def stopwatch(event: str, selector: str, act) -> float:
+        page.evaluate(_STOPWATCH_JS, [event, selector, BROWSER_TIMEOUT_MS])
+        act()
+        return page.evaluate("() => window.__benchAction") / 1000
+
+    def drawn_all() -> dict:
+        """Check that the tiles of the view are all drawn, with something in them."""
+        now = page.evaluate(_DRAWN_NOW_JS)
+        if not now["complete"] or not now["markers"] + now["clusters"]:
+            raise RuntimeError(f"view not drawn: {now}")
+        return now
+
+    try:
+        # 1. The first view: from navigation start to the milestones the observer stamped.
+        response = page.goto(base_url + "/", wait_until="commit")
+        if response is None or response.status != 200:
+            raise RuntimeError(f"GET / answered {response and response.status}")
+        page.wait_for_selector("body[data-explore=ready]", state="attached")
+        page.evaluate("() => mapappTiles.idle()")
+        page.wait_for_load_state("networkidle")  # nothing more in flight for 500 ms
+        marks = page.evaluate("() => window.__benchMarks")
+        now = drawn_all()
+        for name in ("first", "tiles", "ready"):
+            out[name] = marks[name] / 1000
+        out["bytes"] = {**page.evaluate(_TRANSFERRED_JS, base_url), **now}
+        # 2. Redraws after a zoom in, then a pan, on the page as the first view left it.
+        for how in ("zoom", "pan"):
+
+            def move(how: str = how) -> float:
+                seconds = page.evaluate(_MOVE_JS, how) / 1000
+                drawn_all()
+                return seconds
+
+            measure(how, move)
+
+        # 3. A popup: zoom in (as clicking clusters would) until an event marker can be
+        # clicked, click it, stop when the popup holds the content fetched from /map/popups/.
+        def popup() -> float:
+            for _ in range(10):
+                target = page.evaluate(_CLICKABLE_MARKER_JS)
+                if target or not page.evaluate(_INTO_CLUSTER_JS):
+                    break
+            if not target:
+                raise RuntimeError("no event marker to click")
+            selector = f'.leaflet-popup-content .fp[data-feature-id="{target}"]'
+            icon = page.locator(f'.leaflet-marker-icon[data-feature-id="{target}"]').first
+            return stopwatch("click", selector, icon.click)
+
+        measure("popup", popup)
+
+        # 4. Search: the typed name (one "input" event, as a paste) to the result listed.
+        def search() -> float:
+            result = f'#search-results:not([hidden]) [role=option][data-feature-id="{SEARCH_ID}"]'
+            return stopwatch("input", result, lambda: page.fill("#search-input", SEARCH))
+
+        measure("search", search)
+
+        # 5. The list's next page ("Show more", 200 rows at a time), else one page by fetch.
+        def list_page() -> float:
+            more = page.locator("#event-list-section .list-more")
+            if not more.count() or not more.is_visible():
+                return page.evaluate(_FETCH_LIST_JS) / 1000
+            rows = page.locator("#event-list > [role=option]").count()
+            after = f"#event-list > [role=option]:nth-child({rows + 1})"
+            return stopwatch("click", after, more.click)
+
+        measure("list", list_page)
+    except Exception as exc:  # the page did not open: every measure left fails with it
+        for name in BROWSER_ROWS:
+            out.setdefault(name, f"{type(exc).__name__}: {str(exc).splitlines()[0][:60]}")
+    finally:
+        context.close()
+    return out
+
+
+def bench_browser(base_url: str, runs: int = 5) -> dict[str, str]:
+    """Open the map page of a running server ``runs`` times in headless Chromium (each time in
+    a fresh context: nothing cached) and return the ``BROWSER_ROWS`` measures; "n/a" in every
+    row if Playwright or Chromium is missing."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {row: f"{NA} (no Playwright)" for row in BROWSER_ROWS.values()}
+    if not Path(CHROMIUM).exists():
+        return {row: f"{NA} (no {CHROMIUM}: apt install chromium)" for row in BROWSER_ROWS.values()}
+    results: list[dict[str, object]] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            try:
+                for _ in range(runs):
+                    results.append(_browser_run(browser, base_url))
+            finally:
+                browser.close()
+    except Exception as exc:  # Chromium did not start (or died): report, do not stop
+        if not results:
+            why = f"{type(exc).__name__}: {str(exc).splitlines()[0][:60]}"
+            return {row: f"{NA} ({why})" for row in BROWSER_ROWS.values()}
+    out: dict[str, str] = {}
+    for name, row in BROWSER_ROWS.items():
+        values = [r[name] for r in results if name in r and not isinstance(r[name], str)]
+        errors = [r[name] for r in results if isinstance(r.get(name), str)]
+        if name == "bytes":
+            text = NA
+            if values:
+                b = values[len(values) // 2]  # the same page each time: any run's counts
+                text = (
+                    f"{_mb(statistics.median(v['bytes'] for v in values))} ({b['requests']} "
+                    f"requests; {b['markers']:,} markers + {b['clusters']:,} clusters at zoom "
+                    f"{b['zoom']}; {b['other']} base-map tiles not counted)"
+                )
+        else:
+            text = _ms_max(values)  # type: ignore[arg-type]
+        if errors:
+            text += f" ({len(errors)} of {len(results)} failed: {errors[0]})"
+        out[row] = text
+    return out
+
+
 # -- one archive -------------------------------------------------------------------------------
-def bench_server(datadir: Path, requests: int) -> dict[str, str]:
-    """Start ``mapapp serve`` on ``datadir``; time the start, the items queries and the map."""
+def bench_server(datadir: Path, requests: int, browser_runs: int = 0) -> dict[str, str]:
+    """Start ``mapapp serve`` on ``datadir``; time the start, the items queries and the map
+    (and with ``browser_runs``, the map page in Chromium: ``bench_browser``)."""
     out: dict[str, str] = {}
     server = LiveServer(datadir, timeout=1800)
     start = time.perf_counter()
@@ -258,6 +620,8 @@ def bench_server(datadir: Path, requests: int) -> dict[str, str]:
         client.close()
         rss = _status(pid)
         out["server RSS after requests (peak)"] = f"{_mb(rss['VmRSS'])} ({_mb(rss['VmHWM'])})"
+        if browser_runs:
+            out.update(bench_browser(server.url, browser_runs))
     finally:
         server.stop()
     return out
@@ -408,7 +772,7 @@ def bench_size(events: int, args: argparse.Namespace, root: Path) -> dict[str, s
     )
 
     log("serving")
-    out.update(bench_server(datadir, args.requests))
+    out.update(bench_server(datadir, args.requests, args.browser))
     if args.wrk:
         log("wrk")
         out.update(bench_wrk(datadir, args.wrk))
@@ -439,6 +803,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the archives (printed)")
     parser.add_argument(
         "--wrk", type=int, default=10, help="seconds of wrk load per URL and server (0: none)"
+    )
+    parser.add_argument(
+        "--browser", type=int, default=5, help="map page loads in Chromium per size (0: none)"
     )
     args = parser.parse_args()
     sizes = _parse_sizes(args.sizes)

@@ -42,6 +42,17 @@ __all__ = ["LiveServer", "ServerDidNotStart", "free_port", "HOST"]
 
 REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
+#: Debian's chromium, and the switches every headless run here gives it (tests and benchmarks).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 FACTORY = "mapapp:create_app"
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import playwright.sync_api as playwright_api
 import pytest
-from liveserver import HOST, LiveServer, free_port
+from liveserver import CHROMIUM, CHROMIUM_ARGS, HOST, LiveServer, free_port
 from wholelayers import layer_info
 
 from mapapp.core.model import make_source
@@ -24,16 +24,6 @@ from mapapp.query.viewfilter import parse_state, select
 from mapapp.sources.articles import read_article
 from mapapp.store.layers import Store
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "mapfixture"
 #: What a copy of a data directory leaves behind: the lock, a killed writer's temporary files
