@@ -2,16 +2,18 @@
 
 Usage: ``.venv/bin/python benchmarks/bench_scale.py [--sizes 1k,10k,100k] [--requests 50]``
 (``--sizes 1k,10k,100k,1m`` for a million; ``--folium-max 0`` skips the folium comparison,
-``--browser 0`` the browser, ``--wrk 0`` wrk).
+``--browser 0`` the browser, ``--wrk 0`` wrk; ``--archives DIR`` keeps the generated archives in
+DIR and reuses them on later runs).
 
-For each size, in a temporary directory removed at the end:
+For each size, in a temporary directory removed at the end (unless ``--archives``):
 
 1. ``tests/archive_gen.py`` generates the archive (10 events per article; real places, dates and
    Vietnamese sentences; written through ``Store.write`` in batches): time, CPU time, sizes.
 2. One more article is ingested: a copy of ``2020-11-25-putin-erdogan-call.md`` under a new id,
-   first with the ``mapapp ingest`` command (wall time of the process, lexicons included), then
-   another copy in-process through ``mapapp.pipeline.ingest.ingest`` with the lexicons loaded
-   beforehand.
+   with the ``mapapp ingest`` command (wall time of the process, lexicons included): the first
+   command in a fresh archive also builds the gazetteer and keeps it beside the index, so a
+   second copy is ingested the same way; then another copy in-process through
+   ``mapapp.pipeline.ingest.ingest`` with the lexicons loaded beforehand.
 3. ``mapapp index`` rebuilds the index from the partitions (wall time of the process); a third
    copy is then ingested with the command again (the rebuild drops what the last build recorded
    of its inputs, so this ingest also redoes the articles the curation file cites).
@@ -665,16 +667,25 @@ def bench_ingest(datadir: Path, tag: str, work: Path) -> dict[str, str]:
     from mapapp.geoparse import Lexicons
     from mapapp.pipeline.ingest import ingest
     from mapapp.store import DataDir
+    from mapapp.store.cache import FileCache
 
     out: dict[str, str] = {}
-    path = _copy_article(work, f"bench-{tag}-cli")
-    out["`mapapp ingest` 1 article (CPU)"] = _run(
+    run = int(time.time())  # new ids on every run, also into a reused archive
+    cache = FileCache.beside_index(DataDir(datadir), "gazetteer")
+    cached = any(cache.folder.glob("gazetteer-*.bin"))
+    path = _copy_article(work, f"bench-{tag}-{run}-cli")
+    first = "gazetteer cached" if cached else "first command here: builds the gazetteer cache"
+    out[f"`mapapp ingest` 1 article, {first} (CPU)"] = _run(
+        _mapapp("ingest", str(path), "--data-dir", str(datadir))
+    )
+    path = _copy_article(work, f"bench-{tag}-{run}-cli2")
+    out["`mapapp ingest` 1 article, gazetteer cached (CPU)"] = _run(
         _mapapp("ingest", str(path), "--data-dir", str(datadir))
     )
     start = time.perf_counter()
     lexicons = Lexicons.load(DataDir(datadir))
-    out["lexicons load (in-process)"] = _s(time.perf_counter() - start)
-    path = _copy_article(work, f"bench-{tag}-lib")
+    out["lexicons built (in-process, no cache)"] = _s(time.perf_counter() - start)
+    path = _copy_article(work, f"bench-{tag}-{run}-lib")
     start, cpu = time.perf_counter(), time.process_time()
     try:
         change = ingest([path], datadir, lexicons)
@@ -736,22 +747,30 @@ def _event_points(datadir: Path) -> list[tuple[float, float, str]]:
 def bench_size(events: int, args: argparse.Namespace, root: Path) -> dict[str, str]:
     """Run every measure on one generated archive of ``events`` events."""
     tag = _size(events)
-    datadir = root / tag / "geodata"
-    work = root / tag / "incoming"
-    work.mkdir(parents=True)
+    home = Path(args.archives) if args.archives else root
+    datadir = home / tag / "geodata"
+    work = home / tag / "incoming"
+    work.mkdir(parents=True, exist_ok=True)
     out: dict[str, str] = {}
 
     def log(text: str) -> None:
         print(f"[{tag}] {text}", file=sys.stderr, flush=True)
 
-    log("generating")
-    cpu = time.process_time()
-    result = generate(datadir, events, seed=args.seed)
-    cpu = time.process_time() - cpu
+    record = home / tag / "generated.json"
+    if args.archives and record.exists():
+        log(f"reusing {datadir}")
+        result, cpu = json.loads(record.read_text("utf-8")), None
+    else:
+        log("generating")
+        cpu = time.process_time()
+        result = generate(datadir, events, seed=args.seed)
+        cpu = time.process_time() - cpu
+        record.write_text(json.dumps(result), "utf-8")
     out["articles / events / places"] = (
         f"{result['articles']:,} / {result['events']:,} / {result['places']:,}"
     )
-    out["generate (CPU)"] = f"{_s(result['seconds'])} ({_s(cpu)})"
+    generated = f"{_s(result['seconds'])} ({_s(cpu)})" if cpu is not None else ""
+    out["generate (CPU)"] = generated or f"{_s(result['seconds'])} (an earlier run; reused)"
     out["… of which loading the gazetteer (first size only)"] = _s(result["load_seconds"])
     out["… of which `Store.write`"] = _s(result["write_seconds"])
     out["partitions + articles on disk"] = _mb(
@@ -766,7 +785,7 @@ def bench_size(events: int, args: argparse.Namespace, root: Path) -> dict[str, s
     log("rebuilding the index")
     out["`mapapp index`, full rebuild (CPU)"] = _run(_mapapp("index", "--data-dir", str(datadir)))
     out["index on disk, after rebuild"] = _index_bytes(datadir)
-    path = _copy_article(work, f"bench-{tag}-after-index")
+    path = _copy_article(work, f"bench-{tag}-{int(time.time())}-after-index")
     out["`mapapp ingest` after `mapapp index` (CPU)"] = _run(
         _mapapp("ingest", str(path), "--data-dir", str(datadir))
     )
@@ -780,7 +799,7 @@ def bench_size(events: int, args: argparse.Namespace, root: Path) -> dict[str, s
     if events <= args.folium_max:
         log(f"folium on {len(points):,} points")
         out.update(folium_maps(points))
-    if not args.keep:
+    if not args.keep and not args.archives:
         shutil.rmtree(root / tag, ignore_errors=True)
     return out
 
@@ -801,6 +820,11 @@ def main() -> None:
     parser.add_argument("--folium-max", type=int, default=100_000, help="largest folium size")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the archives (printed)")
+    parser.add_argument(
+        "--archives",
+        help="keep the generated archives in this folder and reuse them on later runs "
+        "(each run ingests three more articles into them)",
+    )
     parser.add_argument(
         "--wrk", type=int, default=10, help="seconds of wrk load per URL and server (0: none)"
     )

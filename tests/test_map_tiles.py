@@ -141,6 +141,28 @@ def _tile(client, tile: tuple[int, int, int], **args: str):
     return client.get(f"/api/map/tiles/{z}/{x}/{y}.json", query_string=args)
 
 
+def _shapes(client, tile: tuple[int, int, int], **args: str):
+    """The lines and areas of 256-pixel tile z/x/y: the 2048-pixel square x/y at zoom z + 3."""
+    z, x, y = tile
+    return client.get(f"/api/map/shapes/{z + 3}/{x}/{y}.json", query_string=args)
+
+
+def _both(client, tile: tuple[int, int, int], **args: str) -> dict:
+    """What the map draws in tile z/x/y: its points (features or clusters) and the lines and
+    areas crossing it; checking that each answer holds only its own kind."""
+    points = _tile(client, tile, **args)
+    shapes = _shapes(client, tile, **args)
+    assert points.status_code == shapes.status_code == 200, (points.json, shapes.json)
+    body, more = points.get_json(), shapes.get_json()
+    assert all(_is_point(f) for f in body["features"])
+    assert not any(_is_point(f) for f in more["features"]) and not more["clusters"]
+    return {**body, "features": body["features"] + more["features"]}
+
+
+def _is_point(spec: dict) -> bool:
+    return all(part.get("path") not in ("polygon", "polyline") for part in spec["parts"])
+
+
 def _ids(body: dict) -> list[str]:
     return [f["id"] for f in body["features"]]
 
@@ -152,7 +174,8 @@ def test_a_tile_holds_the_features_in_it_drawn_as_the_whole_map_draws_them(
     response = _tile(client, Z8)
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    body = response.get_json()
+    assert _shapes(client, Z8).mimetype == "application/json"
+    body = _both(client, Z8)
     assert (body["z"], body["x"], body["y"]) == Z8
     ids = _ids(body)
     assert len(ids) == len(set(ids)), "each feature once"
@@ -177,7 +200,7 @@ def test_a_tile_holds_the_features_in_it_drawn_as_the_whole_map_draws_them(
 
 
 def test_the_overlays_in_a_tile_are_in_the_map_s_drawing_order(client) -> None:
-    body = _tile(client, Z8).get_json()
+    body = _shapes(client, Z8).get_json()
     layers = [f["layer"] for f in body["features"]]
     assert layers[-2:] == ["regions", "regions"], "regions are drawn beneath, last"
     for spec in body["features"]:
@@ -188,8 +211,8 @@ def test_the_overlays_in_a_tile_are_in_the_map_s_drawing_order(client) -> None:
 
 
 def test_names_in_a_tile_are_in_the_language_asked_for(client) -> None:
-    english = _tile(client, Z8, lang="en").get_json()
-    vietnamese = _tile(client, Z8, lang="vi").get_json()
+    english = _both(client, Z8, lang="en")
+    vietnamese = _both(client, Z8, lang="vi")
     tooltips = {f["id"]: f["tooltip"] for f in vietnamese["features"]}
     assert "hành lang Lachin" in tooltips["place-lachin-corridor"]
     english_tooltips = {f["id"]: f["tooltip"] for f in english["features"]}
@@ -197,7 +220,7 @@ def test_names_in_a_tile_are_in_the_language_asked_for(client) -> None:
 
 
 def test_a_tile_far_from_any_feature_is_empty(client) -> None:
-    body = _tile(client, (8, 0, 0)).get_json()
+    body = _both(client, (8, 0, 0))
     assert body == {
         "z": 8,
         "x": 0,
@@ -218,7 +241,7 @@ def test_deep_tiles_work_beyond_the_index_grid(client, fixture_dir: Path) -> Non
     y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
     ids = set(_ids(_tile(client, (z, x, y)).get_json()))
     assert "place-stepanakert" in ids
-    assert ids == _expected(fixture_dir, (z, x, y))
+    assert ids == _expected(fixture_dir, (z, x, y)) & _point_ids(fixture_dir)
 
 
 @pytest.mark.parametrize(
@@ -237,9 +260,7 @@ def test_deep_tiles_work_beyond_the_index_grid(client, fixture_dir: Path) -> Non
     ],
 )
 def test_a_tile_shows_what_the_state_shows(client, fixture_dir: Path, state: dict) -> None:
-    response = _tile(client, Z8, **state)
-    assert response.status_code == 200, response.get_json()
-    assert set(_ids(response.get_json())) == _expected(fixture_dir, Z8, **state)
+    assert set(_ids(_both(client, Z8, **state))) == _expected(fixture_dir, Z8, **state)
 
 
 def test_many_points_are_clusters_at_low_zoom(many, many_dir: Path) -> None:
@@ -253,7 +274,7 @@ def test_many_points_are_clusters_at_low_zoom(many, many_dir: Path) -> None:
     assert sum(c["count"] for c in body["clusters"]) == body["total"]
     assert len(body["clusters"]) <= 64, "at most an 8 x 8 grid"
     # Points are only in clusters; lines and areas are still drawn whole.
-    assert set(_ids(body)) == expected - points
+    assert set(_ids(_both(many, tile))) == expected - points
     west, south, east, north = _bounds(*tile)
     for cluster in body["clusters"]:
         w, s, e, n = cluster["bbox"]
@@ -557,3 +578,29 @@ def test_answers_keep_the_most_recent_bodies_within_their_budget() -> None:
     assert answers.get("huge", make(b"x" * 11)) == b"x" * 11, "too big to keep, still answered"
     assert answers.get("huge", make(b"y" * 11)) == b"y" * 11
     assert made == [b"aaaa", b"bbbb", b"cccc", b"BBBB", b"x" * 11, b"y" * 11]
+
+
+def test_lines_and_areas_come_by_the_2048_pixel_square(client, fixture_dir: Path) -> None:
+    shapes = {
+        f["id"]
+        for _, collection in layer_info(Store(fixture_dir))
+        for f in collection["features"]
+        if f["id"] not in _point_ids(fixture_dir)
+    }
+    assert shapes, "the fixture has routes and regions"
+    # Below zoom 3 one square is the world.
+    for z in (0, 2, 3):
+        body = client.get(f"/api/map/shapes/{z}/0/0.json").get_json()
+        assert set(_ids(body)) == shapes
+        assert body["clusters"] == [] and body["total"] == 0
+    response = client.get("/api/map/shapes/2/1/0.json")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == (
+        "bad parameter 'x': expected a column from 0 to 0 of 2048-pixel squares at zoom 2"
+    )
+    # Zoom 11: the squares are zoom 8's tiles.
+    assert set(_ids(client.get("/api/map/shapes/11/161/98.json").get_json())) == {
+        i for i in _expected(fixture_dir, (8, 161, 98)) if i in shapes
+    }
+    # The point tiles leave them out.
+    assert not set(_ids(_tile(client, (8, 161, 98)).get_json())) & shapes

@@ -60,11 +60,12 @@ def drawing_of(soup: BeautifulSoup) -> dict:
 
 
 def drawn_features(client) -> dict[str, dict]:
-    """Return every feature the map draws (its tile at zoom 0: the fixture is small enough to
-    be drawn whole there), keyed by id: the page itself carries none."""
+    """Return every feature the map draws (its tile at zoom 0, and its lines and areas: the
+    fixture is small enough to be drawn whole there), keyed by id: the page carries none."""
     body = client.get("/api/map/tiles/0/0/0.json").get_json()
     assert body["clusters"] == []
-    return {f["id"]: f for f in body["features"]}
+    shapes = client.get("/api/map/shapes/0/0/0.json").get_json()
+    return {f["id"]: f for f in body["features"] + shapes["features"]}
 
 
 def popup_of(client, feature_id: str, lang: str = "en") -> BeautifulSoup:

@@ -135,7 +135,51 @@ def test_pages_of_a_box_query_are_in_layer_order_whichever_way_they_are_read(
     flt = Filter(layers=("events",), boxes=(box,))
     inside = [f for f in features if _inside(f, box)]
     expected = [f["id"] for f in sorted(inside, key=lambda f: (f["properties"]["date"], f["id"]))]
-    plan = q._box_plan(store.db(), flt, 10, 0)
+    plan = q._box_plan(store.db(), flt, "layer", 10, 0)[0]
     assert plan == ("NOT INDEXED" if small else "INDEXED BY features_order")
     pages = [_matches(store, flt, 10, offset) for offset in range(0, len(expected) + 10, 10)]
+    assert [fid for page in pages for fid in page] == expected
+
+
+def test_overlays_and_an_event_type_narrow_a_box_query(tmp_path: Path) -> None:
+    features = [_event(f"ev-{i}", _point(46 + i / 100, 39.9)) for i in range(6)]
+    for i, feature in enumerate(features):
+        feature["properties"]["event_type"] = "ceasefire" if i % 2 else "deployment"
+    store = _store(tmp_path, features)
+    box = ((45, 39, 47, 41),)
+    odd = ["ev-1", "ev-3", "ev-5"]
+    for flt in (
+        Filter(overlays=("events-ceasefire",), boxes=box),
+        Filter(layers=("events",), event_type="ceasefire", boxes=box),
+        Filter(overlays=("events-ceasefire", "places"), boxes=box),
+    ):
+        assert sorted(_matches(store, flt)) == odd, flt
+        assert store.count(flt) == 3, flt
+    assert store.count(Filter(overlays=("events-deployment", "events-ceasefire"), boxes=box)) == 6
+    assert store.count(Filter(overlays=("events-airlift",), boxes=box)) == 0
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_a_box_listed_newest_first_pages_alike_whichever_way_it_is_read(
+    tmp_path: Path, small: bool
+) -> None:
+    rng = random.Random(5)
+    features = [
+        _event(f"ev-{i:03d}", _point(rng.uniform(40, 50), rng.uniform(35, 45)), d)
+        for i, d in enumerate(
+            f"20{10 + i % 11}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(300)
+        )
+    ]
+    store = _store(tmp_path, features)
+    box = (44, 39, 45, 40) if small else (40, 35, 50, 45)
+    flt = Filter(layers=("events",), boxes=(box,))
+    inside = [f for f in features if _inside(f, box)]
+    expected = [f["id"] for f in sorted(inside, key=lambda f: (f["properties"]["date"], f["id"]))]
+    expected.reverse()
+    plan = q._box_plan(store.db(), flt, "date", 10, 0)[0]
+    assert plan == ("NOT INDEXED" if small else "INDEXED BY features_date")
+    pages = [
+        [f["id"] for f in store.select(flt, 10, offset, order="date")]
+        for offset in range(0, len(expected) + 10, 10)
+    ]
     assert [fid for page in pages for fid in page] == expected

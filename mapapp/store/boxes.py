@@ -1,8 +1,9 @@
 """Which features meet a box, exactly, found in the index's R*Trees.
 
-The R*Trees keep 32-bit bounds rounded outwards, a day span, and a code for the feature's layer
-and shape class (``rows.shape_code``). A box query of one layer is then answered by the trees,
-at a fraction of a microsecond a match, without reading the features:
+The R*Trees keep 32-bit bounds rounded outwards, a day span, and a code for the feature's overlay
+and shape class (the index's ``codes`` table). A box query of some layers or overlays, in a time
+window, is then answered by the trees, at a fraction of a microsecond a match, without reading
+the features:
 
 - a **point** (a feature whose bounds are one point) matches when its tree entry meets the box,
   except where the rounding decides: the few entries within ``EDGE`` of an edge of the box are
@@ -26,11 +27,10 @@ import shapely
 from shapely.errors import ShapelyError
 from shapely.geometry import shape
 
-from mapapp.core.model import LAYER_IDS
-from mapapp.store.index import UNDATED
-from mapapp.store.rows import MAX_MEMBERS, SHAPE_MEMBERS, SHAPE_OTHER, SHAPE_POINT, shape_code
+from mapapp.store.index import CODE_SPAN, UNDATED
+from mapapp.store.rows import MAX_MEMBERS, SHAPE_MEMBERS, SHAPE_OTHER, SHAPE_POINT
 
-__all__ = ["EDGE", "matches"]
+__all__ = ["EDGE", "codes", "matches", "row_test"]
 
 Box = tuple[float, float, float, float]
 
@@ -41,12 +41,12 @@ EDGE = 1e-4
 
 
 def _terms(
-    box: Box, code: int, days: tuple[int | None, int | None] | None, undated: bool
+    box: Box, days: tuple[int | None, int | None] | None, undated: bool
 ) -> tuple[list[str], list]:
-    """The R*Tree constraints of one box, one layer and shape code, and the time window."""
+    """The R*Tree constraints of one box and the time window."""
     west, south, east, north = box
-    terms = ["west <= ?", "east >= ?", "south <= ?", "north >= ?", "lo >= ?", "hi <= ?"]
-    args: list = [east, west, north, south, code, code]
+    terms = ["west <= ?", "east >= ?", "south <= ?", "north >= ?"]
+    args: list = [east, west, north, south]
     if days is not None:
         first, last = days
         terms += ["first <= ?", "last >= ?"]
@@ -58,44 +58,20 @@ def _terms(
     return terms, args
 
 
-def _near_edges(box: Box) -> list[tuple[str, float]]:
-    """Constraints, one per edge, for the entries whose rounded position lies within
-    ``EDGE`` of that edge of ``box`` (only they can be on the wrong side of it)."""
+def _edge_strips(box: Box) -> list[Box]:
+    """Thin boxes along the four edges of ``box``, ``EDGE`` wide on either side: the only
+    places where a point's rounded entry can be on the wrong side of an edge."""
     west, south, east, north = box
     return [
-        ("east < ?", west + EDGE),
-        ("west > ?", east - EDGE),
-        ("north < ?", south + EDGE),
-        ("south > ?", north - EDGE),
+        (west - EDGE, south - EDGE, west + EDGE, north + EDGE),
+        (east - EDGE, south - EDGE, east + EDGE, north + EDGE),
+        (west - EDGE, south - EDGE, east + EDGE, south + EDGE),
+        (west - EDGE, north - EDGE, east + EDGE, north + EDGE),
     ]
 
 
 def _inside(lon: float, lat: float, boxes: Sequence[Box]) -> bool:
     return any(w <= lon <= e and s <= lat <= n for w, s, e, n in boxes)
-
-
-def _edge_misses(
-    db: sqlite3.Connection,
-    tree: _Tree,
-    boxes: Sequence[Box],
-    code: int,
-    days: tuple[int | None, int | None] | None,
-    undated: bool,
-) -> list[int]:
-    """Return the keys of the entries of ``tree`` that meet a box only by rounding: near an
-    edge, with an exact position in no box."""
-    near: set[int] = set()
-    for box in boxes:
-        terms, args = _terms(box, code, days, undated)
-        for term, value in _near_edges(box):
-            sql = f"SELECT {tree.key} FROM {tree.table} WHERE {' AND '.join([*terms, term])}"
-            near.update(k for (k,) in db.execute(sql, [*args, value]))
-    misses = []
-    for k in near:
-        row = db.execute(tree.exact, (k,)).fetchone()
-        if row is None or not _inside(row[0], row[1], boxes):
-            misses.append(k)
-    return misses
 
 
 @dataclass(frozen=True)
@@ -112,26 +88,74 @@ _POINTS = _Tree("features_bbox", "n", "n", "SELECT bw, bs FROM features WHERE n 
 _MEMBERS = _Tree(
     "members_bbox", "m", f"DISTINCT m / {MAX_MEMBERS}", "SELECT lon, lat FROM members WHERE m = ?"
 )
+_CODE = ["lo >= ?", "hi <= ?"]
+#: Up to this many codes, the tree is walked once per code; beyond, once in all.
+_FEW_CODES = 2
+
+
+def _edge_misses(
+    db: sqlite3.Connection,
+    tree: _Tree,
+    boxes: Sequence[Box],
+    codes: Sequence[int],
+    days: tuple[int | None, int | None] | None,
+    undated: bool,
+) -> list[int]:
+    """Return the keys of the entries of ``tree`` (with one of ``codes``) that meet a box only
+    by rounding: near an edge, with an exact position in no box."""
+    wanted = set(codes)
+    near: set[int] = set()
+    for box in boxes:
+        for strip in _edge_strips(box):
+            terms, args = _terms(strip, days, undated)
+            terms, args = [*terms, *_CODE], [*args, *_class_range(codes)]
+            sql = f"SELECT {tree.key}, lo FROM {tree.table} WHERE {' AND '.join(terms)}"
+            near.update(k for k, code in db.execute(sql, args) if int(code) in wanted)
+    misses = []
+    for k in sorted(near):
+        row = db.execute(tree.exact, (k,)).fetchone()
+        if row is None or not _inside(row[0], row[1], boxes):
+            misses.append(k)
+    return misses
 
 
 def _tree(
     db: sqlite3.Connection,
     tree: _Tree,
     boxes: Sequence[Box],
-    code: int,
+    codes: Sequence[int],
     days: tuple[int | None, int | None] | None,
     undated: bool,
 ) -> tuple[str, list]:
-    """The query for the points of ``tree`` (of one layer and shape code) in ``boxes``."""
-    wrong = _edge_misses(db, tree, boxes, code, days, undated)
+    """The query for the points of ``tree`` with one of ``codes`` in one of ``boxes``."""
+    wrong = _edge_misses(db, tree, boxes, codes, days, undated)
     found = []
     for box in boxes:
-        terms, args = _terms(box, code, days, undated)
+        terms, args = _terms(box, days, undated)
         if wrong:
             terms.append(f"{tree.key} NOT IN ({','.join('?' * len(wrong))})")
             args += wrong
-        found.append((f"SELECT {tree.yields} FROM {tree.table} WHERE {' AND '.join(terms)}", args))
+        if len(codes) <= _FEW_CODES:
+            # The tree itself keeps to the codes (it skips the branches of other codes).
+            where = " AND ".join([*terms, *_CODE])
+            each = [
+                (f"SELECT {tree.yields} FROM {tree.table} WHERE {where}", [*args, code, code])
+                for code in codes
+            ]
+            found.append(_union(each, distinct=False))  # one code a feature: no repeats
+        else:
+            # Many codes: one walk of the tree within their shape class, each entry's code
+            # tested.
+            where = " AND ".join([*terms, *_CODE, f"lo IN ({','.join('?' * len(codes))})"])
+            sql = f"SELECT {tree.yields} FROM {tree.table} WHERE {where}"
+            found.append((sql, [*args, *_class_range(codes), *codes]))
     return _union(found, distinct=len(boxes) > 1)
+
+
+def _class_range(codes: Sequence[int]) -> tuple[int, int]:
+    """The range of codes of the shape class of ``codes`` (all of one class)."""
+    first = codes[0] // CODE_SPAN * CODE_SPAN
+    return first, first + CODE_SPAN - 1
 
 
 def _union(queries: list[tuple[str, list]], distinct: bool) -> tuple[str, list]:
@@ -139,28 +163,41 @@ def _union(queries: list[tuple[str, list]], distinct: bool) -> tuple[str, list]:
     return glue.join(q for q, _ in queries), [a for _, args in queries for a in args]
 
 
-def _codes(layers: Iterable[str] | None, shape_class: int) -> list[int]:
-    chosen = list(layers) if layers is not None else [*LAYER_IDS, ""]
-    return sorted({shape_code(layer, shape_class) for layer in chosen})
+def codes(
+    db: sqlite3.Connection, layers: Iterable[str] | None, overlays: Iterable[str] | None
+) -> dict[int, list[int]]:
+    """Return the R*Tree codes of the chosen layers and overlays (None: all), by shape class."""
+    sql, args = "SELECT shape, code FROM codes WHERE 1", []
+    for column, chosen in (("layer", layers), ("overlay", overlays)):
+        if chosen is not None:
+            values = list(chosen)
+            sql += f" AND {column} IN ({','.join('?' * len(values))})"
+            args += values
+    out: dict[int, list[int]] = {}
+    for shape_class, code in db.execute(sql + " ORDER BY code", args):
+        out.setdefault(int(shape_class), []).append(int(code))
+    return out
 
 
 def matches(
     db: sqlite3.Connection,
     boxes: Sequence[Box],
     layers: Iterable[str] | None,
+    overlays: Iterable[str] | None,
     days: tuple[int | None, int | None] | None,
     undated: bool,
 ) -> tuple[str, list]:
     """Return ``(sql, args)``: a query yielding, once each, the ``n`` of every feature of
-    ``layers`` (None: all) in the time window ``days`` (as ``queries.Filter`` has it) whose
-    geometry meets one of ``boxes`` (west, south, east, north)."""
-    layers = tuple(layers) if layers is not None else None
+    ``layers`` and ``overlays`` (None: all) in the time window ``days`` (as
+    ``queries.Filter`` has it) whose geometry meets one of ``boxes`` (west, south, east,
+    north)."""
+    chosen = codes(db, layers, overlays)
     queries: list[tuple[str, list]] = []
-    for code in _codes(layers, SHAPE_POINT):
-        queries.append(_tree(db, _POINTS, boxes, code, days, undated))
-    for code in _codes(layers, SHAPE_MEMBERS):
-        queries.append(_tree(db, _MEMBERS, boxes, code, days, undated))
-    shapes = _shape_matches(db, boxes, _codes(layers, SHAPE_OTHER), days, undated)
+    if chosen.get(SHAPE_POINT):
+        queries.append(_tree(db, _POINTS, boxes, chosen[SHAPE_POINT], days, undated))
+    if chosen.get(SHAPE_MEMBERS):
+        queries.append(_tree(db, _MEMBERS, boxes, chosen[SHAPE_MEMBERS], days, undated))
+    shapes = _shape_matches(db, boxes, chosen.get(SHAPE_OTHER, []), days, undated)
     if shapes:
         queries.append((" UNION ALL ".join(["SELECT ?"] * len(shapes)), shapes))
     if not queries:
@@ -168,20 +205,55 @@ def matches(
     return _union(queries, distinct=False)
 
 
+def row_test(
+    db: sqlite3.Connection,
+    boxes: Sequence[Box],
+    layers: Iterable[str] | None,
+    overlays: Iterable[str] | None,
+    days: tuple[int | None, int | None] | None,
+    undated: bool,
+) -> tuple[str, list]:
+    """Return ``(sql, args)``: a condition on one row of ``features`` (as ``f``) that holds
+    when its geometry meets one of ``boxes``, tested on its exact values: for reading the
+    rows in the order of an index and keeping those that match (``matches`` finds them all
+    at once instead). Layers, overlays and days are left to the caller, except that the lines
+    and areas tested here are those of ``layers`` and ``overlays`` in ``days``."""
+    a = "f"
+    point = " OR ".join(
+        f"({a}.bw <= ? AND {a}.be >= ? AND {a}.bs <= ? AND {a}.bn >= ?)" for _ in boxes
+    )
+    member = " OR ".join("(m.lon BETWEEN ? AND ? AND m.lat BETWEEN ? AND ?)" for _ in boxes)
+    args: list = [v for w, s, e, n in boxes for v in (e, w, n, s)]
+    args += [v for w, s, e, n in boxes for v in (w, e, s, n)]
+    sql = (
+        f"(({a}.bw = {a}.be AND {a}.bs = {a}.bn AND ({point})) OR EXISTS (SELECT 1 FROM members m "
+        f"WHERE m.m BETWEEN {a}.n * {MAX_MEMBERS} AND {a}.n * {MAX_MEMBERS} + {MAX_MEMBERS - 1} "
+        f"AND ({member}))"
+    )
+    shapes = _shape_matches(
+        db, boxes, codes(db, layers, overlays).get(SHAPE_OTHER, []), days, undated
+    )
+    if shapes:
+        sql += f" OR {a}.n IN ({','.join('?' * len(shapes))})"
+        args += shapes
+    return sql + ")", args
+
+
 def _shape_matches(
     db: sqlite3.Connection,
     boxes: Sequence[Box],
-    codes: list[int],
+    codes: Sequence[int],
     days: tuple[int | None, int | None] | None,
     undated: bool,
 ) -> list[int]:
-    """Return the ``n`` of the lines and areas whose shape meets a box."""
+    """Return the ``n`` of the lines and areas (with one of ``codes``) whose shape meets a
+    box."""
     candidates: set[int] = set()
     for code in codes:
         for box in boxes:
-            terms, args = _terms(box, code, days, undated)
-            sql = f"SELECT n FROM features_bbox WHERE {' AND '.join(terms)}"
-            candidates.update(n for (n,) in db.execute(sql, args))
+            terms, args = _terms(box, days, undated)
+            sql = f"SELECT n FROM features_bbox WHERE {' AND '.join([*terms, *_CODE])}"
+            candidates.update(n for (n,) in db.execute(sql, [*args, code, code]))
     areas = [shapely.box(*box) for box in boxes]
     found = []
     for n in sorted(candidates):

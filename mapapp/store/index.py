@@ -29,7 +29,6 @@ from mapapp.store.rows import (
     FeatureRow,
     feature_row,
     search_names,
-    shape_code,
 )
 
 __all__ = ["SCHEMA_VERSION", "connect", "IndexWriter", "check_sqlite"]
@@ -54,6 +53,8 @@ CREATE INDEX features_order ON features(layer, sort);
 CREATE INDEX features_part ON features(part);
 CREATE INDEX features_time ON features(layer, day_start, day_end);
 CREATE INDEX features_date ON features(day_start, id);
+CREATE TABLE codes(overlay TEXT NOT NULL, shape INTEGER NOT NULL, layer TEXT NOT NULL,
+    code INTEGER NOT NULL UNIQUE, PRIMARY KEY(overlay, shape));
 CREATE VIRTUAL TABLE features_bbox USING rtree(n, west, east, south, north, first, last, lo, hi);
 CREATE VIRTUAL TABLE members_bbox USING rtree(m, west, east, south, north, first, last, lo, hi);
 CREATE TABLE members(m INTEGER PRIMARY KEY, lon REAL NOT NULL, lat REAL NOT NULL);
@@ -83,6 +84,8 @@ SCHEMA_VERSION = hashlib.sha256(_SCHEMA.encode()).hexdigest()[:12]
 
 #: The days an undated feature spans in the R*Tree (whose third dimension is time): all.
 UNDATED = (-100_000_000, 100_000_000)
+#: The codes of shape class k (an overlay each) are ``k * CODE_SPAN`` onwards.
+CODE_SPAN = 1_000_000
 
 
 def check_sqlite() -> None:
@@ -229,6 +232,27 @@ class IndexWriter:
         )
         return n
 
+    def _code(self, overlay: str, layer: str, shape: int) -> int:
+        """The number the R*Trees keep an overlay and shape class as (their last dimension:
+        a box query of some overlays and one class is then answered by the tree alone)."""
+        db = self.db
+        found = db.execute(
+            "SELECT code FROM codes WHERE overlay = ? AND shape = ?", (overlay, shape)
+        ).fetchone()
+        if found is not None:
+            return int(found[0])
+        # Codes of one shape class are one range: a tree query keeps to a class cheaply.
+        last = db.execute(
+            "SELECT max(code) FROM codes WHERE code BETWEEN ? AND ?",
+            (shape * CODE_SPAN, (shape + 1) * CODE_SPAN - 1),
+        ).fetchone()[0]
+        code = shape * CODE_SPAN if last is None else int(last) + 1
+        db.execute(
+            "INSERT INTO codes(overlay, shape, layer, code) VALUES (?, ?, ?, ?)",
+            (overlay, shape, layer, code),
+        )
+        return code
+
     def _drop_bounds(self, n: int) -> None:
         self.db.execute("DELETE FROM features_bbox WHERE n = ?", (n,))
         # The members table finds a feature's members by a range of its keys (an R*Tree
@@ -246,7 +270,7 @@ class IndexWriter:
         west, south, east, north = row.bbox
         first = UNDATED[0] if row.day_start is None else row.day_start
         last = UNDATED[1] if row.day_end is None else row.day_end
-        code = shape_code(row.layer, row.shape)
+        code = self._code(row.overlay, row.layer, row.shape)
         self.db.execute(
             "INSERT INTO features_bbox(n, west, east, south, north, first, last, lo, hi) "
             "VALUES (?,?,?,?,?,?,?,?,?)",

@@ -6,6 +6,7 @@ it), never by the size of the archive, except ``iter_layer``, which streams a wh
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -75,27 +76,37 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
-def _where(db: sqlite3.Connection, flt: Filter, alias: str = "f") -> tuple[str, list]:
+def _where(
+    db: sqlite3.Connection, flt: Filter, alias: str = "f", rows: bool = False
+) -> tuple[str, list]:
+    """Return the SQL condition of ``flt`` on ``features`` (as ``alias``) and its arguments.
+
+    With boxes, the R*Trees find the matches of the layers, overlays and time window too (see
+    ``boxes.matches``), and the query is driven from them; ``rows`` instead tests each row
+    read on its own (for reading rows in an index's order, see ``_box_plan``).
+    """
     clauses: list[str] = []
     args: list = []
-    # With boxes, the R*Trees find the matches of the layers and the time window too (see
-    # ``boxes.matches``), and the query is driven from them; a unary + keeps SQLite from
-    # reading the overlay index instead, which spans the archive.
-    col = f"+{alias}" if flt.boxes is not None else alias
+    tree = flt.boxes is not None and not rows
+    # Driven from the trees, a unary + keeps SQLite from reading the overlay index instead,
+    # which spans the archive.
+    col = f"+{alias}" if tree else alias
     if flt.boxes is not None:
-        sql, found = boxes.matches(db, flt.boxes, flt.layers, flt.days, flt.undated)
-        clauses.append(f"{alias}.n IN ({sql})")
+        overlays = _tree_overlays(db, flt)
+        how = boxes.row_test if rows else boxes.matches
+        sql, found = how(db, flt.boxes, flt.layers, overlays, flt.days, flt.undated)
+        clauses.append(sql if rows else f"{alias}.n IN ({sql})")
         args.extend(found)
-    if flt.layers is not None and flt.boxes is None:
+    if flt.layers is not None and not tree:
         clauses.append(f"{col}.layer IN ({','.join('?' * len(flt.layers))})")
         args.extend(flt.layers)
-    if flt.overlays is not None:
+    if flt.overlays is not None and not tree:
         clauses.append(f"{col}.overlay IN ({','.join('?' * len(flt.overlays))})")
         args.extend(flt.overlays)
     if flt.ids is not None:
         clauses.append(f"{alias}.id IN ({','.join('?' * len(flt.ids))})")
         args.extend(flt.ids)
-    if flt.days is not None and flt.boxes is None:
+    if flt.days is not None and not tree:
         first, last = flt.days
         dated = []
         if last is not None:
@@ -153,19 +164,27 @@ def count(db: sqlite3.Connection, flt: Filter) -> int:
     if _tree_only(flt):
         # Layers, boxes and time window: counted in the R*Trees, no feature is read.
         assert flt.boxes is not None
-        sql, args = boxes.matches(db, flt.boxes, flt.layers, flt.days, flt.undated)
+        overlays = _tree_overlays(db, flt)
+        sql, args = boxes.matches(db, flt.boxes, flt.layers, overlays, flt.days, flt.undated)
         return int(db.execute(f"SELECT count(*) FROM ({sql})", args).fetchone()[0])
     where, args = _where(db, flt)
     return int(db.execute(f"SELECT count(*) FROM features f WHERE {where}", args).fetchone()[0])
 
 
+def _tree_overlays(db: sqlite3.Connection, flt: Filter) -> tuple[str, ...] | None:
+    """The overlays a box query reads from the R*Trees (None: all), the event type applied."""
+    if flt.event_type is None:
+        return flt.overlays
+    return _tile_overlays(db, flt)
+
+
 def _tree_only(flt: Filter) -> bool:
-    """True if the R*Trees alone answer ``flt`` (boxes, and layers and days, nothing else)."""
+    """True if the R*Trees alone answer ``flt``: boxes, and layers, overlays and a time
+    window, nothing else."""
     return (
         flt.boxes is not None
-        and flt.overlays is None
-        and flt.ids is None
         and flt.event_type is None
+        and flt.ids is None
         and flt.kind is None
         and flt.article is None
         and flt.sentence is None
@@ -179,19 +198,34 @@ def _tree_only(flt: Filter) -> bool:
 _ROW_COST = 10
 
 
-def _box_plan(db: sqlite3.Connection, flt: Filter, limit: int, offset: int) -> str:
-    """How a page of one layer's box query is read in layer order: from the matches, each
-    row read and all sorted (``NOT INDEXED``: by their keys), or by walking the layer's
-    order index until the page is full, testing each entry against the matches (which reads
-    the expected ``(offset + limit) * layer size / matches`` entries)."""
-    if flt.layers is None or len(flt.layers) != 1 or not _tree_only(flt):
-        return "NOT INDEXED"
-    matched = count(db, flt)
-    row = db.execute("SELECT sum(n) FROM counts WHERE layer = ?", flt.layers).fetchone()
+def _box_plan(
+    db: sqlite3.Connection, flt: Filter, order: str, limit: int, offset: int
+) -> tuple[str, str, list]:
+    """How a page of a box query is read in ``order``: ``(index hint, clause, args)``.
+
+    Either from the matches the R*Trees find, each row read and all of them sorted
+    (``NOT INDEXED``: rows by their keys); or, when the matches are many, by walking the
+    index that has the order until the page is full, testing each entry against the matches:
+    that reads about ``(offset + limit) * size / matches`` entries of an index of ``size``.
+    """
+    if order == "layer" and flt.layers is not None and len(flt.layers) == 1:
+        index, clause, args = "features_order", " AND f.layer = ?", [flt.layers[0]]
+        row = db.execute("SELECT sum(n) FROM counts WHERE layer = ?", flt.layers).fetchone()
+    elif order == "date":
+        index, clause, args = "features_date", "", []
+        row = db.execute("SELECT sum(n) FROM counts").fetchone()
+    else:
+        return "NOT INDEXED", "", []
     size = int(row[0] or 0)
-    if matched and (offset + limit) * size < _ROW_COST * matched * matched:
-        return "INDEXED BY features_order"
-    return "NOT INDEXED"
+    assert flt.boxes is not None
+    # Walk the index when matches > enough: count them only that far.
+    enough = math.isqrt((offset + limit) * size // _ROW_COST)
+    overlays = _tree_overlays(db, flt)
+    sql, found = boxes.matches(db, flt.boxes, flt.layers, overlays, flt.days, flt.undated)
+    counted = f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) LIMIT ?)"
+    if int(db.execute(counted, [*found, enough + 1]).fetchone()[0]) > enough:
+        return f"INDEXED BY {index}", clause, args
+    return "NOT INDEXED", "", []
 
 
 _LAYER_RANK = "CASE f.layer {} ELSE {} END".format(
@@ -219,7 +253,11 @@ def select(
     """Return a page of matching features, whole (places with their sources, at most
     ``max_sources`` of them if given), in ``order`` (a key of ``_ORDERS``; ``rank`` ranks a
     text search best first)."""
-    where, args = _where(db, flt)
+    hint, clause, more = "", "", list[object]()
+    if flt.boxes is not None and order != "rank":
+        hint, clause, more = _box_plan(db, flt, order, limit, offset)
+    where, args = _where(db, flt, rows=hint.startswith("INDEXED"))
+    where, args = where + clause, [*args, *more]
     if order == "rank" and flt.text and fts_query(flt.text):
         sql = (
             "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
@@ -230,16 +268,8 @@ def select(
         rows = db.execute(sql, [fts_query(flt.text), *args, limit, offset]).fetchall()
     else:
         by = _ORDERS.get(order, _ORDERS["layer"])
-        hint = ""
         if order == "layer" and flt.layers is not None and len(flt.layers) == 1:
             by = "f.sort"  # one layer: the index on (layer, sort) gives the order
-            if flt.boxes is not None:
-                hint = _box_plan(db, flt, limit, offset)
-                if hint.startswith("INDEXED"):
-                    where += " AND f.layer = ?"
-                    args = [*args, flt.layers[0]]
-        elif flt.boxes is not None:
-            hint = "NOT INDEXED"
         sql = (
             f"SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f {hint} "
             f"WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?"
@@ -396,10 +426,13 @@ def tile(
     x: int,
     y: int,
     max_features: int = 200,
+    points: bool = True,
+    shapes: bool = True,
 ) -> Tile:
     """Return tile z/x/y of the map for ``flt``: every matching point feature in it if at most
     ``max_features``, else clusters on a grid of 8 x 8 (or 4 x 4) cells a tile (count, mean
     position, bounds); plus the lines and areas that cross it (at most ``max_features``).
+    ``points`` or ``shapes`` False leaves out the points or the lines and areas.
 
     A filter by overlay alone is answered from the running cell counts (cost: the cells of
     the tile); any other filter reads the matching points of the tile once.
@@ -407,10 +440,43 @@ def tile(
     chosen = _tile_overlays(db, flt)
     narrowed = Filter(**{**flt.__dict__, "overlays": chosen})
     where, args = _where(db, narrowed)
+    features: list[dict] = []
+    clusters: list[dict] = []
+    total = 0
+    if points:
+        counted = _counted(flt) and bool(chosen)
+        total = _tile_points(
+            db, (chosen, counted, where, args), (z, x, y), max_features, features, clusters
+        )
+    if shapes:
+        west, south, east, north = tile_bounds(z, x, y)
+        lines = db.execute(
+            "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
+            "JOIN features_bbox b ON b.n = f.n "
+            "WHERE f.qk IS NULL AND b.west <= ? AND b.east >= ? AND b.south <= ? AND b.north >= ? "
+            f"AND {where} ORDER BY {_LAYER_RANK}, f.sort LIMIT ?",
+            [east, west, north, south, *args, max_features],
+        ).fetchall()
+        features.extend(_whole(db, row, 0) for row in lines)
+    return Tile(features, clusters, total)
+
+
+def _tile_points(
+    db: sqlite3.Connection,
+    query: tuple[tuple[str, ...], bool, str, list],
+    where_tile: tuple[int, int, int],
+    max_features: int,
+    features: list[dict],
+    clusters: list[dict],
+) -> int:
+    """Add a tile's points to ``features``, or their clusters to ``clusters``; return how many
+    points the tile has. ``query``: the overlays read, whether the running cell counts
+    answer, and the SQL condition with its arguments."""
+    chosen, counted, where, args = query
+    z, x, y = where_tile
     zq = min(z, QK_ZOOM)
     first, last = tile_range(zq, x >> (z - zq), y >> (z - zq))
     west, south, east, north = tile_bounds(z, x, y)
-    counted = _counted(flt) and bool(chosen)
     zc = _cell_zoom(z)
     shift = 2 * (QK_ZOOM - zc)
     marks = ",".join("?" * len(chosen))
@@ -435,8 +501,6 @@ def tile(
             [shift, *targs, *args],
         ).fetchall()
     total = sum(int(row[1]) for row in cells)
-    features: list[dict] = []
-    clusters: list[dict] = []
     if total <= max_features:
         if total:
             rows = db.execute(
@@ -444,7 +508,7 @@ def tile(
                 f"WHERE {in_tile} AND {where} ORDER BY {_LAYER_RANK}, f.sort",
                 [*targs, *args],
             ).fetchall()
-            features = [_whole(db, row, 0) for row in rows]
+            features.extend(_whole(db, row, 0) for row in rows)
     else:
         for cell, n, sx, sy, w, s, e, nn in cells:
             box = [w, s, e, nn] if w is not None else _cell_box(zc, int(cell))
@@ -456,12 +520,4 @@ def tile(
                     "bbox": [round(v, 6) for v in box],
                 }
             )
-    lines = db.execute(
-        "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
-        "JOIN features_bbox b ON b.n = f.n "
-        "WHERE f.qk IS NULL AND b.west <= ? AND b.east >= ? AND b.south <= ? AND b.north >= ? "
-        f"AND {where} ORDER BY {_LAYER_RANK}, f.sort LIMIT ?",
-        [east, west, north, south, *args, max_features],
-    ).fetchall()
-    features.extend(_whole(db, row, 0) for row in lines)
-    return Tile(features, clusters, total)
+    return total

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import orjson
 
 from mapapp.core import dayspan
-from mapapp.core.model import LAYER_IDS
 from mapapp.core.text import css_token, fold
 
 __all__ = [
@@ -21,7 +20,6 @@ __all__ = [
     "SHAPE_OTHER",
     "SHAPE_POINT",
     "feature_row",
-    "shape_code",
     "overlay_of",
     "quadkey",
     "tile_range",
@@ -137,13 +135,6 @@ _POINTS = ("Point", "MultiPoint")
 SHAPE_POINT, SHAPE_MEMBERS, SHAPE_OTHER = range(3)
 #: A multi-point with more points than this is tested as a shape, not point by point.
 MAX_MEMBERS = 4096
-
-
-def shape_code(layer: str, shape: int) -> int:
-    """The number the index's R*Trees keep a feature's layer and shape class as (their last
-    dimension), so that a box query of one layer and class is answered by the tree alone."""
-    rank = LAYER_IDS.index(layer) if layer in LAYER_IDS else len(LAYER_IDS)
-    return rank * 4 + shape
 
 
 def _shape(geometry: object, positions: list[tuple[float, float]]) -> int:

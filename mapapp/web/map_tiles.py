@@ -4,6 +4,10 @@
 in tile z/x/y for the map's state (``viewfilter.STATE_PARAMS``): the features as drawing specs
 when few, else clusters of points (see ``mapview.tiles.tile_payload``).
 
+``GET /api/map/shapes/<z>/<x>/<y>.json?<state>&lang=`` answers the lines and areas (routes,
+regions) of a square of ``SHAPE_TILE`` pixels: the point tiles leave them out, so that a line
+crossing twenty tiles of a view is sent once, not twenty times.
+
 ``GET /api/map/features?<state>&bbox=w,s,e,n&q=&limit=&offset=&lang=`` answers a page of the
 features the state shows (in a box, matching a search), as compact records for a list.
 
@@ -24,6 +28,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
+import orjson
 from flask import Blueprint, Response, current_app, g, request
 
 from mapapp.core.errors import BadParameter
@@ -33,7 +38,7 @@ from mapapp.query import layers as api
 from mapapp.query import viewfilter
 from mapapp.web.helpers import get_store
 
-__all__ = ["bp", "Answers", "MAX_ZOOM", "MAX_LIMIT", "MAX_OFFSET", "MAX_QUERY"]
+__all__ = ["bp", "Answers", "MAX_ZOOM", "MAX_LIMIT", "MAX_OFFSET", "MAX_QUERY", "SHAPE_TILE"]
 
 bp = Blueprint("map_tiles", __name__)
 
@@ -45,6 +50,11 @@ MAX_LIMIT, DEFAULT_LIMIT = 200, 50
 MAX_OFFSET = 10_000
 #: The longest search text.
 MAX_QUERY = 200
+
+#: Lines and areas are answered for squares of ``SHAPE_TILE`` pixels, 2**SHAPE_SHIFT tiles a
+#: side: a view asks for a few of them, each line or area once in each.
+SHAPE_SHIFT = 3
+SHAPE_TILE = 256 << SHAPE_SHIFT
 
 #: How many bytes of answers the app keeps.
 CACHE_BYTES = 32 * 1024 * 1024
@@ -89,7 +99,7 @@ def _answers() -> Answers:
 
 
 def _json(value: object) -> bytes:
-    return current_app.json.dumps(value, separators=(",", ":")).encode("utf-8")
+    return orjson.dumps(value)
 
 
 def _check_known(allowed: frozenset[str]) -> None:
@@ -146,20 +156,29 @@ def _key(version: str, lang: str) -> str:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _check_tile(z: int, x: int, y: int) -> None:
+def _check_tile(z: int, x: int, y: int, shift: int = 0) -> None:
+    """Check tile x/y of ``256 << shift`` pixels at zoom z."""
     if not 0 <= z <= MAX_ZOOM:
         raise BadParameter("z", f"expected a zoom from 0 to {MAX_ZOOM}")
-    last = (1 << z) - 1
+    last = (1 << max(z - shift, 0)) - 1
+    what = f"at zoom {z}" if not shift else f"of {256 << shift}-pixel squares at zoom {z}"
     if not 0 <= x <= last:
-        raise BadParameter("x", f"expected a column from 0 to {last} at zoom {z}")
+        raise BadParameter("x", f"expected a column from 0 to {last} {what}")
     if not 0 <= y <= last:
-        raise BadParameter("y", f"expected a row from 0 to {last} at zoom {z}")
+        raise BadParameter("y", f"expected a row from 0 to {last} {what}")
 
 
 @bp.get("/api/map/tiles/<int(signed=True):z>/<int(signed=True):x>/<int(signed=True):y>.json")
 def tile(z: int, x: int, y: int):
-    """Return tile z/x/y of the map in the state the query gives (see the module docstring)."""
+    """Return the points of tile z/x/y of the map in the state the query gives: features or
+    clusters (see the module docstring)."""
     _check_tile(z, x, y)
+    return _tile_answer((z, x, y), (z, x, y), shapes=False)
+
+
+def _tile_answer(asked: tuple[int, int, int], grid: tuple[int, int, int], **parts: bool):
+    """Answer tile ``asked`` (z/x/y of the URL) with the store's tile ``grid`` (z/x/y of
+    256-pixel tiles), its ``parts`` as ``Store.tile`` takes them."""
     _check_known(_TILE_PARAMS)
     store = get_store()
     flt = api.state_filter(store, viewfilter.parse_state(request.args))
@@ -167,10 +186,20 @@ def tile(z: int, x: int, y: int):
     key = _key(store.version(), lang)
 
     def make() -> bytes:
-        payload = maptiles.tile_payload(store.tile(flt, z, x, y), translator(lang))
-        return _json({"z": z, "x": x, "y": y, **payload})
+        found = store.tile(flt, *grid, **parts)
+        payload = maptiles.tile_payload(found, translator(lang))
+        return _json({"z": asked[0], "x": asked[1], "y": asked[2], **payload})
 
     return Response(_answers().get(key, make), mimetype="application/json")
+
+
+@bp.get("/api/map/shapes/<int(signed=True):z>/<int(signed=True):x>/<int(signed=True):y>.json")
+def shapes(z: int, x: int, y: int):
+    """Return the lines and areas of the state crossing tile x/y of ``SHAPE_TILE`` pixels at
+    map zoom z (the 256-pixel tile x/y of zoom z - 3; below zoom 3, the world): asked once
+    for a view's 2048-pixel squares, not for each of its tiles."""
+    _check_tile(z, x, y, SHAPE_SHIFT)
+    return _tile_answer((z, x, y), (max(z - SHAPE_SHIFT, 0), x, y), points=False)
 
 
 @bp.get("/api/map/features")

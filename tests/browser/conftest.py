@@ -325,8 +325,8 @@ class Watched:
         return set(self.page.eval_on_selector_all(selector, script))
 
     def wait_for_drawn(self, selector: str, ids: set[str]) -> None:
-        """Wait until exactly ``ids`` have elements matching ``selector`` (on a timeout, the
-        error names the difference)."""
+        """Wait until exactly ``ids`` have elements matching ``selector`` and the map's tiles
+        (points and shapes) are all drawn (on a timeout, the error names the difference)."""
         try:
             self._wait_for_drawn(selector, ids)
         except playwright_api.TimeoutError:
@@ -338,6 +338,8 @@ class Watched:
     def _wait_for_drawn(self, selector: str, ids: set[str]) -> None:
         self.page.wait_for_function(
             """([selector, ids]) => {
+                const tiles = document.querySelector("[data-tiles]");
+                if (tiles && tiles.dataset.tiles !== "ready") return false;
                 const drawn = new Set([...document.querySelectorAll(selector)]
                     .map(e => e.dataset.featureId));
                 return drawn.size === ids.length && ids.every(id => drawn.has(id));

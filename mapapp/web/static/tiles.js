@@ -10,9 +10,12 @@
 // Requests are debounced, a tile's stale request is aborted when the tile leaves the view or
 // the state changes, and answers are cached per URL (the browser revalidates them with ETags).
 //
-// window.mapappTilesAttach(map, options) adds the layer to a map and sets window.mapappTiles:
-//   { layer, setState(params), loaded (Promise: the first view drawn), idle() (Promise: the
-//     current view drawn), busy (flag), feature(id), ids(), open(id) }.
+// Lines and areas come from /api/map/shapes/z/x/y.json by 2048-pixel square instead (a second
+// layer of the same kind), so that a route across a view is sent once, not once a tile.
+//
+// window.mapappTilesAttach(map, options) adds both layers to a map and sets window.mapappTiles:
+//   { layer, shapes, setState(params), loaded (Promise: the first view drawn), idle()
+//     (Promise: the current view drawn), busy (flag), feature(id), ids(), open(id) }.
 // The map's container carries data-tiles="loading" or "ready".
 (function () {
   "use strict";
@@ -230,8 +233,11 @@
       lang: null,
       /** The state (see stateQuery): what the map shows. */
       state: "",
-      /** Milliseconds without a new request before the queued ones are sent. */
-      debounce: 120,
+      /** Milliseconds without a new request before the queued ones are sent (Leaflet asks
+       * for tiles once the view has stopped moving: this only gathers them). */
+      debounce: 16,
+      /** Called with true or false when the layer starts or stops loading. */
+      onBusy: null,
       /** How much JSON to keep parsed (characters): the answers seen last. */
       cacheBudget: 16 * 1024 * 1024,
       /** As mapdraw.drawing()'s "popup": where popups are, their texts, Leaflet's options. */
@@ -581,7 +587,9 @@
     },
 
     _setBusy(busy) {
-      if (this._map) this._map.getContainer().dataset.tiles = busy ? "loading" : "ready";
+      this._busy = busy;
+      if (this.options.onBusy) this.options.onBusy(busy);
+      else if (this._map) this._map.getContainer().dataset.tiles = busy ? "loading" : "ready";
     },
 
     /** Once the tiles of the zoom shown are drawn, take those of other zooms off the map at
@@ -630,27 +638,46 @@
 
   /** Add the tiled features to ``map`` and expose them as window.mapappTiles. */
   window.mapappTilesAttach = function (map, options) {
-    const layer = new TileFeatures(options || {});
+    // Two layers of the same kind: the points by 256-pixel tile (features or clusters), and
+    // the lines and areas by 2048-pixel square (a route crossing a view is sent once or
+    // twice, not once a tile). The map's container says "ready" when both are.
+    const container = map.getContainer();
+    const layers = [];
+    const onBusy = () => {
+      const busy = layers.length < 2 || layers.some((l) => l._busy !== false);
+      container.dataset.tiles = busy ? "loading" : "ready";
+    };
+    const layer = new TileFeatures({ ...(options || {}), onBusy });
+    const shapes = new TileFeatures({
+      ...(options || {}),
+      onBusy,
+      url: (options && options.shapesUrl) || "/api/map/shapes/",
+      tileSize: 2048,
+    });
+    layers.push(layer, shapes);
     layer.addTo(map);
+    shapes.addTo(map);
+    const idle = () => Promise.all(layers.map((l) => l.idle())).then(() => undefined);
     const api = {
       layer,
+      shapes,
       map,
-      loaded: layer.idle(),
-      idle: () => layer.idle(),
+      loaded: idle(),
+      idle,
       setState: (params) => {
-        layer.setState(params);
-        return layer.idle();
+        for (const l of layers) l.setState(params);
+        return idle();
       },
       get busy() {
-        return layer._isBusy();
+        return layers.some((l) => l._isBusy());
       },
-      feature: (id) => layer.feature(id),
-      ids: () => layer.ids(),
-      badges: () => layer.badges(),
+      feature: (id) => layer.feature(id) || shapes.feature(id),
+      ids: () => [...layer.ids(), ...shapes.ids()],
+      badges: () => [...layer.badges(), ...shapes.badges()],
       clusters: () => layer.clusters(),
       /** Open a drawn feature's popup; false if it is not drawn. */
       open(id) {
-        const group = layer.feature(id);
+        const group = layer.feature(id) || shapes.feature(id);
         if (!group) return false;
         group.openPopup();
         return true;
