@@ -135,7 +135,7 @@ def test_pages_of_a_box_query_are_in_layer_order_whichever_way_they_are_read(
     flt = Filter(layers=("events",), boxes=(box,))
     inside = [f for f in features if _inside(f, box)]
     expected = [f["id"] for f in sorted(inside, key=lambda f: (f["properties"]["date"], f["id"]))]
-    plan = q._box_plan(store.db(), flt, "layer", 10, 0)[0]
+    plan = q._plan(store.db(), flt, "layer", 10, 0)[0]
     assert plan == ("NOT INDEXED" if small else "INDEXED BY features_order")
     pages = [_matches(store, flt, 10, offset) for offset in range(0, len(expected) + 10, 10)]
     assert [fid for page in pages for fid in page] == expected
@@ -176,10 +176,48 @@ def test_a_box_listed_newest_first_pages_alike_whichever_way_it_is_read(
     inside = [f for f in features if _inside(f, box)]
     expected = [f["id"] for f in sorted(inside, key=lambda f: (f["properties"]["date"], f["id"]))]
     expected.reverse()
-    plan = q._box_plan(store.db(), flt, "date", 10, 0)[0]
+    plan = q._plan(store.db(), flt, "date", 10, 0)[0]
     assert plan == ("NOT INDEXED" if small else "INDEXED BY features_date")
     pages = [
         [f["id"] for f in store.select(flt, 10, offset, order="date")]
         for offset in range(0, len(expected) + 10, 10)
     ]
     assert [fid for page in pages for fid in page] == expected
+
+
+def test_a_list_without_a_box_walks_the_date_index_when_most_features_match(
+    tmp_path: Path,
+) -> None:
+    features = [
+        _event(f"ev-{i:03d}", _point(40 + i / 50, 40), f"20{10 + i % 11}-{1 + i % 12:02d}-01")
+        for i in range(300)
+    ]
+    for i, feature in enumerate(features):
+        feature["properties"]["event_type"] = "combat" if i % 30 else "ceasefire"
+    store = _store(tmp_path, features)
+    newest = sorted(features, key=lambda f: (f["properties"]["date"], f["id"]), reverse=True)
+    year = (date(2015, 1, 1).toordinal(), date(2015, 12, 31).toordinal())
+    for flt, walks, kept in [
+        (Filter(overlays=("events-combat", "events-ceasefire")), True, lambda f: True),
+        (
+            Filter(overlays=("events-ceasefire",)),
+            False,
+            lambda f: f["properties"]["event_type"] == "ceasefire",
+        ),
+        (
+            Filter(overlays=("events-combat",), days=year, undated=False),
+            True,
+            lambda f: (
+                f["properties"]["date"].startswith("2015")
+                and f["properties"]["event_type"] == "combat"
+            ),
+        ),
+    ]:
+        plan = q._plan(store.db(), flt, "date", 10, 0)[0]
+        assert plan == ("INDEXED BY features_date" if walks else ""), flt
+        expected = [f["id"] for f in newest if kept(f)]
+        pages = [
+            [f["id"] for f in store.select(flt, 10, offset, order="date")]
+            for offset in range(0, len(expected) + 10, 10)
+        ]
+        assert [fid for page in pages for fid in page] == expected, flt

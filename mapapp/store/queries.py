@@ -6,6 +6,7 @@ it), never by the size of the archive, except ``iter_layer``, which streams a wh
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sqlite3
 from collections.abc import Iterator
@@ -194,20 +195,26 @@ def _tree_only(flt: Filter) -> bool:
     )
 
 
+_WORLD: Box = (-180.0, -90.0, 180.0, 90.0)
+
 #: Reading a feature's row (to sort it) costs about this many index entries scanned in order.
 _ROW_COST = 10
 
 
-def _box_plan(
+def _plan(
     db: sqlite3.Connection, flt: Filter, order: str, limit: int, offset: int
 ) -> tuple[str, str, list]:
-    """How a page of a box query is read in ``order``: ``(index hint, clause, args)``.
+    """How a page is read in ``order``: ``(index hint, clause, args)``.
 
-    Either from the matches the R*Trees find, each row read and all of them sorted
-    (``NOT INDEXED``: rows by their keys); or, when the matches are many, by walking the
-    index that has the order until the page is full, testing each entry against the matches:
-    that reads about ``(offset + limit) * size / matches`` entries of an index of ``size``.
+    When the matches are many, by walking the index that has the order until the page is
+    full, testing each entry: that reads about ``(offset + limit) * size / matches`` entries
+    of an index of ``size``. Otherwise a box query is read from the matches the R*Trees find,
+    each row read and all of them sorted (``NOT INDEXED``: rows by their keys), and any other
+    query as SQLite plans it (``""``). The matches are counted only as far as the choice needs,
+    and only where that is cheap: in the R*Trees (filters by box, layer, overlay and time).
     """
+    boxed = flt.boxes is not None
+    fallback: tuple[str, str, list] = ("NOT INDEXED" if boxed else "", "", [])
     if order == "layer" and flt.layers is not None and len(flt.layers) == 1:
         index, clause, args = "features_order", " AND f.layer = ?", [flt.layers[0]]
         row = db.execute("SELECT sum(n) FROM counts WHERE layer = ?", flt.layers).fetchone()
@@ -215,17 +222,21 @@ def _box_plan(
         index, clause, args = "features_date", "", []
         row = db.execute("SELECT sum(n) FROM counts").fetchone()
     else:
-        return "NOT INDEXED", "", []
+        return fallback
     size = int(row[0] or 0)
-    assert flt.boxes is not None
-    # Walk the index when matches > enough: count them only that far.
     enough = math.isqrt((offset + limit) * size // _ROW_COST)
+    # The R*Trees count the matches (a query without a box: those anywhere, an estimate that
+    # leaves out the features that have no geometry).
+    area = flt.boxes if flt.boxes is not None else (_WORLD,)
+    if not _tree_only(dataclasses.replace(flt, boxes=area)):
+        return fallback
     overlays = _tree_overlays(db, flt)
-    sql, found = boxes.matches(db, flt.boxes, flt.layers, overlays, flt.days, flt.undated)
+    sql, found = boxes.matches(db, area, flt.layers, overlays, flt.days, flt.undated)
     counted = f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) LIMIT ?)"
-    if int(db.execute(counted, [*found, enough + 1]).fetchone()[0]) > enough:
+    matched = int(db.execute(counted, [*found, enough + 1]).fetchone()[0])
+    if matched > enough:
         return f"INDEXED BY {index}", clause, args
-    return "NOT INDEXED", "", []
+    return fallback
 
 
 _LAYER_RANK = "CASE f.layer {} ELSE {} END".format(
@@ -254,8 +265,8 @@ def select(
     ``max_sources`` of them if given), in ``order`` (a key of ``_ORDERS``; ``rank`` ranks a
     text search best first)."""
     hint, clause, more = "", "", list[object]()
-    if flt.boxes is not None and order != "rank":
-        hint, clause, more = _box_plan(db, flt, order, limit, offset)
+    if order != "rank":
+        hint, clause, more = _plan(db, flt, order, limit, offset)
     where, args = _where(db, flt, rows=hint.startswith("INDEXED"))
     where, args = where + clause, [*args, *more]
     if order == "rank" and flt.text and fts_query(flt.text):
