@@ -221,3 +221,22 @@ def test_a_list_without_a_box_walks_the_date_index_when_most_features_match(
             for offset in range(0, len(expected) + 10, 10)
         ]
         assert [fid for page in pages for fid in page] == expected, flt
+
+
+def test_a_time_window_with_the_undated_lists_them_after_the_dated(tmp_path: Path) -> None:
+    features = [
+        _event(f"ev-{i:03d}", _point(40 + i / 50, 40), f"2015-{1 + i % 12:02d}-01")
+        for i in range(120)
+    ] + [_event(f"ev-u{i}", _point(41, 41), None) for i in range(7)]
+    store = _store(tmp_path, features)
+    year = (date(2015, 1, 1).toordinal(), date(2015, 12, 31).toordinal())
+    flt = Filter(overlays=("events-ceasefire",), days=year, undated=True)
+    assert q._plan(store.db(), flt, "date", 10, 0)[0] == "INDEXED BY features_date"
+    dated = sorted(features[:120], key=lambda f: (f["properties"]["date"], f["id"]), reverse=True)
+    expected = [f["id"] for f in dated] + [f"ev-u{i}" for i in reversed(range(7))]
+    pages = [
+        [f["id"] for f in store.select(flt, 10, offset, order="date")]
+        for offset in range(0, len(expected) + 10, 10)
+    ]
+    assert [fid for page in pages for fid in page] == expected
+    assert store.count(flt) == len(expected)

@@ -162,12 +162,27 @@ def count(db: sqlite3.Connection, flt: Filter) -> int:
             marks = ",".join("?" * len(chosen))
             row = db.execute(f"SELECT sum(n) FROM counts WHERE overlay IN ({marks})", chosen)
             return int(row.fetchone()[0] or 0)
-    if _tree_only(flt):
-        # Layers, boxes and time window: counted in the R*Trees, no feature is read.
-        assert flt.boxes is not None
+    anywhere = dataclasses.replace(flt, boxes=(_WORLD,))
+    if flt.boxes is None and _tree_only(anywhere) and flt.overlays is None and flt.days is None:
+        # Layers alone: the running counts.
+        layers = flt.layers or LAYER_IDS
+        marks = ",".join("?" * len(layers))
+        row = db.execute(f"SELECT sum(n) FROM counts WHERE layer IN ({marks})", layers)
+        return int(row.fetchone()[0] or 0)
+    if _tree_only(flt) or (flt.boxes is None and _tree_only(anywhere)):
+        # Boxes, layers, overlays and a time window: counted in the R*Trees, no feature is
+        # read; without a box, the world's, and the features without a geometry (never in
+        # the trees) counted apart through the (overlay, tile key) index.
+        area = flt.boxes if flt.boxes is not None else (_WORLD,)
         overlays = _tree_overlays(db, flt)
-        sql, args = boxes.matches(db, flt.boxes, flt.layers, overlays, flt.days, flt.undated)
-        return int(db.execute(f"SELECT count(*) FROM ({sql})", args).fetchone()[0])
+        sql, args = boxes.matches(db, area, flt.layers, overlays, flt.days, flt.undated)
+        found = int(db.execute(f"SELECT count(*) FROM ({sql})", args).fetchone()[0])
+        if flt.boxes is None:
+            narrowed = dataclasses.replace(flt, overlays=_tile_overlays(db, flt))
+            where, args = _where(db, narrowed)
+            nowhere = f"SELECT count(*) FROM features f WHERE {where} AND f.qk IS NULL "
+            found += int(db.execute(nowhere + "AND f.bw IS NULL", args).fetchone()[0])
+        return found
     where, args = _where(db, flt)
     return int(db.execute(f"SELECT count(*) FROM features f WHERE {where}", args).fetchone()[0])
 
@@ -281,12 +296,34 @@ def select(
         by = _ORDERS.get(order, _ORDERS["layer"])
         if order == "layer" and flt.layers is not None and len(flt.layers) == 1:
             by = "f.sort"  # one layer: the index on (layer, sort) gives the order
-        sql = (
-            f"SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f {hint} "
-            f"WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?"
-        )
-        rows = db.execute(sql, [*args, limit, offset]).fetchall()
+        if hint == "INDEXED BY features_date" and flt.days is not None and flt.undated:
+            rows = _dated_then_undated(db, flt, limit, offset)
+        else:
+            sql = (
+                f"SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f {hint} "
+                f"WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?"
+            )
+            rows = db.execute(sql, [*args, limit, offset]).fetchall()
     return [_whole(db, row, max_sources) for row in rows]
+
+
+def _dated_then_undated(db: sqlite3.Connection, flt: Filter, limit: int, offset: int) -> list:
+    """A page, newest first, of a time window that also shows the undated features (last,
+    as SQLite sorts NULL): the dated ones by walking the date index from the window's end,
+    then, if the page has room, the undated ones."""
+    dated = dataclasses.replace(flt, undated=False)
+    where, args = _where(db, dated, rows=flt.boxes is not None)
+    head = "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f"
+    sql = (
+        f"{head} INDEXED BY features_date WHERE {where} ORDER BY {_ORDERS['date']} LIMIT ? OFFSET ?"
+    )
+    rows = db.execute(sql, [*args, limit, offset]).fetchall()
+    if len(rows) == limit:
+        return rows
+    skip = max(0, offset - count(db, dated))
+    where, args = _where(db, dataclasses.replace(flt, days=None), rows=flt.boxes is not None)
+    sql = f"{head} WHERE {where} AND f.day_start IS NULL ORDER BY f.id DESC LIMIT ? OFFSET ?"
+    return rows + db.execute(sql, [*args, limit - len(rows), skip]).fetchall()
 
 
 def _whole(db: sqlite3.Connection, row: tuple, max_sources: int | None) -> dict:
