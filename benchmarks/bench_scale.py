@@ -3,7 +3,7 @@
 Usage: ``.venv/bin/python benchmarks/bench_scale.py [--sizes 1k,10k,100k] [--requests 50]``
 (``--sizes 1k,10k,100k,1m`` for a million; ``--folium-max 0`` skips the folium comparison,
 ``--browser 0`` the browser, ``--wrk 0`` wrk; ``--archives DIR`` keeps the generated archives in
-DIR and reuses them on later runs).
+DIR and reuses them on later runs; ``--rebuild-max N`` skips step 3 above N events).
 
 For each size, in a temporary directory removed at the end (unless ``--archives``):
 
@@ -782,13 +782,15 @@ def bench_size(events: int, args: argparse.Namespace, root: Path) -> dict[str, s
     log("ingesting")
     out.update(bench_ingest(datadir, tag, work))
 
-    log("rebuilding the index")
-    out["`mapapp index`, full rebuild (CPU)"] = _run(_mapapp("index", "--data-dir", str(datadir)))
-    out["index on disk, after rebuild"] = _index_bytes(datadir)
-    path = _copy_article(work, f"bench-{tag}-{int(time.time())}-after-index")
-    out["`mapapp ingest` after `mapapp index` (CPU)"] = _run(
-        _mapapp("ingest", str(path), "--data-dir", str(datadir))
-    )
+    if events <= args.rebuild_max:
+        log("rebuilding the index")
+        rebuild = _mapapp("index", "--data-dir", str(datadir))
+        out["`mapapp index`, full rebuild (CPU)"] = _run(rebuild)
+        out["index on disk, after rebuild"] = _index_bytes(datadir)
+        path = _copy_article(work, f"bench-{tag}-{int(time.time())}-after-index")
+        out["`mapapp ingest` after `mapapp index` (CPU)"] = _run(
+            _mapapp("ingest", str(path), "--data-dir", str(datadir))
+        )
 
     log("serving")
     out.update(bench_server(datadir, args.requests, args.browser))
@@ -818,6 +820,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1k,10k,100k", help="events: 1k,10k,100k,1m or N")
     parser.add_argument("--requests", type=int, default=50, help="OGC items requests per size")
     parser.add_argument("--folium-max", type=int, default=100_000, help="largest folium size")
+    parser.add_argument(
+        "--rebuild-max", type=int, default=1_000_000, help="largest size `mapapp index` rebuilds"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the archives (printed)")
     parser.add_argument(
