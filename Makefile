@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 BIN := $(VENV)/bin
 
-.PHONY: serve test setup system-deps lint build validate bench screenshots wheel clean
+.PHONY: serve test setup system-deps lint build validate bench bench-scale screenshots wheel clean
 
 serve: setup ## Serve the bundled data at http://$(HOST):$(PORT)
 	$(BIN)/mapapp serve --host $(HOST) --port $(PORT)
@@ -53,6 +53,9 @@ bench: setup ## Run the benchmarks (results: benchmarks/README.md); the OGC one 
 	$(BIN)/python benchmarks/bench_geoparse.py
 	$(BIN)/python benchmarks/bench_mappage.py
 	$(BIN)/python benchmarks/bench_ogc.py
+
+bench-scale: setup system-deps ## Generate archives of 1k, 10k and 100k events and measure them (minutes; add 1m by hand)
+	$(BIN)/python benchmarks/bench_scale.py --sizes 1k,10k,100k
 
 wheel: setup ## Build dist/mapapp-*.whl: the package with its templates and Leaflet (npm ci first)
 	rm -rf dist

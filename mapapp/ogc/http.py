@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
+
+import orjson
 
 from mapapp.core.model import GEOJSON_MEDIA_TYPE
 
@@ -68,7 +69,7 @@ class OgcResponse:
 
 def json_response(document: object, media_type: str = JSON, status: int = 200) -> OgcResponse:
     """Return ``document`` serialised as UTF-8 JSON with the given media type."""
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = orjson.dumps(document)
     return OgcResponse({"Content-Type": media_type, "Vary": "Accept"}, status, body)
 
 

@@ -129,6 +129,7 @@ def _tree(
 ) -> tuple[str, list]:
     """The query for the points of ``tree`` with one of ``codes`` in one of ``boxes``."""
     wrong = _edge_misses(db, tree, boxes, codes, days, undated)
+    every = len(codes) > _FEW_CODES and _every_code(db, codes)
     found = []
     for box in boxes:
         terms, args = _terms(box, days, undated)
@@ -145,10 +146,13 @@ def _tree(
             found.append(_union(each, distinct=False))  # one code a feature: no repeats
         else:
             # Many codes: one walk of the tree within their shape class, each entry's code
-            # tested.
-            where = " AND ".join([*terms, *_CODE, f"lo IN ({','.join('?' * len(codes))})"])
-            sql = f"SELECT {tree.yields} FROM {tree.table} WHERE {where}"
-            found.append((sql, [*args, *_class_range(codes), *codes]))
+            # tested (unless they are all the class has).
+            where = " AND ".join([*terms, *_CODE])
+            more: list = [*args, *_class_range(codes)]
+            if not every:
+                where += f" AND lo IN ({','.join('?' * len(codes))})"
+                more += codes
+            found.append((f"SELECT {tree.yields} FROM {tree.table} WHERE {where}", more))
     return _union(found, distinct=len(boxes) > 1)
 
 
@@ -177,6 +181,13 @@ def codes(
     for shape_class, code in db.execute(sql + " ORDER BY code", args):
         out.setdefault(int(shape_class), []).append(int(code))
     return out
+
+
+def _every_code(db: sqlite3.Connection, codes: Sequence[int]) -> bool:
+    """True if ``codes`` are all the codes of their shape class (the class range is enough)."""
+    first, last = _class_range(codes)
+    found = db.execute("SELECT count(*) FROM codes WHERE code BETWEEN ? AND ?", (first, last))
+    return int(found.fetchone()[0]) == len(codes)
 
 
 def matches(

@@ -26,6 +26,7 @@ from mapapp.store.rows import (
     CELL_ZOOMS,
     MAX_MEMBERS,
     QK_ZOOM,
+    SHAPE_MEMBERS,
     FeatureRow,
     feature_row,
     search_names,
@@ -263,19 +264,21 @@ class IndexWriter:
         self.db.execute("DELETE FROM members WHERE m BETWEEN ? AND ?", span)
 
     def _insert_bounds(self, n: int, row: FeatureRow) -> None:
-        """Index a feature's bounds, day span, layer and shape class in the R*Tree; and each
-        point of a multi-point in the members' R*Tree, with its exact position."""
+        """Index a feature's bounds, day span, overlay and shape class in the R*Tree; a
+        multi-point instead has each of its points in the members' R*Tree, with its exact
+        position (its bounds would only crowd the first tree)."""
         if row.bbox is None:
             return
         west, south, east, north = row.bbox
         first = UNDATED[0] if row.day_start is None else row.day_start
         last = UNDATED[1] if row.day_end is None else row.day_end
         code = self._code(row.overlay, row.layer, row.shape)
-        self.db.execute(
-            "INSERT INTO features_bbox(n, west, east, south, north, first, last, lo, hi) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
-            (n, west, east, south, north, first, last, code, code),
-        )
+        if row.shape != SHAPE_MEMBERS:
+            self.db.execute(
+                "INSERT INTO features_bbox(n, west, east, south, north, first, last, lo, hi) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                (n, west, east, south, north, first, last, code, code),
+            )
         members = [(n * MAX_MEMBERS + k, lon, lat) for k, (lon, lat) in enumerate(row.members)]
         self.db.executemany(
             "INSERT INTO members_bbox(m, west, east, south, north, first, last, lo, hi) "

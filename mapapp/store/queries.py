@@ -211,6 +211,8 @@ def _tree_only(flt: Filter) -> bool:
 
 
 _WORLD: Box = (-180.0, -90.0, 180.0, 90.0)
+#: The most lines and areas a map tile (or square) holds.
+MAX_SHAPES = 200
 
 #: Reading a feature's row (to sort it) costs about this many index entries scanned in order.
 _ROW_COST = 10
@@ -231,6 +233,10 @@ def _plan(
     boxed = flt.boxes is not None
     fallback: tuple[str, str, list] = ("NOT INDEXED" if boxed else "", "", [])
     if order == "layer" and flt.layers is not None and len(flt.layers) == 1:
+        if flt.days is not None and flt.layers[0] == "events":
+            # Events are in date order there: a time window's matches are together, not
+            # spread over the order, and a walk would read every event before them.
+            return fallback
         index, clause, args = "features_order", " AND f.layer = ?", [flt.layers[0]]
         row = db.execute("SELECT sum(n) FROM counts WHERE layer = ?", flt.layers).fetchone()
     elif order == "date":
@@ -479,7 +485,7 @@ def tile(
 ) -> Tile:
     """Return tile z/x/y of the map for ``flt``: every matching point feature in it if at most
     ``max_features``, else clusters on a grid of 8 x 8 (or 4 x 4) cells a tile (count, mean
-    position, bounds); plus the lines and areas that cross it (at most ``max_features``).
+    position, bounds); plus the lines and areas that cross it (at most ``MAX_SHAPES``).
     ``points`` or ``shapes`` False leaves out the points or the lines and areas.
 
     A filter by overlay alone is answered from the running cell counts (cost: the cells of
@@ -503,7 +509,7 @@ def tile(
             "JOIN features_bbox b ON b.n = f.n "
             "WHERE f.qk IS NULL AND b.west <= ? AND b.east >= ? AND b.south <= ? AND b.north >= ? "
             f"AND {where} ORDER BY {_LAYER_RANK}, f.sort LIMIT ?",
-            [east, west, north, south, *args, max_features],
+            [east, west, north, south, *args, MAX_SHAPES],
         ).fetchall()
         features.extend(_whole(db, row, 0) for row in lines)
     return Tile(features, clusters, total)
