@@ -10,6 +10,7 @@ import yaml
 
 from mapapp.core.errors import InvalidData
 from mapapp.core.text import nfc
+from mapapp.geoparse.curated import YAML_LOADER
 from mapapp.geoparse.entities import Mention
 from mapapp.geoparse.matcher import PhraseMatcher
 from mapapp.geoparse.text import fold, is_capitalized
@@ -69,7 +70,7 @@ class ActorLexicon:
         if not path.exists():
             return cls([], [])
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
         except (OSError, yaml.YAMLError):
             raise InvalidData(f"{path.name}: cannot read the actors list") from None
         actors: list[Actor] = []

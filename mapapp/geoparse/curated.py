@@ -14,10 +14,11 @@ from mapapp.core.text import nfc
 from mapapp.geoparse.entities import KINDS, RANK_CURATED, NameForm
 from mapapp.geoparse.matcher import phrase_key
 
-__all__ = ["CuratedPlace", "CuratedGazetteer", "read_curated", "read_country_points"]
+__all__ = ["CuratedPlace", "CuratedGazetteer", "YAML_LOADER", "read_curated", "read_country_points"]
 
 # libyaml's loader when PyYAML has it: ten times faster than the pure-Python one.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's safe loader where PyYAML has it (several times faster), else PyYAML's own.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DEFAULT_PRECISION = {
     "country": "region",
     "region": "region",
@@ -150,7 +151,7 @@ def read_curated(path: Path) -> CuratedGazetteer:
     """Read the curated gazetteer at ``path``; InvalidData names the file and the entry."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
     except OSError as exc:
         raise InvalidData(f"{path.name}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError:

@@ -10,6 +10,7 @@ import yaml
 
 from mapapp.core.errors import CurationError
 from mapapp.core.text import nfc
+from mapapp.geoparse.curated import YAML_LOADER
 from mapapp.sources.articles import Article
 
 __all__ = ["Curation", "SentenceRef", "resolve_ref"]
@@ -63,7 +64,7 @@ class Curation:
         if not path.exists():
             return cls()
         try:
-            data = yaml.safe_load(nfc(path.read_text("utf-8"))) or {}
+            data = yaml.load(nfc(path.read_text("utf-8")), Loader=YAML_LOADER) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise CurationError(f"{path.name}: not valid YAML ({exc})") from None
         if not isinstance(data, dict):

@@ -23,9 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import orjson
-import shapely
-from shapely.errors import ShapelyError
-from shapely.geometry import shape
 
 from mapapp.store.index import CODE_SPAN, UNDATED
 from mapapp.store.rows import MAX_MEMBERS, SHAPE_MEMBERS, SHAPE_OTHER, SHAPE_POINT
@@ -265,6 +262,14 @@ def _shape_matches(
             terms, args = _terms(box, days, undated)
             sql = f"SELECT n FROM features_bbox WHERE {' AND '.join([*terms, *_CODE])}"
             candidates.update(n for (n,) in db.execute(sql, [*args, code, code]))
+    if not candidates:
+        return []
+    # shapely (and numpy) are imported only when a line or an area is to be tested: a short
+    # command such as one ingest does not pay for them.
+    import shapely
+    from shapely.errors import ShapelyError
+    from shapely.geometry import shape
+
     areas = [shapely.box(*box) for box in boxes]
     found = []
     for n in sorted(candidates):
