@@ -247,9 +247,15 @@ def test_stale_temp_files_go_only_under_the_lock_and_only_ours(tmp_path: Path) -
     ours = tmp_path / ".events.geojson.k2j4_x9z.tmp"
     ours.write_text("x", "utf-8")
     (tmp_path / ".dir.abcdefgh.tmp").mkdir()  # not a file: left alone
+    # A writer that ended well removed its lock record: nobody looks for its files.
+    with Store(tmp_path).lock():
+        assert ours.exists()
+    # One killed while writing left it: the next writer lists the directories and cleans up.
+    (tmp_path / ".lock.holder").write_text("12345 2026-11-30T00:00:00Z\n", "utf-8")
     with Store(tmp_path).lock():
         assert not ours.exists()
         assert (tmp_path / ".dir.abcdefgh.tmp").is_dir()
+    assert not (tmp_path / ".lock.holder").exists()
     assert remove_stale_temp_files(tmp_path / "missing") == []
 
 

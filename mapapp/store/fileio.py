@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import re
 import tempfile
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -142,6 +142,9 @@ def data_lock(datadir: DataDir, timeout: float | None = None):
 
     Waits at most ``timeout`` seconds (default LOCK_TIMEOUT), then raises DataBusy naming the
     directory and, as far as it recorded itself, the process that holds the lock and since when.
+
+    Yields whether the last holder may have been killed while writing: it left its record (a
+    holder that ends removes it), or there is none to tell (the record could not be written).
     """
     wait = LOCK_TIMEOUT if timeout is None else timeout
     lock = FileLock(str(datadir.lock), timeout=wait)
@@ -150,11 +153,14 @@ def data_lock(datadir: DataDir, timeout: float | None = None):
     except Timeout:
         raise _busy(datadir) from None
     holder = datadir.lock_holder
+    killed = holder.exists()
     try:
         # Who holds the lock is a courtesy for the next writer, not a requirement.
-        with suppress(OSError):
+        try:
             holder.write_text(f"{os.getpid()} {_now_utc()}\n", "utf-8")
-        yield
+        except OSError:
+            killed = True  # nothing records this holder either: assume the worst
+        yield killed
     finally:
         holder.unlink(missing_ok=True)
         lock.release()

@@ -347,11 +347,16 @@ class Store:
     @contextmanager
     def lock(self, timeout: float | None = None):
         """Hold the data directory's write lock (waiting at most ``timeout`` seconds, else
-        DataBusy), first removing the temporary files a killed writer left behind."""
+        DataBusy), first removing the temporary files a killed writer left behind.
+
+        Only a killed writer leaves them (a failing one removes its own), and it leaves its
+        lock record too: the directories, the partitions' and articles' with an entry per
+        article, are listed only then.
+        """
         self.datadir.root.mkdir(parents=True, exist_ok=True)
         self.datadir.state.mkdir(parents=True, exist_ok=True)
-        with data_lock(self.datadir, timeout):
-            for directory in self.datadir.write_dirs:
+        with data_lock(self.datadir, timeout) as killed:
+            for directory in self.datadir.write_dirs if killed else ():
                 remove_stale_temp_files(directory)
             self._writing = True
             try:
