@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TypeVar
 
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
@@ -21,21 +20,29 @@ __all__ = ["ReferenceGeometry", "to_geojson_geometry", "geodesic_length_km"]
 
 # UTM zone 38N: metric, and accurate to well under 0.1 % over the Lachin corridor.
 _METRIC_CRS = "EPSG:32638"
-_TO_METRIC = Transformer.from_crs("EPSG:4326", _METRIC_CRS, always_xy=True)
-_TO_WGS84 = Transformer.from_crs(_METRIC_CRS, "EPSG:4326", always_xy=True)
 # Where the corridor runs: from the border crossing (waypoint 2) to Zarysly (waypoint 6).
 _CORRIDOR_WAYPOINTS = slice(2, 7)
 _Geom = TypeVar("_Geom", bound=BaseGeometry)
 
 
-# types-shapely types ``transformation`` for ``interleaved=True`` only (one array of
-# coordinate pairs); with ``interleaved=False`` shapely calls it with the x and y arrays.
+@cache
+def _transformers():
+    """The transformations to and from UTM 38N, made on first use: pyproj takes a tenth of a
+    second to load, which a command that measures nothing (one ingest) need not pay."""
+    from pyproj import Transformer
+
+    to_metric = Transformer.from_crs("EPSG:4326", _METRIC_CRS, always_xy=True)
+    return to_metric, Transformer.from_crs(_METRIC_CRS, "EPSG:4326", always_xy=True)
+
+
 def _metric(geom: _Geom) -> _Geom:
-    return shapely.transform(geom, _TO_METRIC.transform, interleaved=False)  # type: ignore[arg-type]
+    to_metric = _transformers()[0].transform
+    return shapely.transform(geom, to_metric, interleaved=False)
 
 
 def _wgs84(geom: _Geom) -> _Geom:
-    return shapely.transform(geom, _TO_WGS84.transform, interleaved=False)  # type: ignore[arg-type]
+    to_wgs84 = _transformers()[1].transform
+    return shapely.transform(geom, to_wgs84, interleaved=False)
 
 
 def geodesic_length_km(line: LineString) -> float:
