@@ -93,9 +93,7 @@ def _where(
     # which spans the archive.
     col = f"+{alias}" if tree else alias
     if flt.boxes is not None:
-        overlays = _tree_overlays(db, flt)
-        how = boxes.row_test if rows else boxes.matches
-        sql, found = how(db, flt.boxes, flt.layers, overlays, flt.days, flt.undated)
+        sql, found = _in_trees(db, flt, boxes.row_test if rows else boxes.matches)
         clauses.append(sql if rows else f"{alias}.n IN ({sql})")
         args.extend(found)
     if flt.layers is not None and not tree:
@@ -173,9 +171,7 @@ def count(db: sqlite3.Connection, flt: Filter) -> int:
         # Boxes, layers, overlays and a time window: counted in the R*Trees, no feature is
         # read; without a box, the world's, and the features without a geometry (never in
         # the trees) counted apart through the (overlay, tile key) index.
-        area = flt.boxes if flt.boxes is not None else (_WORLD,)
-        overlays = _tree_overlays(db, flt)
-        sql, args = boxes.matches(db, area, flt.layers, overlays, flt.days, flt.undated)
+        sql, args = _in_trees(db, flt)
         found = int(db.execute(f"SELECT count(*) FROM ({sql})", args).fetchone()[0])
         if flt.boxes is None:
             narrowed = dataclasses.replace(flt, overlays=_tile_overlays(db, flt))
@@ -185,6 +181,13 @@ def count(db: sqlite3.Connection, flt: Filter) -> int:
         return found
     where, args = _where(db, flt)
     return int(db.execute(f"SELECT count(*) FROM features f WHERE {where}", args).fetchone()[0])
+
+
+def _in_trees(db: sqlite3.Connection, flt: Filter, how=boxes.matches) -> tuple[str, list]:
+    """``boxes.matches`` (or ``boxes.row_test``) of ``flt``'s boxes (without any: the world),
+    layers, overlays (its event type applied) and time window."""
+    area = flt.boxes if flt.boxes is not None else (_WORLD,)
+    return how(db, area, flt.layers, _tree_overlays(db, flt), flt.days, flt.undated)
 
 
 def _tree_overlays(db: sqlite3.Connection, flt: Filter) -> tuple[str, ...] | None:
@@ -248,11 +251,11 @@ def _plan(
     enough = math.isqrt((offset + limit) * size // _ROW_COST)
     # The R*Trees count the matches (a query without a box: those anywhere, an estimate that
     # leaves out the features that have no geometry).
-    area = flt.boxes if flt.boxes is not None else (_WORLD,)
-    if not _tree_only(dataclasses.replace(flt, boxes=area)):
+    if not _tree_only(
+        dataclasses.replace(flt, boxes=flt.boxes if flt.boxes is not None else (_WORLD,))
+    ):
         return fallback
-    overlays = _tree_overlays(db, flt)
-    sql, found = boxes.matches(db, area, flt.layers, overlays, flt.days, flt.undated)
+    sql, found = _in_trees(db, flt)
     counted = f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) LIMIT ?)"
     matched = int(db.execute(counted, [*found, enough + 1]).fetchone()[0])
     if matched > enough:
