@@ -135,6 +135,33 @@ def test_map_page_refuses_a_bad_state(client, url: str, status: int, text: str) 
     assert text in BeautifulSoup(response.data, "html.parser").select_one(".error-message").text
 
 
+def test_the_article_filter_lists_the_newest_articles_and_the_one_a_link_selects(
+    client, data_dir, monkeypatch
+) -> None:
+    """The page's size does not grow with the archive: the filter lists the newest
+    ``ARTICLE_CHOICES`` articles (and one older a link selects), and says where the rest are."""
+    from mapapp.web import map_page
+
+    newest = [a.id for a in Store(data_dir).articles(100)]
+    assert len(newest) >= 2
+    monkeypatch.setattr(map_page, "ARTICLE_CHOICES", 1)
+
+    def listed(url: str) -> tuple[list[str], BeautifulSoup]:
+        soup = BeautifulSoup(client.get(url).data, "html.parser")
+        return [o["value"] for o in soup.select("#filter-article option") if o["value"]], soup
+
+    values, soup = listed("/")
+    assert values == newest[:1]
+    note = soup.select_one("#article-choices")
+    assert f"newest 1 of {len(newest)} articles" in note.get_text()
+    assert note.select_one("a")["href"] == "/articles"
+    assert listed(f"/?article={newest[-1]}")[0] == [newest[0], newest[-1]]
+    assert listed("/?article=2000-01-01-no-such-article")[0] == newest[:1]
+    monkeypatch.setattr(map_page, "ARTICLE_CHOICES", 100)
+    values, soup = listed("/")
+    assert values == newest and soup.select_one("#article-choices") is None
+
+
 def test_map_page_names_the_sentence_it_filters_on(client) -> None:
     soup = BeautifulSoup(client.get(f"/?sentence={ARTICLE}:10").data, "html.parser")
     banner = soup.select_one("#sentence-filter")

@@ -126,6 +126,11 @@ _EN = {
     "filter.all_types": "All types",
     "filter.article": "Article",
     "filter.all_articles": "All articles",
+    "filter.newest_articles": (
+        "The newest {shown} of {total} articles are listed here; every article's page links "
+        "to its features on the map."
+    ),
+    "filter.all_list": "All articles",
     "filter.sentence": "Only the features citing sentence {s} of “{title}”",
     "filter.clear": "Show everything",
     "list.title": "Events shown",
@@ -253,6 +258,11 @@ _VI = {
     "filter.all_types": "Mọi loại",
     "filter.article": "Bài báo",
     "filter.all_articles": "Mọi bài báo",
+    "filter.newest_articles": (
+        "Danh sách này có {shown} bài mới nhất trong {total} bài; trang của mỗi bài báo có "
+        "liên kết tới các đối tượng của bài trên bản đồ."
+    ),
+    "filter.all_list": "Mọi bài báo",
     "filter.sentence": "Chỉ các đối tượng trích dẫn câu {s} của “{title}”",
     "filter.clear": "Hiện tất cả",
     "list.title": "Sự kiện đang hiển thị",

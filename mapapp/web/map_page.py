@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -146,6 +147,21 @@ def popup(feature_id: str):
     return jsonify(id=feature_id, html=mapview.popup(feature, layer, translator(g.lang)))
 
 
+#: How many articles the map's article filter lists (the newest); the list of articles pages
+#: through all of them, each with a link to its features on the map.
+ARTICLE_CHOICES = 100
+
+
+def _article_choices(store, selected: str | None) -> list[tuple[str, str]]:
+    """Return ``(id, title)`` of the newest ``ARTICLE_CHOICES`` articles for the article
+    filter, and of the article the link selects if it is older (unknown ids are left out)."""
+    infos = store.articles(ARTICLE_CHOICES)
+    if selected and all(info.id != selected for info in infos):
+        with contextlib.suppress(NotFound):  # an unknown article selects nothing
+            infos.append(store.article_info(selected))
+    return mapindex.articles(infos)
+
+
 @bp.get("/")
 def index():
     """Show the map; ``?focus=<feature id>`` frames that feature with its popup open.
@@ -190,6 +206,8 @@ def index():
         explore=explore,
         view_formats=[(f.name, f.title.split(" (")[0], f.title) for f in api.VIEW_FORMATS.values()],
         event_types=event_types,
-        articles=mapindex.articles(store.articles(1000)),
+        articles=_article_choices(store, state.article),
+        article_count=store.article_count(),
+        article_newest=ARTICLE_CHOICES,
         sentence=_sentence(store, state.sentence),
     )

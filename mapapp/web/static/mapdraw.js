@@ -18,12 +18,16 @@
     const wanted = params.has("layers") ? new Set(params.get("layers").split(",")) : null;
     const overlays = {};
     // The overlays hold nothing: switching one on or off changes what the tiles are asked for.
+    // The control is off the map while they are added: on the map, each addition would rebuild
+    // its whole list and measure it again (a layout of the page per overlay).
+    control.remove();
     for (const overlay of data.overlays) {
       const group = L.layerGroup();
       if (!wanted || wanted.has(overlay.id)) group.addTo(map);
       control.addOverlay(group, overlay.label);
       overlays[overlay.id] = group;
     }
+    control.addTo(map);
     const view = data.view;
     map.fitBounds(view.bounds, view.options);
     const right = (control.getContainer().offsetWidth || 0) + 20;

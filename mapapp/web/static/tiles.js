@@ -34,11 +34,37 @@
   };
   const TOOLTIP = { className: "mf-tooltip", sticky: true };
 
-  // -- drawing one feature: copied from mapdraw.js (part, loadPopup, feature) --------------
+  // -- drawing one feature -----------------------------------------------------------------
+  /** Parsed icon HTML by its text: markers of one kind share their icon's HTML, so it is
+   * parsed once and cloned (at most ``MAX_TEMPLATES`` kept, the oldest forgotten first). */
+  const TEMPLATES = new Map();
+  const MAX_TEMPLATES = 512;
+
+  function iconContent(html) {
+    let template = TEMPLATES.get(html);
+    if (!template) {
+      template = document.createElement("template");
+      template.innerHTML = html; // HTML the server escaped once (mapapp/mapview/tiles.py)
+      if (TEMPLATES.size >= MAX_TEMPLATES) TEMPLATES.delete(TEMPLATES.keys().next().value);
+      TEMPLATES.set(html, template);
+    }
+    return template.content.cloneNode(true);
+  }
+
+  /** A DivIcon whose HTML is cloned from its parsed template, not parsed again. */
+  const TemplateIcon = L.DivIcon.extend({
+    createIcon(oldIcon) {
+      const div = oldIcon && oldIcon.tagName === "DIV" ? oldIcon : document.createElement("div");
+      div.replaceChildren(iconContent(this.options.html || ""));
+      this._setIconStyles(div, "icon");
+      return div;
+    },
+  });
+
   function part(spec) {
     if (spec.marker) {
       return L.marker(spec.marker, {
-        icon: L.divIcon(spec.icon),
+        icon: new TemplateIcon(spec.icon),
         riseOnHover: true,
         zIndexOffset: spec.zIndexOffset || 0,
       });
@@ -85,11 +111,14 @@
       return layer.addTo(group);
     });
     group.bindTooltip(spec.tooltip, tooltipOptions);
-    const waiting = document.createElement("p");
-    waiting.className = "fp-loading";
-    waiting.textContent = popupOptions.loading;
     const { url, lang, loading, failed, ...options } = popupOptions;
-    group.bindPopup(waiting, options);
+    // The popup's first content is made when it first opens (most never do).
+    group.bindPopup(() => {
+      const waiting = document.createElement("p");
+      waiting.className = "fp-loading";
+      waiting.textContent = loading;
+      return waiting;
+    }, options);
     group.on("popupopen", (e) => loadPopup(e.popup, spec.id, popupOptions));
     group.on("add", (e) => {
       e.target.eachLayer((layer) => {
@@ -427,10 +456,21 @@
       record.pending = url;
       this._queue.add(record);
       clearTimeout(this._timer);
+      if (!this._flushed) {
+        // The first view: nothing to wait for, its tiles are asked for as soon as the script
+        // that made the map ends (a timer would wait for the page's other work first).
+        this._timer = 0;
+        if (!this._firstFlush) {
+          this._firstFlush = true;
+          queueMicrotask(() => this._flush());
+        }
+        return;
+      }
       this._timer = setTimeout(() => this._flush(), this.options.debounce);
     },
 
     _flush() {
+      this._flushed = true;
       this._timer = null;
       const queued = [...this._queue];
       this._queue.clear();
