@@ -20,6 +20,7 @@ from mapapp.i18n import Translator
 from mapapp.mapview import layout as maplayout
 from mapapp.mapview.tiles import list_record, tile_payload
 from mapapp.query.viewfilter import matches, parse_state
+from mapapp.store import queries
 from mapapp.store.layers import Store
 from mapapp.web import map_tiles
 
@@ -271,10 +272,12 @@ def test_many_points_are_clusters_at_low_zoom(many, many_dir: Path) -> None:
     points = expected & _point_ids(many_dir)
     assert body["total"] == len(points) > 1000
     assert body["clusters"], "too many points: clusters"
-    assert sum(c["count"] for c in body["clusters"]) == body["total"]
-    assert len(body["clusters"]) <= 64, "at most an 8 x 8 grid"
-    # Points are only in clusters; lines and areas are still drawn whole.
-    assert set(_ids(_both(many, tile))) == expected - points
+    singles = {spec["id"] for spec in body["features"]}
+    assert singles <= points, "a point not in a cluster is drawn alone"
+    assert sum(c["count"] for c in body["clusters"]) + len(singles) == body["total"]
+    assert len(body["clusters"]) + len(singles) <= 64, "at most an 8 x 8 grid"
+    # Points are in clusters or alone in their cell; lines and areas are still drawn whole.
+    assert set(_ids(_both(many, tile))) == (expected - points) | singles
     west, south, east, north = _bounds(*tile)
     for cluster in body["clusters"]:
         w, s, e, n = cluster["bbox"]
@@ -292,7 +295,8 @@ def test_clusters_follow_the_state(many) -> None:
     generated_combat = 334  # every third of 1,000, from the first; the fixture has no combat
     places_and_posts = _tile(many, tile, layers="places,peacekeeping-posts").get_json()["total"]
     assert combat["total"] == generated_combat + places_and_posts
-    assert sum(c["count"] for c in combat["clusters"]) == combat["total"]
+    clustered = sum(c["count"] for c in combat["clusters"])
+    assert clustered + len(combat["features"]) == combat["total"]
     only = _tile(many, tile, layers="events-combat").get_json()
     assert only["total"] == generated_combat
     # One day a generated event, from 2019-01-01: 2019-01 holds 31 of them, a few per type.
@@ -302,6 +306,50 @@ def test_clusters_follow_the_state(many) -> None:
     assert january["total"] == 31
     assert january["clusters"] == [], "few enough to draw one by one"
     assert len(january["features"]) == 31
+
+
+def _cell(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+def test_a_crowded_tile_shows_clusters_and_the_points_alone_in_their_cell(
+    many, many_dir: Path
+) -> None:
+    # Zoom 8 around (46, 40): 150 of the generated points, 0.1 degree apart, on a grid of
+    # 8 x 8 cells a tile (zoom 11 cells, 0.18 degree wide): one to four points a cell.
+    tile = (8, *_cell(46.05, 40.05, 8))
+    body = _tile(many, tile).get_json()
+    points = _expected(many_dir, tile) & _point_ids(many_dir)
+    assert queries.TILE_POINTS < body["total"] == len(points) <= queries.SMALL_MAP
+    layers = {f["id"]: f for _, c in layer_info(Store(many_dir)) for f in c["features"]}
+    per_cell: dict[tuple[int, int], set[str]] = {}
+    for fid in points:
+        lon, lat = layers[fid]["geometry"]["coordinates"][:2]
+        per_cell.setdefault(_cell(lon, lat, tile[0] + 3), set()).add(fid)
+    alone = {next(iter(ids)) for ids in per_cell.values() if len(ids) == 1}
+    assert alone and len(alone) < len(points)
+    assert {spec["id"] for spec in body["features"]} == alone
+    counts = sorted(c["count"] for c in body["clusters"])
+    assert counts == sorted(len(ids) for ids in per_cell.values() if len(ids) > 1)
+
+
+def test_a_small_map_draws_every_point_of_a_crowded_tile(tmp_path: Path) -> None:
+    # The fixture with 100 generated events for its events: at most SMALL_MAP features in
+    # all, so a tile of more than TILE_POINTS of them still draws each one.
+    data = tmp_path / "geodata"
+    shutil.copytree(FIXTURE, data, ignore=shutil.ignore_patterns(".lock", ".index"))
+    write_layers(data, {"events": _generated_events(100)})
+    small = _client(data)
+    assert small.get("/api/layers").status_code == 200
+    total = sum(len(c["features"]) for _, c in layer_info(Store(data)))
+    assert total <= queries.SMALL_MAP
+    tile = (6, *_cell(46.0, 38.6, 6))
+    body = _tile(small, tile).get_json()
+    assert body["total"] > queries.TILE_POINTS
+    assert body["clusters"] == [] and len(body["features"]) == body["total"]
 
 
 def test_a_zoomed_in_tile_draws_its_points_one_by_one(many) -> None:

@@ -7,6 +7,7 @@ it), never by the size of the archive, except ``iter_layer``, which streams a wh
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import sqlite3
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ __all__ = [
     "Filter",
     "Tile",
     "count",
+    "count_upto",
     "select",
     "tile",
     "iter_layer",
@@ -154,12 +156,30 @@ def _where(
 def count(db: sqlite3.Connection, flt: Filter) -> int:
     """Return how many features match (a filter by overlay or type alone is answered from the
     running counts, without reading the features)."""
+    found = _count(db, flt, None)
+    assert found is not None  # no cap: always a number
+    return found
+
+
+def count_upto(db: sqlite3.Connection, flt: Filter, cap: int) -> int | None:
+    """Return how many features match if at most ``cap``, else None: matches counted one by one
+    are counted only up to ``cap`` (the running counts are exact at any size)."""
+    return _count(db, flt, cap)
+
+
+def _capped(db: sqlite3.Connection, sql: str, args: list, cap: int | None) -> int:
+    """Count the rows of ``sql``, at most ``cap + 1`` of them if ``cap`` is given."""
+    if cap is None:
+        return int(db.execute(f"SELECT count(*) FROM ({sql})", args).fetchone()[0])
+    bounded = f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) LIMIT ?)"
+    return int(db.execute(bounded, [*args, cap + 1]).fetchone()[0])
+
+
+def _count(db: sqlite3.Connection, flt: Filter, cap: int | None) -> int | None:
     if _counted(flt) and flt.ids is None:
         chosen = _tile_overlays(db, flt)
         if flt.event_type is None or not any(o.startswith("events-") for o in chosen):
-            marks = ",".join("?" * len(chosen))
-            row = db.execute(f"SELECT sum(n) FROM counts WHERE overlay IN ({marks})", chosen)
-            return int(row.fetchone()[0] or 0)
+            return _overlays_total(db, chosen)
     anywhere = dataclasses.replace(flt, boxes=(_WORLD,))
     if flt.boxes is None and _tree_only(anywhere) and flt.overlays is None and flt.days is None:
         # Layers alone: the running counts.
@@ -172,15 +192,16 @@ def count(db: sqlite3.Connection, flt: Filter) -> int:
         # read; without a box, the world's, and the features without a geometry (never in
         # the trees) counted apart through the (overlay, tile key) index.
         sql, args = _in_trees(db, flt)
-        found = int(db.execute(f"SELECT count(*) FROM ({sql})", args).fetchone()[0])
-        if flt.boxes is None:
+        found = _capped(db, sql, args, cap)
+        if flt.boxes is None and (cap is None or found <= cap):
             narrowed = dataclasses.replace(flt, overlays=_tile_overlays(db, flt))
             where, args = _where(db, narrowed)
-            nowhere = f"SELECT count(*) FROM features f WHERE {where} AND f.qk IS NULL "
-            found += int(db.execute(nowhere + "AND f.bw IS NULL", args).fetchone()[0])
-        return found
-    where, args = _where(db, flt)
-    return int(db.execute(f"SELECT count(*) FROM features f WHERE {where}", args).fetchone()[0])
+            nowhere = f"SELECT 1 FROM features f WHERE {where} AND f.qk IS NULL AND f.bw IS NULL"
+            found += _capped(db, nowhere, args, None if cap is None else cap - found)
+    else:
+        where, args = _where(db, flt)
+        found = _capped(db, f"SELECT 1 FROM features f WHERE {where}", args, cap)
+    return None if cap is not None and found > cap else found
 
 
 def _in_trees(db: sqlite3.Connection, flt: Filter, how=boxes.matches) -> tuple[str, list]:
@@ -288,6 +309,15 @@ def select(
     """Return a page of matching features, whole (places with their sources, at most
     ``max_sources`` of them if given), in ``order`` (a key of ``_ORDERS``; ``rank`` ranks a
     text search best first)."""
+    return [_whole(db, row, max_sources) for row in _page(db, flt, limit, offset, order)]
+
+
+def _page(db: sqlite3.Connection, flt: Filter, limit: int, offset: int, order: str) -> list:
+    """The rows (n, layer, name_vi, n_named, body) of ``select``'s page."""
+    if order == "layer" and _walks_window(flt):
+        walked = _window_walk(db, flt, limit, offset)
+        if walked is not None:
+            return walked
     hint, clause, more = "", "", list[object]()
     if order != "rank":
         hint, clause, more = _plan(db, flt, order, limit, offset)
@@ -300,20 +330,75 @@ def select(
             "WHERE features_text MATCH ?) t ON t.rowid = f.n "
             f"WHERE {where} ORDER BY t.score, f.id LIMIT ? OFFSET ?"
         )
-        rows = db.execute(sql, [fts_query(flt.text), *args, limit, offset]).fetchall()
-    else:
-        by = _ORDERS.get(order, _ORDERS["layer"])
-        if order == "layer" and flt.layers is not None and len(flt.layers) == 1:
-            by = "f.sort"  # one layer: the index on (layer, sort) gives the order
-        if hint == "INDEXED BY features_date" and flt.days is not None and flt.undated:
-            rows = _dated_then_undated(db, flt, limit, offset)
-        else:
-            sql = (
-                f"SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f {hint} "
-                f"WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?"
-            )
-            rows = db.execute(sql, [*args, limit, offset]).fetchall()
-    return [_whole(db, row, max_sources) for row in rows]
+        return db.execute(sql, [fts_query(flt.text), *args, limit, offset]).fetchall()
+    by = _ORDERS.get(order, _ORDERS["layer"])
+    if order == "layer" and flt.layers is not None and len(flt.layers) == 1:
+        by = "f.sort"  # one layer: the index on (layer, sort) gives the order
+    if hint == "INDEXED BY features_date" and flt.days is not None and flt.undated:
+        return _dated_then_undated(db, flt, limit, offset)
+    sql = (
+        f"SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f {hint} "
+        f"WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?"
+    )
+    return db.execute(sql, [*args, limit, offset]).fetchall()
+
+
+#: A time window's walk in date order reads at most this many events a feature it returns
+#: (skipped or on the page) before it gives up for sorting the matches; a page that could
+#: need more than ``_WALK_MAX`` reads is not walked (about the cost of sorting 4,000 matches).
+_WALK_READS = 20
+_WALK_MAX = 4000
+
+
+def _walks_window(flt: Filter) -> bool:
+    """True if a page of events in date order for ``flt``'s time window may be walked."""
+    if flt.layers != ("events",) or flt.days is None or flt.undated:
+        return False
+    first, last = flt.days
+    return first is not None and last is not None and first <= last
+
+
+def _window_walk(db: sqlite3.Connection, flt: Filter, limit: int, offset: int) -> list | None:
+    """A page of events in their order (date, then id) for a time window, read without
+    sorting its matches; None if that would read too many events (the matches are few).
+
+    An event's sort key begins with its date (YYYY, YYYY-MM or YYYY-MM-DD), so the order of
+    the (layer, sort) index is its first day's. The window's matches are those that begin
+    before it and last into it (a time window of their own, found as any other), then those
+    that begin in it: the index read from the window's first month, each event tested, until
+    the page is full or too many events are read (``_WALK_READS``, ``_WALK_MAX``).
+    """
+    window = flt.days or (None, None)
+    first, last = window[0] or 0, window[1] or 0  # both given (_walks_window)
+    start, end = dt.date.fromordinal(first), dt.date.fromordinal(last)
+    # Begins on or before the day before the window and ends on or after its first day.
+    before = dataclasses.replace(flt, days=(first, first - 1))
+    earlier = count(db, before)
+    rows = _page(db, before, limit, offset, "layer") if offset < earlier else []
+    need, skip = limit - len(rows), max(0, offset - earlier)
+    if need <= 0:
+        return rows
+    reads = _WALK_READS * (skip + need)
+    if reads > _WALK_MAX:
+        return None  # a page deep in the window: sorting the matches costs less
+    low, high = f"{start.year:04d}-{start.month:02d}", f"{end.isoformat()}\uffff"
+    # The walk ends at the window's end, or after ``reads`` events (the index alone tells).
+    cut = db.execute(
+        "SELECT sort FROM features INDEXED BY features_order "
+        "WHERE layer = 'events' AND sort >= ? AND sort < ? ORDER BY sort LIMIT 1 OFFSET ?",
+        [low, high, reads],
+    ).fetchone()
+    where, args = _where(db, flt, rows=True)
+    walked = db.execute(
+        "SELECT f.n, f.layer, f.name_vi, f.n_named, f.body FROM features f "
+        "INDEXED BY features_order WHERE f.layer = 'events' AND f.sort >= ? AND f.sort "
+        f"{'<= ?' if cut else '< ?'} AND {where} AND f.day_start >= ? "
+        "ORDER BY f.sort LIMIT ? OFFSET ?",
+        [low, cut[0] if cut else high, *args, first, need, skip],
+    ).fetchall()
+    if len(walked) < need and cut:
+        return None  # the reads ran out before the page was full: the matches are few
+    return rows + walked
 
 
 def _dated_then_undated(db: sqlite3.Connection, flt: Filter, limit: int, offset: int) -> list:
@@ -443,6 +528,24 @@ def _tile_overlays(db: sqlite3.Connection, flt: Filter) -> tuple[str, ...]:
     return chosen
 
 
+#: A tile with more points than this shows them as clusters: a 256-pixel tile holds 64
+#: markers at one to a 32-pixel square (a marker is 14 to 26 pixels wide); more cover each
+#: other, and cost the browser time to draw and to move at every zoom and pan.
+TILE_POINTS = 64
+#: A map whose overlays shown hold at most this many features draws each of them at every zoom
+#: (up to this many in one tile), as a map of a few articles should.
+SMALL_MAP = 200
+
+
+def _overlays_total(db: sqlite3.Connection, chosen: tuple[str, ...]) -> int:
+    """Return how many features the overlays ``chosen`` hold (their running counts)."""
+    if not chosen:
+        return 0
+    marks = ",".join("?" * len(chosen))
+    row = db.execute(f"SELECT sum(n) FROM counts WHERE overlay IN ({marks})", chosen).fetchone()
+    return int(row[0] or 0)
+
+
 def _counted(flt: Filter) -> bool:
     """True if the running cell counts answer ``flt`` (it narrows by overlay only)."""
     return (
@@ -482,20 +585,26 @@ def tile(
     z: int,
     x: int,
     y: int,
-    max_features: int = 200,
+    max_features: int | None = None,
     points: bool = True,
     shapes: bool = True,
 ) -> Tile:
     """Return tile z/x/y of the map for ``flt``: every matching point feature in it if at most
     ``max_features``, else clusters on a grid of 8 x 8 (or 4 x 4) cells a tile (count, mean
-    position, bounds); plus the lines and areas that cross it (at most ``MAX_SHAPES``).
+    position, bounds), a cell of one point showing that point; plus the lines and areas that
+    cross it (at most ``MAX_SHAPES``).
     ``points`` or ``shapes`` False leaves out the points or the lines and areas.
+
+    ``max_features`` is by default ``TILE_POINTS``, or ``SMALL_MAP`` if the overlays shown
+    hold at most ``SMALL_MAP`` features in all (their running counts: a cost of the overlays).
 
     A filter by overlay alone is answered from the running cell counts (cost: the cells of
     the tile); any other filter reads the matching points of the tile once.
     """
     chosen = _tile_overlays(db, flt)
     narrowed = Filter(**{**flt.__dict__, "overlays": chosen})
+    if max_features is None:
+        max_features = SMALL_MAP if _overlays_total(db, chosen) <= SMALL_MAP else TILE_POINTS
     where, args = _where(db, narrowed)
     features: list[dict] = []
     clusters: list[dict] = []
@@ -567,7 +676,22 @@ def _tile_points(
             ).fetchall()
             features.extend(_whole(db, row, 0) for row in rows)
     else:
+        # A cell of one point shows that point, not a cluster of one.
+        singles: list[tuple] = []
+        for cell, n, *_ in cells:
+            if int(n) == 1:
+                low = int(cell) << shift
+                singles += db.execute(
+                    f"SELECT {_LAYER_RANK}, f.sort, f.n, f.layer, f.name_vi, f.n_named, f.body "
+                    f"FROM features f WHERE {in_tile} AND f.qk BETWEEN ? AND ? AND {where} "
+                    "LIMIT 1",
+                    [*targs, low, low + (1 << shift) - 1, *args],
+                ).fetchall()
+        singles.sort(key=lambda row: (row[0], row[1]))
+        features.extend(_whole(db, row[2:], 0) for row in singles)
         for cell, n, sx, sy, w, s, e, nn in cells:
+            if int(n) == 1:
+                continue
             box = [w, s, e, nn] if w is not None else _cell_box(zc, int(cell))
             clusters.append(
                 {
