@@ -314,3 +314,29 @@ def test_bundled_data_is_served_in_full(client) -> None:
     for layer in client.get("/api/layers").get_json():
         body = client.get(f"/ogc/collections/{layer['id']}/items?limit=10000").get_json()
         assert body["numberMatched"] == body["numberReturned"] == layer["feature_count"]
+
+
+def test_past_the_count_limit_a_page_leaves_out_number_matched_and_still_pages(tmp_path) -> None:
+    """/req/core/fc-numberMatched B: matches counted one by one are counted up to a limit;
+    past it, ``numberMatched`` is left out, and a full page has a next page."""
+    data = write_data_dir(tmp_path / "data")
+    ogc = create_app({"DATA_DIR": str(data), "TESTING": True, "OGC_COUNT_LIMIT": 3}).test_client()
+    url, seen, pages = f"{ITEMS}?datetime=2020/..&limit=2", [], 0
+    while url:
+        body = ogc.get(url).get_json()
+        pages += 1
+        assert "numberMatched" not in body or body["numberMatched"] <= 3
+        seen += [f["id"] for f in body["features"]]
+        nxt = rels(body).get("next")
+        url = local(nxt[0]["href"]) if nxt else None
+    assert len(seen) == len(set(seen)) == 6 and pages == 4  # the fourth page is empty
+    first = ogc.get(f"{ITEMS}?datetime=2020/..&limit=2").get_json()
+    assert "numberMatched" not in first
+    last = ogc.get(f"{ITEMS}?datetime=2020/..&limit=2&offset=4").get_json()
+    assert "numberMatched" not in last and "next" in rels(last)
+    few = ogc.get(f"{ITEMS}?datetime=2020-11-10&limit=2").get_json()
+    assert 0 < few["numberMatched"] <= 3
+    # The running counts are exact at any size: a collection's whole count is always given.
+    assert ogc.get(f"{ITEMS}?limit=2").get_json()["numberMatched"] == len(EVENT_IDS)
+    page = ogc.get(f"{ITEMS}?datetime=2020/..&limit=2&f=html").get_data(as_text=True)
+    assert "of more than 3 matching" in page

@@ -11,6 +11,10 @@ from mapapp.ogc import items, metadata, openapi
 from mapapp.ogc.http import OgcRequest, OgcResponse
 from mapapp.store import Filter, Store
 
+#: How many matches an items page counts at most for its ``numberMatched``: counting costs
+#: about 3 microseconds a match in the R*Trees, so 1,000 cost some 3 ms of a page's time.
+COUNT_LIMIT = 1000
+
 __all__ = ["FeaturesApi", "Extent"]
 
 Box = tuple[float, float, float, float]
@@ -35,10 +39,18 @@ class FeaturesApi:
         "articles, every feature linked to the sentences it comes from."
     )
 
-    def __init__(self, store: Store, *, default_limit: int = 10, max_limit: int = 10000):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        default_limit: int = 10,
+        max_limit: int = 10000,
+        count_limit: int = COUNT_LIMIT,
+    ):
         self.store = store
         self.default_limit = default_limit
         self.max_limit = max_limit
+        self.count_limit = count_limit
         self._extents: dict[tuple[str, str], Extent] = {}
         self._lock = threading.Lock()
 

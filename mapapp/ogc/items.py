@@ -113,11 +113,11 @@ def _links(
     collection_id: str,
     query: ItemsQuery,
     fmt: str,
-    page: tuple[int, int, int],
+    page: tuple[int, int, bool],
 ) -> list[dict]:
     """Return self/alternate/download links (paging kept only if given), next/prev, collection.
 
-    ``page`` is ``(limit, offset, numberMatched)``: there is a ``next`` while features remain.
+    ``page`` is ``(limit, offset, more)``: there is a ``next`` if features remain.
     """
     base, path = req.base_url, f"/collections/{collection_id}/items"
     filters = list(query.passthrough)
@@ -128,9 +128,9 @@ def _links(
         paging.append(("offset", str(query.offset)))
     links = self_links(base, path, fmt, filters + paging, json_type=GEOJSON)
     links += download_links(base, path, filters + paging)
-    limit, offset, matched = page
+    limit, offset, more = page
     page_type = GEOJSON if fmt == "json" else HTML
-    if offset + limit < matched:
+    if more:
         params = [*filters, ("limit", str(limit)), ("offset", str(offset + limit)), ("f", fmt)]
         links.append(link(href(base, path, params), "next", page_type, "Next page"))
     if offset > 0:
@@ -155,24 +155,33 @@ def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
     layer = api.layer(collection_id)
     query = parse_items_query(values, api.max_limit)
     flt = _filter(api, layer.id, query)
-    matched = api.store.count(flt)
     limit, offset = query.limit or api.default_limit, query.offset or 0
     if fmt in exports.FORMATS:
         paged = query.limit is not None or query.offset is not None
         return _download(api, flt, fmt, layer.id, (limit, offset) if paged else None)
     features = api.store.select(flt, limit, offset)
-    links = _links(req, layer.id, query, fmt, (limit, offset, matched))
-    doc = {
+    # Counting every match costs as many as there are: past ``count_limit`` the page says
+    # nothing of their number (/req/core/fc-numberMatched B), and has a next page if full.
+    matched = api.store.count_upto(flt, api.count_limit)
+    more = offset + limit < matched if matched is not None else len(features) == limit
+    links = _links(req, layer.id, query, fmt, (limit, offset, more))
+    doc: dict = {
         "type": "FeatureCollection",
         "features": features,
-        "numberMatched": matched,
+        **({"numberMatched": matched} if matched is not None else {}),
         "numberReturned": len(features),
         "timeStamp": now_rfc3339(),
         "links": links,
     }
     if fmt == "html":
         downloads = [x for x in links if x["title"].startswith(_DOWNLOAD)]
-        context = {"doc": doc, "layer": layer, "offset": offset, "downloads": downloads}
+        context = {
+            "doc": doc,
+            "layer": layer,
+            "offset": offset,
+            "downloads": downloads,
+            "count_limit": api.count_limit,
+        }
         return html_response(req, "ogc/items.html", {**context, "page_title": layer.title})
     return json_response(doc, GEOJSON)
 

@@ -22,6 +22,8 @@ class Service(Protocol):
     store: Store
     default_limit: int
     max_limit: int
+    #: Matches beyond this many are not counted: a page then has no ``numberMatched``.
+    count_limit: int
 
     def layer(self, collection_id: str) -> Layer:
         """Return a collection's layer (NotFound for an unknown id)."""

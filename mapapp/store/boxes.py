@@ -6,8 +6,8 @@ window, is then answered by the trees, at a fraction of a microsecond a match, w
 the features:
 
 - a **point** (a feature whose bounds are one point) matches when its tree entry meets the box,
-  except where the rounding decides: the few entries within ``EDGE`` of an edge of the box are
-  tested against their exact position;
+  except where the rounding decides: an entry not wholly inside the box (the few that straddle
+  an edge) is tested against its exact position, in the same walk of the tree;
 - a **multi-point** matches when one of its points does: each point has its own entry in the
   members' tree (and its exact position beside it), tested as above;
 - a **line or an area** (few: routes and regions) is a candidate when its bounds meet the box,
@@ -27,14 +27,9 @@ import orjson
 from mapapp.store.index import CODE_SPAN, UNDATED
 from mapapp.store.rows import MAX_MEMBERS, SHAPE_MEMBERS, SHAPE_OTHER, SHAPE_POINT
 
-__all__ = ["EDGE", "codes", "matches", "row_test"]
+__all__ = ["codes", "matches", "row_test"]
 
 Box = tuple[float, float, float, float]
-
-#: Wider than the R*Tree's rounding of a coordinate (a 32-bit float: at most 2**-16 degree
-#: near 180), so that every entry the rounding could put on the wrong side of an edge is
-#: within this distance of it.
-EDGE = 1e-4
 
 
 def _terms(
@@ -55,25 +50,10 @@ def _terms(
     return terms, args
 
 
-def _edge_strips(box: Box) -> list[Box]:
-    """Thin boxes along the four edges of ``box``, ``EDGE`` wide on either side: the only
-    places where a point's rounded entry can be on the wrong side of an edge."""
-    west, south, east, north = box
-    return [
-        (west - EDGE, south - EDGE, west + EDGE, north + EDGE),
-        (east - EDGE, south - EDGE, east + EDGE, north + EDGE),
-        (west - EDGE, south - EDGE, east + EDGE, south + EDGE),
-        (west - EDGE, north - EDGE, east + EDGE, north + EDGE),
-    ]
-
-
-def _inside(lon: float, lat: float, boxes: Sequence[Box]) -> bool:
-    return any(w <= lon <= e and s <= lat <= n for w, s, e, n in boxes)
-
-
 @dataclass(frozen=True)
 class _Tree:
-    """An R*Tree of points: its key, what a match yields, and where the exact position is."""
+    """An R*Tree of points: its key, what a match yields, and a test of an entry's exact
+    position (four arguments: west, east, south, north)."""
 
     table: str
     key: str
@@ -81,39 +61,23 @@ class _Tree:
     exact: str
 
 
-_POINTS = _Tree("features_bbox", "n", "n", "SELECT bw, bs FROM features WHERE n = ?")
+_POINTS = _Tree(
+    "features_bbox",
+    "n",
+    "n",
+    "EXISTS (SELECT 1 FROM features x WHERE x.n = features_bbox.n "
+    "AND x.bw BETWEEN ? AND ? AND x.bs BETWEEN ? AND ?)",
+)
 _MEMBERS = _Tree(
-    "members_bbox", "m", f"DISTINCT m / {MAX_MEMBERS}", "SELECT lon, lat FROM members WHERE m = ?"
+    "members_bbox",
+    "m",
+    f"DISTINCT m / {MAX_MEMBERS}",
+    "EXISTS (SELECT 1 FROM members x WHERE x.m = members_bbox.m "
+    "AND x.lon BETWEEN ? AND ? AND x.lat BETWEEN ? AND ?)",
 )
 _CODE = ["lo >= ?", "hi <= ?"]
 #: Up to this many codes, the tree is walked once per code; beyond, once in all.
 _FEW_CODES = 2
-
-
-def _edge_misses(
-    db: sqlite3.Connection,
-    tree: _Tree,
-    boxes: Sequence[Box],
-    codes: Sequence[int],
-    days: tuple[int | None, int | None] | None,
-    undated: bool,
-) -> list[int]:
-    """Return the keys of the entries of ``tree`` (with one of ``codes``) that meet a box only
-    by rounding: near an edge, with an exact position in no box."""
-    wanted = set(codes)
-    near: set[int] = set()
-    for box in boxes:
-        for strip in _edge_strips(box):
-            terms, args = _terms(strip, days, undated)
-            terms, args = [*terms, *_CODE], [*args, *_class_range(codes)]
-            sql = f"SELECT {tree.key}, lo FROM {tree.table} WHERE {' AND '.join(terms)}"
-            near.update(k for k, code in db.execute(sql, args) if int(code) in wanted)
-    misses = []
-    for k in sorted(near):
-        row = db.execute(tree.exact, (k,)).fetchone()
-        if row is None or not _inside(row[0], row[1], boxes):
-            misses.append(k)
-    return misses
 
 
 def _tree(
@@ -125,14 +89,15 @@ def _tree(
     undated: bool,
 ) -> tuple[str, list]:
     """The query for the points of ``tree`` with one of ``codes`` in one of ``boxes``."""
-    wrong = _edge_misses(db, tree, boxes, codes, days, undated)
     every = len(codes) > _FEW_CODES and _every_code(db, codes)
     found = []
     for box in boxes:
         terms, args = _terms(box, days, undated)
-        if wrong:
-            terms.append(f"{tree.key} NOT IN ({','.join('?' * len(wrong))})")
-            args += wrong
+        # An entry wholly inside the box is a point inside it; one that straddles an edge
+        # (its bounds rounded outwards) is tested on its exact position.
+        west, south, east, north = box
+        terms.append(f"((west >= ? AND east <= ? AND south >= ? AND north <= ?) OR {tree.exact})")
+        args += [west, east, south, north, west, east, south, north]
         if len(codes) <= _FEW_CODES:
             # The tree itself keeps to the codes (it skips the branches of other codes).
             where = " AND ".join([*terms, *_CODE])
@@ -234,9 +199,11 @@ def row_test(
     args: list = [v for w, s, e, n in boxes for v in (e, w, n, s)]
     args += [v for w, s, e, n in boxes for v in (w, e, s, n)]
     sql = (
-        f"(({a}.bw = {a}.be AND {a}.bs = {a}.bn AND ({point})) OR EXISTS (SELECT 1 FROM members m "
+        f"(({a}.bw = {a}.be AND {a}.bs = {a}.bn AND ({point})) "
+        # Only a feature of several positions (its bounds not one point) has members.
+        f"OR (({a}.bw < {a}.be OR {a}.bs < {a}.bn) AND EXISTS (SELECT 1 FROM members m "
         f"WHERE m.m BETWEEN {a}.n * {MAX_MEMBERS} AND {a}.n * {MAX_MEMBERS} + {MAX_MEMBERS - 1} "
-        f"AND ({member}))"
+        f"AND ({member})))"
     )
     shapes = _shape_matches(
         db, boxes, codes(db, layers, overlays).get(SHAPE_OTHER, []), days, undated

@@ -290,6 +290,10 @@ class Store:
         """Return how many features match ``flt``."""
         return queries.count(self.db(), flt)
 
+    def count_upto(self, flt: queries.Filter, cap: int) -> int | None:
+        """Return how many features match ``flt`` if at most ``cap``, else None."""
+        return queries.count_upto(self.db(), flt, cap)
+
     def tile(self, flt: queries.Filter, z: int, x: int, y: int, **kw) -> queries.Tile:
         """Return map tile z/x/y for ``flt`` (see ``queries.tile``)."""
         return queries.tile(self.db(), flt, z, x, y, **kw)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from mapapp.core.links import safe_href
 from mapapp.i18n import translator
 from mapapp.ogc import FeaturesApi, HtmlPage, OgcRequest, OgcResponse
+from mapapp.ogc.api import COUNT_LIMIT
 
 __all__ = ["bp", "PREFIX"]
 
@@ -26,6 +27,7 @@ def _attach_api(state) -> None:
         app.extensions["mapapp.store"],
         default_limit=int(app.config.get("OGC_DEFAULT_LIMIT", 10)),
         max_limit=int(app.config.get("OGC_MAX_LIMIT", 10000)),
+        count_limit=int(app.config.get("OGC_COUNT_LIMIT", COUNT_LIMIT)),
     )
 
 
