@@ -395,7 +395,14 @@ async () => {
     return p.x > 40 && p.x < size.x - 40 && p.y > 40 && p.y < size.y - 40;
   });
   if (!inside.length) return false;
-  inside.sort((a, b) => b.count - a.count);
+  inside.sort((a, b) => a.count - b.count); // the smallest: the likeliest to open
+  if (layer.isPile(inside[0])) {
+    // Zooming in cannot split it: it lists its features instead. Mark it for a click.
+    layer._clusters.eachLayer((m) => {
+      if (m.mapappCluster === inside[0]) m.getElement().setAttribute("data-bench-pile", "");
+    });
+    return false;
+  }
   const moved = new Promise((resolve) => map.once("moveend", resolve));
   layer.zoomToCluster(inside[0]);
   await moved;
@@ -426,7 +433,7 @@ BROWSER_ROWS = {
     "ready": "browser: page ready (tiles + list + counts), median / max",
     "zoom": "browser: zoom in one level, redrawn, median / max",
     "pan": "browser: pan 300 px, redrawn, median / max",
-    "popup": "browser: marker click → popup content shown, median / max",
+    "popup": "browser: event click (marker, or pile list) → popup content shown, median / max",
     "search": f"browser: search “{SEARCH}” → results shown, median / max",
     "list": "browser: list “Show more” → next page shown, median / max",
 }
@@ -500,7 +507,16 @@ def _browser_run(browser: object, base_url: str) -> dict[str, object]:
                 if target or not page.evaluate(_INTO_CLUSTER_JS):
                     break
             if not target:
-                raise RuntimeError("no event marker to click")
+                # A pile (events at one position): its cluster lists them; choose the first.
+                pile = page.locator(".mapapp-cluster[data-bench-pile]").first
+                if not pile.count():
+                    raise RuntimeError("no event marker or pile to click")
+                pile.click()
+                item = page.locator(".leaflet-popup .pile-list button[data-feature-id]").first
+                item.wait_for()
+                chosen = item.get_attribute("data-feature-id")
+                selector = f'.leaflet-popup-content .fp[data-feature-id="{chosen}"]'
+                return stopwatch("click", selector, item.click)
             selector = f'.leaflet-popup-content .fp[data-feature-id="{target}"]'
             icon = page.locator(f'.leaflet-marker-icon[data-feature-id="{target}"]').first
             return stopwatch("click", selector, icon.click)
@@ -611,7 +627,8 @@ def bench_server(datadir: Path, requests: int, browser_runs: int = 0) -> dict[st
         cpu = (_cpu_ticks(pid) - cpu) / max(1, requests) * 1000
         if statuses == {200}:
             out["OGC items, median / p95 (server CPU per request)"] = (
-                f"{_ms(times)} ({cpu:.0f} ms; {matched:,} matched)"
+                f"{_ms(times)} ({cpu:.0f} ms; "
+                + (f"{matched:,} matched)" if matched is not None else "over 1,000 matched)")
             )
         else:
             out["OGC items, median / p95 (server CPU per request)"] = (

@@ -102,6 +102,8 @@ _EN = {
     "popup.sentence": "sentence {n}",
     "popup.loading": "Loading…",
     "popup.failed": "The details could not be loaded",
+    "popup.more": "More",
+    "popup.here": "{n} features at this one place: choose one",
     # Search, time, filters and the list.
     "search.label": "Search places and events",
     "search.placeholder": "e.g. Stepanakert, hanh lang Lachin",
@@ -235,6 +237,8 @@ _VI = {
     "popup.sentence": "câu {n}",
     "popup.loading": "Đang tải…",
     "popup.failed": "Không tải được thông tin chi tiết",
+    "popup.more": "Thêm",
+    "popup.here": "{n} đối tượng tại cùng một chỗ: chọn một",
     "search.label": "Tìm địa danh và sự kiện",
     "search.placeholder": "ví dụ: Stepanakert, hanh lang Lachin",
     "search.none": "Không tìm thấy.",

@@ -300,6 +300,8 @@ def drawing(
             "lang": t.lang,
             "loading": t("popup.loading"),
             "failed": t("popup.failed"),
+            "more": t("popup.more"),
+            "here": t("popup.here"),
         },
         "tooltip": _TOOLTIP_OPTIONS,
     }

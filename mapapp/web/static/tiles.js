@@ -242,8 +242,100 @@
       element.setAttribute("aria-label", cluster.label);
       element.setAttribute("data-cluster-count", String(cluster.count));
     });
-    marker.on("click", () => layer.zoomToCluster(cluster));
+    marker.on("click", () => {
+      if (layer.isPile(cluster)) listPile(cluster, marker, layer);
+      else layer.zoomToCluster(cluster);
+    });
     return marker;
+  }
+
+  /** A pile (a cluster whose features all stand at one position, or any cluster at the
+   * deepest zoom) cannot be split by zooming in: its popup lists its features, newest first,
+   * ``PILE_PAGE`` at a time; choosing one shows that feature's details in the popup. */
+  const PILE_PAGE = 20;
+  const PILE_MARGIN = 1e-6; // the cluster's bounds are rounded to 6 decimals
+
+  function listPile(cluster, marker, layer) {
+    const options = layer.options.popup;
+    const [west, south, east, north] = cluster.bbox;
+    const query = new URLSearchParams(layer.getState());
+    query.set("bbox", [west - PILE_MARGIN, south - PILE_MARGIN, east + PILE_MARGIN,
+      north + PILE_MARGIN].map((v) => v.toFixed(7)).join(","));
+    query.set("limit", String(PILE_PAGE));
+    query.set("lang", layer.options.lang);
+    const box = document.createElement("div");
+    box.className = "pile";
+    const heading = document.createElement("p");
+    heading.className = "pile-head";
+    heading.textContent = (options.here || "{n}").replace("{n}", layer._formatCount(cluster.count));
+    const list = document.createElement("ul");
+    list.className = "pile-list";
+    const more = document.createElement("button");
+    more.type = "button";
+    more.className = "pile-more";
+    more.textContent = options.more || "More";
+    more.hidden = true;
+    box.append(heading, list, more);
+    const { url, lang, loading, failed, here, more: _more, ...popupOptions } = options;
+    const popup = L.popup(popupOptions).setLatLng(marker.getLatLng()).setContent(box);
+    popup.openOn(layer._map);
+
+    function show(id) {
+      const holder = document.createElement("p");
+      holder.className = "fp-loading";
+      holder.textContent = loading;
+      popup.setContent(holder);
+      fetch(`${url}${encodeURIComponent(id)}?lang=${encodeURIComponent(lang)}`, {
+        headers: { Accept: "application/json" },
+      })
+        .then((response) => {
+          if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+          return response.json();
+        })
+        .then((body) => popup.setContent(body.html)) // HTML the server escaped once
+        .catch((error) => {
+          holder.className = "fp-error";
+          holder.textContent = `${failed} (${error.message})`;
+        });
+    }
+
+    function page(offset) {
+      query.set("offset", String(offset));
+      more.hidden = true;
+      fetch(`/api/map/features?${query}`, { headers: { Accept: "application/json" } })
+        .then((response) => {
+          if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+          return response.json();
+        })
+        .then((body) => {
+          for (const record of body.features) {
+            const item = document.createElement("li");
+            const choose = document.createElement("button");
+            choose.type = "button";
+            choose.dataset.featureId = record.id;
+            choose.textContent = record.when ? `${record.name} · ${record.when}` : record.name;
+            choose.addEventListener("click", (event) => {
+              // The list leaves the popup: the click must not reach the map (which would take
+              // it for a click beside the popup, and close it).
+              L.DomEvent.stop(event);
+              show(record.id);
+            });
+            item.append(choose);
+            list.append(item);
+          }
+          const shown = offset + body.features.length;
+          more.hidden = !(shown < body.total && body.features.length);
+          more.onclick = () => page(shown);
+          popup.update();
+        })
+        .catch((error) => {
+          const note = document.createElement("p");
+          note.className = "fp-error";
+          note.textContent = `${failed} (${error.message})`;
+          box.append(note);
+        });
+    }
+    page(0);
   }
 
   // -- the layer ---------------------------------------------------------------------------
@@ -385,6 +477,15 @@
       else record.waiters.push(finish);
       this._settle();
       return element;
+    },
+
+    /** True if zooming in cannot split ``cluster``: its features stand at one position, or
+     * the map is at its deepest zoom. */
+    isPile(cluster) {
+      const [west, south, east, north] = cluster.bbox;
+      const map = this._map;
+      const deepest = map && map.getZoom() >= map.getMaxZoom();
+      return deepest || (east - west <= 1e-9 && north - south <= 1e-9);
     },
 
     /** Zoom to a cluster's features: its bounds, or (one position) three levels closer. */
