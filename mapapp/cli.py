@@ -137,11 +137,14 @@ def _print_change(change, verbose: bool) -> None:
 
 
 def _progress(what: str):
-    """Return a wrapper that shows a progress bar on stderr (only on a terminal)."""
+    """Return a wrapper that shows a progress bar on stderr (only on a terminal: elsewhere the
+    items pass through, and tqdm is not even loaded)."""
+    if not sys.stderr.isatty():
+        return lambda items, total=None: items
     from tqdm import tqdm
 
     def wrap(items, total=None):
-        return tqdm(items, total=total, desc=what, unit="article", disable=None, leave=False)
+        return tqdm(items, total=total, desc=what, unit="article", leave=False)
 
     return wrap
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -101,3 +103,21 @@ def test_broken_curation_is_a_clear_error(data_dir: Path, run_cli) -> None:
         "Error: curation event 'ev-2020-11-16-airlift': 'không có câu này' matches no sentence "
         "of article '2020-11-17-russia-humanitarian-centre'"
     )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_batches_show_a_progress_bar_on_a_terminal_only(monkeypatch) -> None:
+    from mapapp import cli
+
+    items = ["a.md", "b.md", "c.md"]
+    off = cli._progress("Ingesting")
+    assert off(items, total=3) is items, "not a terminal: the items as they are"
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert list(cli._progress("Ingesting")(items, total=3)) == items
+    shown = terminal.getvalue()
+    assert "Ingesting" in shown and "/3 " in shown and "article/s" in shown

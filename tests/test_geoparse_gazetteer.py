@@ -395,3 +395,31 @@ def test_a_vietnamese_reading_of_a_foreign_city_needs_its_country(gaz):
         ("Giang Tô", "jiangsu-province"),
     ]
     assert ("Côn Minh", "gn-1804651") in _found(gaz, "Đoàn tới Côn Minh."), "a metropolis"
+
+
+def test_cached_records_are_read_chunk_by_chunk_and_agree_with_the_built_ones(
+    tmp_path, monkeypatch
+):
+    from mapapp.geoparse import compiled
+
+    monkeypatch.setattr(compiled, "CHUNK", 16)  # the test's gazetteer is small
+
+    path = tmp_path / "gazetteer.yaml"
+    path.write_text(CURATED, encoding="utf-8")
+    points = DataDir(bundled_data_dir()).country_points
+    built = Gazetteer.load(path, min_city_population=None, country_points=points)
+    entities, keys, forms = built._entities, built._matcher.keys(), built._matcher.payloads()
+    assert len(forms) > 2 * compiled.CHUNK, "records over several chunks"
+    loaded = compiled.loads(compiled.dumps(entities, keys, forms))
+    assert loaded is not None
+    cached_entities, cached_keys, cached_forms = loaded
+    assert list(cached_keys) == list(keys) and len(cached_forms) == len(forms)
+    for i in (0, compiled.CHUNK - 1, compiled.CHUNK, len(forms) - 1, -1):
+        assert cached_forms[i] == forms[i]
+    with pytest.raises(IndexError):
+        cached_forms[len(forms)]
+    assert list(cached_entities) == list(entities)
+    for entity_id in list(entities)[:: max(1, len(entities) // 50)]:
+        assert cached_entities[entity_id] == entities[entity_id]
+    # Only the chunks asked for were read.
+    assert sum(rows is not None for rows in cached_forms._rows) <= 4

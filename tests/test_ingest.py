@@ -256,3 +256,24 @@ def test_two_files_with_one_id_are_refused(data_dir: Path, gazetteer, tmp_path) 
     copy.write_text(WINTER.read_text("utf-8"), "utf-8")
     with pytest.raises(InvalidArticle, match="given twice"):
         ingest([WINTER, copy], data_dir, gazetteer)
+
+
+def test_points_are_written_as_shapely_writes_them_without_loading_it() -> None:
+    import subprocess
+    import sys
+
+    from shapely.geometry import MultiPoint, Point
+
+    from mapapp.pipeline.geometry import point_geometry, to_geojson_geometry
+
+    one = [(46.7516789123, 39.81512345678)]
+    many = [(46.7516789123, 39.81512345678), (-0.1234564999, 51.5), (180.0, -90)]
+    assert point_geometry(one) == to_geojson_geometry(Point(one[0]))
+    assert point_geometry(many) == to_geojson_geometry(MultiPoint(many))
+    # An ingest command makes only points: shapely (and numpy) stay unloaded.
+    code = (
+        "import sys, mapapp.cli, mapapp.pipeline.ingest; "
+        "print(sorted(m for m in ('shapely', 'numpy', 'pyproj') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -27,7 +27,7 @@ from mapapp.geoparse.entities import Entity, NameForm
 
 __all__ = ["ByteCache", "cache_key", "dumps", "loads"]
 
-_FORMAT = "mapapp-gazetteer-1"
+_FORMAT = "mapapp-gazetteer-2"
 _SOURCE = Path(__file__).parent
 
 T = TypeVar("T")
@@ -67,32 +67,47 @@ class ByteCache(Protocol):
         ...
 
 
-class _Records(Sequence[T], Generic[T]):
-    """A sequence of records made into objects on first access."""
+#: Records are kept in chunks of this many, each its own marshal bytes, read when a record in
+#: it is first asked for: a command reads the few a text names, not all of them.
+CHUNK = 512
 
-    def __init__(self, rows: list[tuple], make: Callable[..., T]):
-        self._rows = rows
-        self._made: list[T | None] = [None] * len(rows)
+
+def _chunks(rows: list[tuple]) -> list[bytes]:
+    return [marshal.dumps(rows[i : i + CHUNK]) for i in range(0, len(rows), CHUNK)]
+
+
+class _Records(Sequence[T], Generic[T]):
+    """A sequence of records, read from their chunk and made into objects on first access."""
+
+    def __init__(self, chunks: list[bytes], length: int, make: Callable[..., T]):
+        self._chunks = chunks
+        self._rows: list[list[tuple] | None] = [None] * len(chunks)
+        self._made: list[T | None] = [None] * length
         self._make = make
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._made)
 
     def __getitem__(self, position):
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
         made = self._made[position]
         if made is None:
-            made = self._made[position] = self._make(*self._rows[position])
+            index = range(len(self._made))[position]  # an IndexError beyond the end
+            chunk, at = divmod(index, CHUNK)
+            rows = self._rows[chunk]
+            if rows is None:
+                rows = self._rows[chunk] = marshal.loads(self._chunks[chunk])
+            made = self._made[index] = self._make(*rows[at])
         return made
 
 
 class _Entities(Mapping[str, Entity]):
     """Entities by id, made into objects on first access."""
 
-    def __init__(self, rows: list[tuple]):
-        self._position = {row[0]: i for i, row in enumerate(rows)}
-        self._records: _Records[Entity] = _Records(rows, Entity)
+    def __init__(self, ids: list[str], chunks: list[bytes]):
+        self._position = {entity_id: i for i, entity_id in enumerate(ids)}
+        self._records: _Records[Entity] = _Records(chunks, len(ids), Entity)
 
     def __getitem__(self, entity_id: str) -> Entity:
         return self._records[self._position[entity_id]]
@@ -117,10 +132,10 @@ Built = tuple[Mapping[str, Entity], Sequence[str], Sequence[NameForm]]
 def loads(data: bytes) -> Built | None:
     """Return ``(entities, keys, forms)`` from bytes made by ``dumps``, or None."""
     try:
-        tag, entity_rows, keys, form_rows = marshal.loads(data)
-        if tag != _FORMAT:
+        tag, ids, entity_chunks, keys, form_count, form_chunks = marshal.loads(data)
+        if tag != _FORMAT or len(keys) != form_count:
             return None
-        return _Entities(entity_rows), keys, _Records(form_rows, NameForm)
+        return _Entities(ids, entity_chunks), keys, _Records(form_chunks, form_count, NameForm)
     except (EOFError, ValueError, TypeError):
         return None
 
@@ -128,4 +143,8 @@ def loads(data: bytes) -> Built | None:
 def dumps(entities: Mapping[str, Entity], keys: Sequence[str], forms: Sequence[NameForm]) -> bytes:
     """Return a built gazetteer's records as bytes for ``loads``."""
     rows = [_row(e) for e in entities.values()]
-    return marshal.dumps((_FORMAT, rows, list(keys), [_row(f) for f in forms]))
+    form_rows = [_row(f) for f in forms]
+    return marshal.dumps(
+        (_FORMAT, list(entities), _chunks(rows), list(keys), len(form_rows),
+         _chunks(form_rows))
+    )  # fmt: skip

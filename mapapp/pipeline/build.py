@@ -7,12 +7,15 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
-
 from mapapp.core.errors import CurationError, NotFound
 from mapapp.core.model import PRECISIONS, date_precision, make_source
 from mapapp.pipeline.curation import Curation, SentenceRef, resolve_ref
-from mapapp.pipeline.geometry import ReferenceGeometry, geodesic_length_km, to_geojson_geometry
+from mapapp.pipeline.geometry import (
+    ReferenceGeometry,
+    geodesic_length_km,
+    point_geometry,
+    to_geojson_geometry,
+)
 from mapapp.sources.articles import Article
 from mapapp.store.datadir import DataDir
 from mapapp.store.layers import Store
@@ -202,7 +205,7 @@ class Builder:
                 "geo_note_vi": facts.get("note_vi"),
                 "sources": sources,
             }
-            geometry = to_geojson_geometry(Point(entity.lon, entity.lat))
+            geometry = point_geometry([(entity.lon, entity.lat)])
             features.append(_feature(f"place-{entity_id}", "places", geometry, props))
         return features
 
@@ -218,8 +221,7 @@ class Builder:
         if not entities:
             raise CurationError(f"{where}: an event needs at least one place")
         points = [(e.lon, e.lat) for e in entities]
-        geom = Point(points[0]) if len(points) == 1 else MultiPoint(points)
-        return to_geojson_geometry(geom), _worst_precision(e.precision for e in entities)
+        return point_geometry(points), _worst_precision(e.precision for e in entities)
 
     def events(self, article_id: str, proposals: list[dict], main: str | None) -> list[dict]:
         """Merge one article's geoparser proposals with the curation file's entries for it."""
@@ -308,6 +310,8 @@ class Builder:
 
     # -- hand-made features --------------------------------------------------------------
     def _hand_geometry(self, entry: dict, where: str):
+        from shapely.geometry import LineString, MultiLineString, Point
+
         if "point" in entry:
             return Point(entry["point"]["lon"], entry["point"]["lat"])
         if "at_place" in entry:

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TypeVar
-
-import shapely
-from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
-from shapely.geometry.base import BaseGeometry
-from shapely.geometry.polygon import orient
-from shapely.ops import substring
+from typing import TYPE_CHECKING, TypeVar
 
 from mapapp.core.model import round_coords
 from mapapp.store.datadir import DataDir
 
-__all__ = ["ReferenceGeometry", "to_geojson_geometry", "geodesic_length_km"]
+if TYPE_CHECKING:
+    from shapely.geometry import LineString, Polygon
+    from shapely.geometry.base import BaseGeometry
+
+# shapely (and numpy with it) is imported where a shape is made: a fifth of a second that a
+# command making only points (one ingest: places and events) need not pay.
+
+__all__ = ["ReferenceGeometry", "to_geojson_geometry", "point_geometry", "geodesic_length_km"]
 
 # UTM zone 38N: metric, and accurate to well under 0.1 % over the Lachin corridor.
 _METRIC_CRS = "EPSG:32638"
 # Where the corridor runs: from the border crossing (waypoint 2) to Zarysly (waypoint 6).
 _CORRIDOR_WAYPOINTS = slice(2, 7)
-_Geom = TypeVar("_Geom", bound=BaseGeometry)
+_Geom = TypeVar("_Geom", bound="BaseGeometry")
 
 
 @cache
@@ -36,11 +38,15 @@ def _transformers():
 
 
 def _metric(geom: _Geom) -> _Geom:
+    import shapely
+
     to_metric = _transformers()[0].transform
     return shapely.transform(geom, to_metric, interleaved=False)
 
 
 def _wgs84(geom: _Geom) -> _Geom:
+    import shapely
+
     to_wgs84 = _transformers()[1].transform
     return shapely.transform(geom, to_wgs84, interleaved=False)
 
@@ -50,8 +56,20 @@ def geodesic_length_km(line: LineString) -> float:
     return _metric(line).length / 1000
 
 
+def point_geometry(points: Sequence[tuple[float, float]]) -> dict:
+    """Return the RFC 7946 Point (one position) or MultiPoint of ``points`` (lon, lat), at 6
+    decimals, as ``to_geojson_geometry`` writes them."""
+    positions = [[float(lon), float(lat)] for lon, lat in points]
+    if len(positions) == 1:
+        return {"type": "Point", "coordinates": round_coords(positions[0])}
+    return {"type": "MultiPoint", "coordinates": round_coords(positions)}
+
+
 def to_geojson_geometry(geom) -> dict:
     """Return an RFC 7946 geometry: 6 decimals, polygon exteriors counter-clockwise."""
+    from shapely.geometry import MultiPolygon, Polygon, mapping
+    from shapely.geometry.polygon import orient
+
     if isinstance(geom, Polygon):
         geom = orient(geom, sign=1.0)
     elif isinstance(geom, MultiPolygon):
@@ -84,6 +102,8 @@ class ReferenceGeometry:
     @cached_property
     def lachin_road(self) -> LineString:
         """The Goris – Stepanakert road as it ran in November 2020 (approximate)."""
+        from shapely.geometry import LineString
+
         path = self.datadir.lachin_route
         for feature in self._read(path)["features"]:
             if feature["geometry"]["type"] == "LineString":
@@ -93,6 +113,9 @@ class ReferenceGeometry:
     @cached_property
     def lachin_corridor(self) -> Polygon:
         """The corridor as the 5 km wide band the 9 November statement describes."""
+        import shapely
+        from shapely.geometry import LineString
+
         centre = LineString(self.lachin_road.coords[_CORRIDOR_WAYPOINTS])
         band = _metric(centre).buffer(2500, cap_style="flat", join_style="round")
         return shapely.simplify(_wgs84(band), 0.0002)
@@ -100,6 +123,9 @@ class ReferenceGeometry:
     @cached_property
     def demined_28km(self) -> LineString:
         """The last 28 km of the road before Stepanakert: the article's demined section."""
+        from shapely.geometry import LineString
+        from shapely.ops import substring
+
         metric = _metric(self.lachin_road)
         section = substring(metric, metric.length - 28_000, metric.length)
         assert isinstance(section, LineString)  # only a zero-length substring is a Point
@@ -113,6 +139,8 @@ class ReferenceGeometry:
 
     def country_outlines(self) -> list[tuple[str, str, BaseGeometry, str]]:
         """Return (ISO3, name, geometry, source) for each reference country outline."""
+        from shapely.geometry import shape
+
         out = []
         for path, codes, source in self.outlines:
             for feature in self._read(path)["features"]:
