@@ -389,18 +389,22 @@ _CLICKABLE_MARKER_JS = """
 _INTO_CLUSTER_JS = """
 async () => {
   const map = mapappTiles.map, layer = mapappTiles.layer;
-  const size = map.getSize();
+  // The clusters a click reaches: the element at the centre of their marker is theirs (not
+  // the layer list or the legend over them).
+  const markers = new Map();
+  layer._clusters.eachLayer((m) => markers.set(m.mapappCluster, m.getElement()));
   const inside = layer.clusters().filter((c) => {
-    const p = map.latLngToContainerPoint([c.lat, c.lon]);
-    return p.x > 40 && p.x < size.x - 40 && p.y > 40 && p.y < size.y - 40;
+    const element = markers.get(c);
+    if (!element) return false;
+    const box = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return hit !== null && hit.closest(".mapapp-cluster") === element;
   });
   if (!inside.length) return false;
   inside.sort((a, b) => a.count - b.count); // the smallest: the likeliest to open
   if (layer.isPile(inside[0])) {
     // Zooming in cannot split it: it lists its features instead. Mark it for a click.
-    layer._clusters.eachLayer((m) => {
-      if (m.mapappCluster === inside[0]) m.getElement().setAttribute("data-bench-pile", "");
-    });
+    markers.get(inside[0]).setAttribute("data-bench-pile", "");
     return false;
   }
   const moved = new Promise((resolve) => map.once("moveend", resolve));
