@@ -210,6 +210,55 @@ def build(datadir: DataDir, check: bool, workers: int | None, lock_timeout: floa
 
 
 @cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@_data_dir_option
+@click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Read the article as published on this day (YYYY-MM-DD): year-less dates follow it.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "text"]),
+    default="json",
+    show_default=True,
+    help="json: the document mapapp/geoparse/parse.schema.json describes; text: one line each.",
+)
+def parse(file: Path, datadir: DataDir, published, fmt: str) -> None:
+    """Print what the geoparser reads in article FILE (places, dates, figures, actors and the
+    events it proposes), with their offsets in the text; nothing is stored."""
+    import json
+
+    from mapapp.geoparse import parse_article as geoparse
+    from mapapp.geoparse.report import to_json, with_published
+    from mapapp.sources.articles import read_article
+
+    article = read_article(file)
+    if published is not None:
+        article = with_published(article, published.date())
+    lexicons = _lexicons(datadir)
+    doc = to_json(article, geoparse(article, lexicons), lexicons.gazetteer)
+    if fmt == "json":
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    for kind in ("places", "dates", "quantities", "actors"):
+        for item in doc[kind]:
+            what = item.get("id") or item.get("date") or item.get("unit") or item.get("name")
+            span = f"{item['start']:>6}-{item['end']:<6}"
+            click.echo(f"{kind[:-1]:9} {span} {item['text']!r} -> {what}")
+    for event in doc["events"]:
+        where = event["location"] or "unplaced"
+        click.echo(
+            f"event     sentence {event['sentence']}: {event['event_type']} "
+            f"{event['date']}{'/' + event['date_end'] if event['date_end'] else ''} at {where}"
+        )
+    for line in doc["warnings"]:
+        click.echo(f"warning   {line}")
+
+
+@cli.command()
 @_data_dir_option
 @_lock_timeout_option
 def index(datadir: DataDir, lock_timeout: float) -> None:
