@@ -149,18 +149,62 @@ def _progress(what: str):
     return wrap
 
 
+#: The plain-text flags that describe one text, not a batch.
+_ONE_TEXT = ("title", "article_id", "url", "title_note", "published_note")
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_data_dir_option
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list unchanged features.")
 @_lock_timeout_option
+@click.option("--title", help="Plain text: the article's title [default: its first sentence].")
+@click.option(
+    "--published",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Plain text: the publication date, YYYY-MM-DD [default: the dateline's full date].",
+)
+@click.option("--source", help="Plain text: the outlet [default: unknown].")
+@click.option("--url", help="Plain text: the article's address.")
+@click.option("--id", "article_id", help="Plain text: the article id [default: date-title].")
+@click.option("--title-note", help="Plain text: where the title comes from.")
+@click.option("--published-note", help="Plain text: where the publication date comes from.")
 def ingest(
-    files: tuple[Path, ...], datadir: DataDir, dry_run: bool, verbose: bool, lock_timeout: float
+    files: tuple[Path, ...],
+    datadir: DataDir,
+    dry_run: bool,
+    verbose: bool,
+    lock_timeout: float,
+    published,
+    **text: str | None,
 ) -> None:
-    """Add or update article FILES (or every .md file in a folder) and map them."""
-    from mapapp.pipeline.ingest import ingest as run_ingest
+    """Add or update article FILES (or every .md and .txt file in a folder) and map them.
 
+    A Markdown file carries its metadata in its front matter; for plain text (.txt) the
+    options give it."""
+    from mapapp.pipeline.ingest import article_files
+    from mapapp.pipeline.ingest import ingest as run_ingest
+    from mapapp.sources.plaintext import TextMeta
+
+    texts = [p for p in article_files(files) if p.suffix.lower() == ".txt"]
+    given = [k for k, v in text.items() if v is not None] + (["published"] if published else [])
+    if given and not texts:
+        flag = "--" + given[0].replace("article_id", "id").replace("_", "-")
+        raise click.UsageError(f"{flag} describes a plain-text (.txt) article; none is given")
+    single = [k for k in given if k in _ONE_TEXT]
+    if single and len(texts) > 1:
+        flag = "--" + single[0].replace("article_id", "id").replace("_", "-")
+        raise click.UsageError(f"{flag} describes one text: give one .txt file with it")
+    meta = TextMeta(
+        title=text["title"],
+        published=published.date() if published else None,
+        source=text["source"],
+        url=text["url"],
+        article_id=text["article_id"],
+        title_note=text["title_note"],
+        published_note=text["published_note"],
+    )
     lexicons = _lexicons(datadir)
     change = run_ingest(
         list(files),
@@ -169,6 +213,7 @@ def ingest(
         dry_run=dry_run,
         lock_timeout=lock_timeout,
         progress=_progress("geoparsing"),
+        text_meta=meta,
     )
     _print_warnings(change.warnings)
     _print_change(change, verbose)

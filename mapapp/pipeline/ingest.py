@@ -20,6 +20,7 @@ from mapapp.pipeline.build import ArticleReader, Builder
 from mapapp.pipeline.curation import Curation
 from mapapp.pipeline.geometry import ReferenceGeometry
 from mapapp.sources.articles import Article, parse_article, read_article_text
+from mapapp.sources.plaintext import TextMeta, text_article
 from mapapp.store.cache import FileCache
 from mapapp.store.datadir import DataDir
 from mapapp.store.layers import SHARED_LAYERS, Store
@@ -146,12 +147,29 @@ def curation_digest(datadir: DataDir) -> str:
     return digest.hexdigest()
 
 
+#: The forms an article file may take, by suffix: Markdown with front matter, or plain text.
+ARTICLE_SUFFIXES = (".md", ".txt")
+
+
 def article_files(paths: Iterable[Path]) -> list[Path]:
-    """Return the article files among ``paths``: a folder stands for the ``.md`` files in it."""
+    """Return the article files among ``paths``: a folder stands for the ``.md`` and ``.txt``
+    files in it."""
     found: list[Path] = []
     for path in map(Path, paths):
-        found.extend(sorted(path.glob("*.md")) if path.is_dir() else [path])
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in ARTICLE_SUFFIXES))
+        else:
+            found.append(path)
     return found
+
+
+def article_text(path: Path, text_meta: TextMeta | None = None) -> str:
+    """Return the stored form of article file ``path``: a Markdown file as it is, plain text
+    (``.txt``) made into one with ``text_meta`` (see ``mapapp.sources.plaintext``)."""
+    text = read_article_text(path)
+    if path.suffix.lower() == ".txt":
+        return text_article(text, path.name, text_meta or TextMeta())
+    return text
 
 
 def ingest(
@@ -161,8 +179,12 @@ def ingest(
     dry_run: bool = False,
     lock_timeout: float | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
+    text_meta: TextMeta | None = None,
 ) -> Change:
     """Add or update article files in ``datadir`` and rebuild their partitions.
+
+    Plain-text files (``.txt``) are made into articles with ``text_meta`` (the editor's title,
+    date, source, ...: ``mapapp.sources.plaintext``).
 
     Every file is read and checked before anything is written, so one bad file leaves the
     data directory untouched (InvalidArticle names the file and the problem). The whole
@@ -178,7 +200,7 @@ def ingest(
     """
     incoming: dict[str, tuple[Article, str]] = {}
     for path in article_files(paths):
-        text = read_article_text(path)  # read once: what is checked is what is stored
+        text = article_text(path, text_meta)  # read once: what is checked is what is stored
         article = parse_article(text, path.name, default_id=path.stem)
         if article.id in incoming:
             raise InvalidArticle(f"{path.name}: article id {article.id!r} given twice")
