@@ -159,17 +159,21 @@ _ONE_TEXT = ("title", "article_id", "url", "title_note", "published_note")
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list unchanged features.")
 @_lock_timeout_option
-@click.option("--title", help="Plain text: the article's title [default: its first sentence].")
+@click.option(
+    "--title", help="Text or page: the title [default: the page's, or the first sentence]."
+)
 @click.option(
     "--published",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Plain text: the publication date, YYYY-MM-DD [default: the dateline's full date].",
+    help="Text or page: the publication date, YYYY-MM-DD [default: the page's, or the dateline's].",
 )
-@click.option("--source", help="Plain text: the outlet [default: unknown].")
-@click.option("--url", help="Plain text: the article's address.")
-@click.option("--id", "article_id", help="Plain text: the article id [default: date-title].")
-@click.option("--title-note", help="Plain text: where the title comes from.")
-@click.option("--published-note", help="Plain text: where the publication date comes from.")
+@click.option("--source", help="Text or page: the outlet [default: the page's name, or unknown].")
+@click.option(
+    "--url", help="Text or page: the article's address [default: the page's canonical one]."
+)
+@click.option("--id", "article_id", help="Text or page: the article id [default: date-title].")
+@click.option("--title-note", help="Text or page: where the title comes from.")
+@click.option("--published-note", help="Text or page: where the publication date comes from.")
 def ingest(
     files: tuple[Path, ...],
     datadir: DataDir,
@@ -179,23 +183,23 @@ def ingest(
     published,
     **text: str | None,
 ) -> None:
-    """Add or update article FILES (or every .md and .txt file in a folder) and map them.
+    """Add or update article FILES (or every .md, .txt and .html file in a folder) and map them.
 
-    A Markdown file carries its metadata in its front matter; for plain text (.txt) the
-    options give it."""
-    from mapapp.pipeline.ingest import article_files
+    A Markdown file carries its metadata in its front matter; for plain text (.txt) the options
+    give it, and for a saved page (.html) they correct what the page says."""
+    from mapapp.pipeline.ingest import TEXT_SUFFIXES, article_files
     from mapapp.pipeline.ingest import ingest as run_ingest
     from mapapp.sources.plaintext import TextMeta
 
-    texts = [p for p in article_files(files) if p.suffix.lower() == ".txt"]
+    texts = [p for p in article_files(files) if p.suffix.lower() in TEXT_SUFFIXES]
     given = [k for k, v in text.items() if v is not None] + (["published"] if published else [])
     if given and not texts:
         flag = "--" + given[0].replace("article_id", "id").replace("_", "-")
-        raise click.UsageError(f"{flag} describes a plain-text (.txt) article; none is given")
+        raise click.UsageError(f"{flag} describes a plain-text or HTML article; none is given")
     single = [k for k in given if k in _ONE_TEXT]
     if single and len(texts) > 1:
         flag = "--" + single[0].replace("article_id", "id").replace("_", "-")
-        raise click.UsageError(f"{flag} describes one text: give one .txt file with it")
+        raise click.UsageError(f"{flag} describes one text: give one .txt or .html file with it")
     meta = TextMeta(
         title=text["title"],
         published=published.date() if published else None,

@@ -21,6 +21,7 @@ from mapapp.pipeline.curation import Curation
 from mapapp.pipeline.geometry import ReferenceGeometry
 from mapapp.sources.articles import Article, parse_article, read_article_text
 from mapapp.sources.plaintext import TextMeta, text_article
+from mapapp.sources.webpage import html_article
 from mapapp.store.cache import FileCache
 from mapapp.store.datadir import DataDir
 from mapapp.store.layers import SHARED_LAYERS, Store
@@ -147,17 +148,20 @@ def curation_digest(datadir: DataDir) -> str:
     return digest.hexdigest()
 
 
-#: The forms an article file may take, by suffix: Markdown with front matter, or plain text.
-ARTICLE_SUFFIXES = (".md", ".txt")
+#: The forms an article file may take, by suffix: Markdown with front matter, plain text, or a
+#: saved web page.
+ARTICLE_SUFFIXES = (".md", ".txt", ".html", ".htm")
+#: The forms whose metadata the ``ingest`` options give (``TextMeta``).
+TEXT_SUFFIXES = (".txt", ".html", ".htm")
 
 
 def article_files(paths: Iterable[Path]) -> list[Path]:
-    """Return the article files among ``paths``: a folder stands for the ``.md`` and ``.txt``
-    files in it."""
+    """Return the article files among ``paths``: a folder stands for its files of the forms
+    ``ARTICLE_SUFFIXES`` names."""
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in ARTICLE_SUFFIXES))
+            found.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES))
         else:
             found.append(path)
     return found
@@ -165,10 +169,14 @@ def article_files(paths: Iterable[Path]) -> list[Path]:
 
 def article_text(path: Path, text_meta: TextMeta | None = None) -> str:
     """Return the stored form of article file ``path``: a Markdown file as it is, plain text
-    (``.txt``) made into one with ``text_meta`` (see ``mapapp.sources.plaintext``)."""
+    (``.txt``) or a saved page (``.html``) made into one with ``text_meta`` (see
+    ``mapapp.sources.plaintext`` and ``mapapp.sources.webpage``)."""
     text = read_article_text(path)
-    if path.suffix.lower() == ".txt":
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
         return text_article(text, path.name, text_meta or TextMeta())
+    if suffix in (".html", ".htm"):
+        return html_article(text, path.name, text_meta or TextMeta())
     return text
 
 
