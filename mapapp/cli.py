@@ -154,7 +154,7 @@ _ONE_TEXT = ("title", "article_id", "url", "title_note", "published_note")
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True)
 @_data_dir_option
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list unchanged features.")
@@ -175,7 +175,7 @@ _ONE_TEXT = ("title", "article_id", "url", "title_note", "published_note")
 @click.option("--title-note", help="Text or page: where the title comes from.")
 @click.option("--published-note", help="Text or page: where the publication date comes from.")
 def ingest(
-    files: tuple[Path, ...],
+    files: tuple[str, ...],
     datadir: DataDir,
     dry_run: bool,
     verbose: bool,
@@ -186,18 +186,25 @@ def ingest(
     """Add or update article FILES (or every .md, .txt and .html file in a folder) and map them.
 
     A Markdown file carries its metadata in its front matter; for plain text (.txt) the options
-    give it, and for a saved page (.html) they correct what the page says."""
+    give it, and for a saved page (.html) they correct what the page says. An RSS or Atom feed
+    (a .xml, .rss or .atom file, or an http(s) address) brings the page of each entry not
+    stored yet."""
+    from mapapp.pipeline.feeds import feed_articles
     from mapapp.pipeline.ingest import TEXT_SUFFIXES, article_files
     from mapapp.pipeline.ingest import ingest as run_ingest
+    from mapapp.sources.feeds import FEED_SUFFIXES, is_url
     from mapapp.sources.plaintext import TextMeta
+    from mapapp.store.layers import Store
 
-    texts = [p for p in article_files(files) if p.suffix.lower() in TEXT_SUFFIXES]
+    feeds = [f for f in files if is_url(f) or f.lower().endswith(FEED_SUFFIXES)]
+    paths = [Path(f) for f in files if f not in feeds]
+    texts = [p for p in article_files(paths) if p.suffix.lower() in TEXT_SUFFIXES]
     given = [k for k, v in text.items() if v is not None] + (["published"] if published else [])
-    if given and not texts:
+    if given and not texts and not feeds:
         flag = "--" + given[0].replace("article_id", "id").replace("_", "-")
         raise click.UsageError(f"{flag} describes a plain-text or HTML article; none is given")
-    single = [k for k in given if k in _ONE_TEXT]
-    if single and len(texts) > 1:
+    single = [k for k in given if k in _ONE_TEXT or (feeds and k == "published")]
+    if single and (len(texts) > 1 or feeds):
         flag = "--" + single[0].replace("article_id", "id").replace("_", "-")
         raise click.UsageError(f"{flag} describes one text: give one .txt or .html file with it")
     meta = TextMeta(
@@ -210,14 +217,23 @@ def ingest(
         published_note=text["published_note"],
     )
     lexicons = _lexicons(datadir)
+    fetched: list[tuple[str, str]] = []
+    for feed in feeds:
+        found, problems = feed_articles(feed, Store(datadir), meta)
+        fetched += found
+        _print_warnings(problems)
+    if not paths and not fetched:
+        click.echo("nothing new: every entry of the feed(s) is stored already, or unread")
+        return
     change = run_ingest(
-        list(files),
+        paths,
         datadir,
         lexicons,
         dry_run=dry_run,
         lock_timeout=lock_timeout,
         progress=_progress("geoparsing"),
         text_meta=meta,
+        texts=fetched,
     )
     _print_warnings(change.warnings)
     _print_change(change, verbose)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,11 +188,13 @@ def ingest(
     lock_timeout: float | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
     text_meta: TextMeta | None = None,
+    texts: Sequence[tuple[str, str]] = (),
 ) -> Change:
     """Add or update article files in ``datadir`` and rebuild their partitions.
 
     Plain-text files (``.txt``) are made into articles with ``text_meta`` (the editor's title,
-    date, source, ...: ``mapapp.sources.plaintext``).
+    date, source, ...: ``mapapp.sources.plaintext``); ``texts`` are more articles, already in
+    their stored form, as ``(name, text)`` (a feed's pages: ``mapapp.pipeline.feeds``).
 
     Every file is read and checked before anything is written, so one bad file leaves the
     data directory untouched (InvalidArticle names the file and the problem). The whole
@@ -207,11 +209,15 @@ def ingest(
     may change any article, which only ``mapapp build`` redoes (a warning says so).
     """
     incoming: dict[str, tuple[Article, str]] = {}
-    for path in article_files(paths):
-        text = article_text(path, text_meta)  # read once: what is checked is what is stored
-        article = parse_article(text, path.name, default_id=path.stem)
+    # Each file is read once: what is checked is what is stored.
+    items: list[tuple[str, str | None, str]] = [
+        (p.name, p.stem, article_text(p, text_meta)) for p in article_files(paths)
+    ]
+    items += [(name, None, text) for name, text in texts]
+    for name, default_id, text in items:
+        article = parse_article(text, name, default_id=default_id)
         if article.id in incoming:
-            raise InvalidArticle(f"{path.name}: article id {article.id!r} given twice")
+            raise InvalidArticle(f"{name}: article id {article.id!r} given twice")
         incoming[article.id] = (article, text)
     datadir = DataDir.of(datadir)
     lexicons = lexicons_for(datadir, lexicons)

@@ -41,6 +41,7 @@ CREATE TABLE articles(
     id TEXT PRIMARY KEY, title TEXT, published TEXT, source TEXT, url TEXT, language TEXT,
     published_note TEXT, sentences INTEGER, feature_count INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX articles_published ON articles(published DESC, id DESC);
+CREATE INDEX articles_url ON articles(url);
 CREATE TABLE features(
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, layer TEXT NOT NULL, overlay TEXT NOT NULL,
     part TEXT NOT NULL, kind TEXT, event_type TEXT, geo_precision TEXT,

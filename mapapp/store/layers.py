@@ -312,6 +312,19 @@ class Store:
         """Return how many articles the map is built from."""
         return int(self.db().execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def stored_urls(self, urls: list[str]) -> set[str]:
+        """Return those of ``urls`` that a stored article has as its address."""
+        db = self.db()
+        # An index made before addresses were looked up lacks it: made once, here.
+        db.execute("CREATE INDEX IF NOT EXISTS articles_url ON articles(url)")
+        found: set[str] = set()
+        for i in range(0, len(urls), 500):
+            chunk = urls[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = db.execute(f"SELECT url FROM articles WHERE url IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
     def article_info(self, article_id: str) -> ArticleInfo:
         """Return what the index knows of one article (NotFound if it is not on the map)."""
         row = (
