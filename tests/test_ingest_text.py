@@ -121,3 +121,35 @@ def test_text_flags_need_a_text_and_one_text_flags_need_one_text(
     )  # fmt: skip
     assert batch.returncode == 0, batch.stderr
     assert "2 article file(s) new or changed" in batch.stdout
+
+
+def test_an_article_not_in_vietnamese_is_stored_with_a_warning(
+    data_dir: Path, run_cli, tmp_path
+) -> None:
+    english = tmp_path / "english.txt"
+    english.write_text(
+        "Russian peacekeepers arrived in Stepanakert on Tuesday, the defence ministry in Moscow "
+        "said, adding that twenty-three observation posts had been set up along the corridor.\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "ingest", str(english), "--data-dir", str(data_dir), "--published", "2020-11-24",
+        "--title", "Peacekeepers arrive",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "english.txt: the text does not look Vietnamese (0% of its words" in result.stderr
+    assert "1 article file(s) new or changed" in result.stdout
+    assert list((data_dir / "articles").glob("2020-11-24-peacekeepers-arrive.md"))
+    seed = run_cli(
+        "ingest", str(SEEDS / "003_45a830209e8bf0cf.txt"), "--data-dir", str(data_dir),
+        "--published", "2020-11-17", "--title", "Tin",
+    )  # fmt: skip
+    assert seed.returncode == 0 and "look Vietnamese" not in seed.stderr
+
+
+def test_the_share_of_vietnamese_words() -> None:
+    from mapapp.core.text import vietnamese_share
+
+    assert vietnamese_share((SEEDS / "000_817ee41d64e8e3a4.txt").read_text("utf-8")) > 0.4
+    assert vietnamese_share("Les soldats russes sont arrivés à Stepanakert mardi.") == 0
+    assert vietnamese_share("") == 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapapp.core.errors import InvalidArticle
+from mapapp.core.text import vietnamese_share
 from mapapp.geoparse import Gazetteer, Lexicons
 from mapapp.geoparse import parse_article as geoparse
 from mapapp.pipeline.build import ArticleReader, Builder
@@ -131,9 +132,31 @@ def proposals_of(article: Article, lexicons: Lexicons) -> tuple[list[dict], list
     return proposals, list(result.warnings)
 
 
+#: Below this share of words written with letters only Vietnamese has, a text is not taken
+#: for Vietnamese (Vietnamese news: about half; other languages: none).
+VIETNAMESE_SHARE = 0.15
+
+
+def language_warnings(article: Article) -> list[str]:
+    """Warn that an article not in Vietnamese is stored, but mapped little or not at all."""
+    if article.language != "vi":
+        return [
+            f"language {article.language!r}: stored, but the geoparser reads Vietnamese only, "
+            "so few or none of its places and events are mapped"
+        ]
+    share = vietnamese_share(article.body)
+    if len(article.body.split()) >= 20 and share < VIETNAMESE_SHARE:
+        return [
+            f"the text does not look Vietnamese ({share:.0%} of its words have letters only "
+            "Vietnamese writes): stored, but the geoparser reads Vietnamese only"
+        ]
+    return []
+
+
 def warnings_of(article: Article, parse_lines: list[str], builder: Builder) -> list[str]:
-    """Return an article's warnings, geoparser's and builder's, labelled and capped."""
-    return _capped(article.label, parse_lines) + _capped(
+    """Return an article's warnings, its language's, the geoparser's and the builder's,
+    labelled and capped."""
+    return _capped(article.label, language_warnings(article) + parse_lines) + _capped(
         article.label, builder.warnings.pop(article.id, [])
     )
 
