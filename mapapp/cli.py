@@ -292,17 +292,23 @@ def build(datadir: DataDir, check: bool, workers: int | None, lock_timeout: floa
     help="json: the document mapapp/geoparse/parse.schema.json describes; text: one line each.",
 )
 def parse(file: Path, datadir: DataDir, published, fmt: str) -> None:
-    """Print what the geoparser reads in article FILE (places, dates, figures, actors and the
-    events it proposes), with their offsets in the text; nothing is stored."""
+    """Print what the geoparser reads in article FILE (.md, .txt or .html: places, dates,
+    figures, actors and the events it proposes), with their offsets in the text; nothing is
+    stored."""
     import json
 
     from mapapp.geoparse import parse_article as geoparse
     from mapapp.geoparse.report import to_json, with_published
-    from mapapp.sources.articles import read_article
+    from mapapp.pipeline.ingest import article_text
+    from mapapp.sources.articles import parse_article
+    from mapapp.sources.plaintext import TextMeta
 
-    article = read_article(file)
-    if published is not None:
-        article = with_published(article, published.date())
+    day = published.date() if published is not None else None
+    # Markdown, plain text or a saved page, read as `ingest` reads it.
+    text = article_text(file, TextMeta(published=day))
+    article = parse_article(text, file.name, default_id=file.stem)
+    if day is not None:
+        article = with_published(article, day)
     lexicons = _lexicons(datadir)
     doc = to_json(article, geoparse(article, lexicons), lexicons.gazetteer)
     if fmt == "json":

@@ -75,3 +75,14 @@ def test_the_schema_file_ships_beside_the_code() -> None:
     from mapapp.geoparse.report import SCHEMA as VERSION
 
     assert VERSION == "mapapp-parse/1"
+
+
+def test_plain_text_and_saved_pages_are_read_as_ingest_reads_them(run_cli, data_dir: Path) -> None:
+    seed = REPO / "tests" / "seeds" / "000_817ee41d64e8e3a4.txt"
+    result = run_cli("parse", str(seed), "--data-dir", str(data_dir), "--published", "2020-11-25")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [e.message for e in _validator().iter_errors(doc)] == []
+    assert doc["body"] == read_article(ARTICLE).body, "the seed's text is the article's body"
+    undated = run_cli("parse", str(seed), "--data-dir", str(data_dir))
+    assert undated.returncode != 0 and "--published" in undated.stderr
