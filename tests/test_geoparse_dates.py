@@ -41,6 +41,12 @@ def _read(text, published=PUBLISHED):
         ("tháng 5 năm 2019", [("tháng 5 năm 2019", "2019-05", None, "month")]),
         ("Hôm nay (24/11), Nga", [("24/11", "2020-11-24", None, "day")]),
         ("rạng sáng 10/10, Ngoại trưởng", [("10/10", "2020-10-10", None, "day")]),
+        # Other outlets' styles: day and month joined by a dot; two days sharing one month
+        # written with a dash or a dot.
+        ("Hôm 14.8, đoàn công tác", [("Hôm 14.8", "2020-08-14", None, "day")]),
+        ("ký kết ngày 3.2.", [("ngày 3.2", "2020-02-03", None, "day")]),
+        ("họp ngày 7 và 8-6 tại", [("ngày 7 và 8-6", "2020-06-07", "2020-06-08", "day")]),
+        ("các ngày 7 và 8.6, hai", [("ngày 7 và 8.6", "2020-06-07", "2020-06-08", "day")]),
     ],
 )
 def test_date_expressions(text, expected):
@@ -103,6 +109,10 @@ def test_a_coming_date_is_not_rolled_back():
         "ngày 31/2",
         "Trong một tháng rưỡi xung đột",
         "năm nay",
+        "mỗi ngày 3.2 triệu lượt khách",
+        "hôm 14.8,5 người",
+        "ngày 2 và 3-4 người",
+        "doanh thu đạt 3.2 triệu USD",
     ],
 )
 def test_not_dates(text):

@@ -88,12 +88,24 @@ _PATTERNS = (
     re.compile(rf"{_START}{_D}\s+tháng\s+{_M}\s+năm\s+{_Y}{_END}", _I),
     # ngày 23 và 24/11, các ngày 23-24/11(/2020): a day range within one month
     re.compile(rf"{_START}{_DAY_WORD}{_D1}{_JOIN}(?:ngày\s+)?{_D}/{_M}(?:/{_Y})?{_END}", _I),
+    # ngày 7 và 8-6, ngày 7 và 8.6: the same, in the dash or dot style of other outlets
+    re.compile(
+        rf"{_START}{_DAY_WORD}{_D1}\s*(?P<join>và)\s*(?:ngày\s+)?{_D}[-.]{_M}"
+        rf"(?![\d/-]|[.,]\d){_NOT_A_DAY_AFTER}",
+        _I,
+    ),
     # năm 1988-1994, năm 1988 đến năm 1994
     re.compile(rf"{_START}(?P<w>năm\s+){_Y1}{_JOIN}(?:năm\s+)?{_Y}{_END}", _I),
     # 24/11/2020, 24-11-2020, 24.11.2020: a full date needs no cue
     re.compile(rf"{_START}{_DAY_WORD}?{_D}(?P<sep>[/.-]){_M}(?P=sep){_Y}{_END}", _I),
     # ngày 24/11, hôm 27/9, sáng 9/11, (24/11): day and month after a cue
     re.compile(rf"(?:(?<!\w){_DAY_WORD}|(?<!\w){_CUE}\s*){_D}/{_M}{_END}", _I),
+    # ngày 3.2, hôm 14.8: a dot only after a day word, and not before a scale word ("3.2 triệu")
+    re.compile(
+        rf"(?<!\w){_DAY_WORD}{_D}\.{_M}(?![\d/-]|[.,]\d){_NOT_A_DAY_AFTER}"
+        r"(?!\s*(?:triệu|tỷ|tỉ|nghìn|ngàn|trăm)(?!\w))",
+        _I,
+    ),
     # ngày 20-9, hôm 20-9, chiều 8-9: a dash only after a day word or a time of day
     re.compile(
         rf"(?:(?<!\w){_DAY_WORD}|(?<!\w){_DAYTIME}\s+){_D}-{_M}(?![\d/-]|[.,]\d){_NOT_A_DAY_AFTER}",
