@@ -153,6 +153,11 @@ def _progress(what: str):
 _ONE_TEXT = ("title", "article_id", "url", "title_note", "published_note")
 
 
+def _flag(option: str) -> str:
+    """The command-line spelling of an ``ingest`` text option ("article_id" -> "--id")."""
+    return "--" + ("id" if option == "article_id" else option.replace("_", "-"))
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
 @_data_dir_option
@@ -201,11 +206,11 @@ def ingest(
     texts = [p for p in article_files(paths) if p.suffix.lower() in TEXT_SUFFIXES]
     given = [k for k, v in text.items() if v is not None] + (["published"] if published else [])
     if given and not texts and not feeds:
-        flag = "--" + given[0].replace("article_id", "id").replace("_", "-")
+        flag = _flag(given[0])
         raise click.UsageError(f"{flag} describes a plain-text or HTML article; none is given")
     single = [k for k in given if k in _ONE_TEXT or (feeds and k == "published")]
     if single and (len(texts) > 1 or feeds):
-        flag = "--" + single[0].replace("article_id", "id").replace("_", "-")
+        flag = _flag(single[0])
         raise click.UsageError(f"{flag} describes one text: give one .txt or .html file with it")
     meta = TextMeta(
         title=text["title"],

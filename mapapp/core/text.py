@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["nfc", "strip_diacritics", "fold", "css_token", "vietnamese_share"]
+__all__ = ["nfc", "strip_diacritics", "fold", "slugify", "css_token", "vietnamese_share"]
 
 
 def nfc(text: str) -> str:
@@ -28,6 +28,11 @@ def fold(text: str) -> str:
     tested against this one.
     """
     return " ".join(strip_diacritics(text).lower().split())
+
+
+def slugify(name: str) -> str:
+    """Return a stable lower-case ASCII id for ``name`` ("Côte d'Ivoire" -> "cote-d-ivoire")."""
+    return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(name).lower()).strip("-")
 
 
 def css_token(value: object) -> str:

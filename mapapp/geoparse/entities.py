@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from mapapp.core.text import strip_diacritics
+from mapapp.core.text import slugify  # re-exported: ids of entities are slugs
 
 __all__ = [
     "Entity",
@@ -104,8 +103,3 @@ class Mention:
     end: int
     surface: str
     entity_id: str
-
-
-def slugify(name: str) -> str:
-    """Return a stable lower-case ASCII id for ``name`` ("Côte d'Ivoire" -> "cote-d-ivoire")."""
-    return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(name).lower()).strip("-")

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mapapp.core.errors import InvalidArticle
-from mapapp.sources.articles import parse_article
+from mapapp.sources.articles import parse_article, read_bytes_bounded
 from mapapp.sources.feeds import fetch, is_url, read_feed
 from mapapp.sources.plaintext import TextMeta
 from mapapp.sources.webpage import html_article
@@ -22,16 +22,7 @@ def _read(source: str) -> tuple[bytes, str]:
     if is_url(source):
         return fetch(source), source
     path = Path(source)
-    from mapapp.sources.articles import MAX_ARTICLE_BYTES
-
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
-    except OSError as exc:
-        raise InvalidArticle(f"{path.name}: cannot be read ({exc.strerror})") from None
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise InvalidArticle(f"{path.name}: larger than the {MAX_ARTICLE_BYTES:,} byte limit")
-    return data, path.name
+    return read_bytes_bounded(path, path.name), path.name  # a regular file, within the limit
 
 
 def _page_name(link: str) -> str:

@@ -21,6 +21,7 @@ __all__ = [
     "parse_article",
     "read_article",
     "read_article_text",
+    "read_bytes_bounded",
     "MAX_ARTICLE_BYTES",
     "MAX_FRONT_MATTER_BYTES",
     "MAX_SENTENCES",
@@ -260,7 +261,7 @@ def _read_at_most(fd: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
+def read_bytes_bounded(path: Path, name: str) -> bytes:
     """Return the bytes of a regular file of at most MAX_ARTICLE_BYTES; refuse anything else.
 
     The file is opened non-blocking (a FIFO does not hang the open), checked to be a regular
@@ -294,7 +295,7 @@ def _read_bytes(path: Path, name: str) -> bytes:
 def read_article_text(path: Path) -> str:
     """Return the text of an article file (a regular UTF-8 file within the size limit)."""
     path = Path(path)
-    raw = _read_bytes(path, path.name)
+    raw = read_bytes_bounded(path, path.name)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

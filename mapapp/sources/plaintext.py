@@ -22,8 +22,10 @@ import json
 import re
 from dataclasses import dataclass
 
+import yaml
+
 from mapapp.core.errors import InvalidArticle
-from mapapp.core.text import nfc, strip_diacritics
+from mapapp.core.text import nfc, slugify
 
 __all__ = ["TextMeta", "text_article", "TITLE_CHARS", "DATELINE_CHARS"]
 
@@ -79,14 +81,13 @@ def _title(paragraphs: list[str]) -> str:
     return f"{cut}…"
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", strip_diacritics(text).lower()).strip("-")
-
-
 def _scalar(value: object) -> str:
-    """A front-matter value: plain when it is a simple word, else a double-quoted string."""
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    if isinstance(value, dt.date) or _PLAIN.match(text):
+    """A front-matter value: plain when YAML reads it back as itself (a date, a simple word),
+    else a double-quoted string ("yes", "null" or "2020" plain would not stay text)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    if _PLAIN.match(text) and yaml.safe_load(text) == text:
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -115,7 +116,7 @@ def text_article(raw: str, name: str, meta: TextMeta) -> str:
     if not title:
         title = _title(paragraphs)
         title_note = title_note or "the text's first sentence; the text has no title"
-    article_id = meta.article_id or f"{published.isoformat()}-{_slug(title)[:80].strip('-')}"
+    article_id = meta.article_id or f"{published.isoformat()}-{slugify(title)[:80].strip('-')}"
     fields: list[tuple[str, object]] = [
         ("id", article_id),
         ("title", title),

@@ -207,7 +207,8 @@ def index():
         view_formats=[(f.name, f.title.split(" (")[0], f.title) for f in api.VIEW_FORMATS.values()],
         event_types=event_types,
         articles=_article_choices(store, state.article),
-        article_count=store.article_count(),
+        # Counting the articles reads their index: once per data version, not per request.
+        article_count=_render_cache().get(store.version(), ("articles",), store.article_count),
         article_newest=ARTICLE_CHOICES,
         sentence=_sentence(store, state.sentence),
     )
