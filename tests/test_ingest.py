@@ -112,6 +112,37 @@ def test_ingest_reads_and_rewrites_only_its_own_article(
     assert changed == ["2021-01-03-lachin-corridor-winter.geojson"]
 
 
+@pytest.mark.parametrize("how", ["mapapp index", "a new index schema"])
+def test_a_rebuilt_index_keeps_what_the_last_write_recorded_of_its_inputs(
+    data_dir: Path, gazetteer, monkeypatch, how: str
+) -> None:
+    """After the index is rebuilt from the partitions, the next ingest still parses only its
+    own article: the record of the curation inputs survives, so the articles the curation
+    file cites and the shared layers are not rebuilt to find out whether they changed."""
+    ingest([TRUCE], data_dir, gazetteer)
+    store = Store(data_dir)
+    recorded = store.meta("inputs")
+    assert recorded and json.loads(recorded)["cited"]
+    if how == "mapapp index":
+        store.rebuild_index()
+    else:
+        with store.lock():
+            store.db().execute("UPDATE meta SET value = 'old' WHERE key = 'schema'")
+            store.db().commit()
+        assert Store(data_dir).refresh() is True  # rebuilt for the schema
+    assert Store(data_dir).meta("inputs") == recorded
+    parsed: list[str] = []
+    real = ingest_module.proposals_of
+
+    def counting(article, lexicons):
+        parsed.append(article.id)
+        return real(article, lexicons)
+
+    monkeypatch.setattr(ingest_module, "proposals_of", counting)
+    ingest([WINTER], data_dir, gazetteer)
+    assert parsed == ["2021-01-03-lachin-corridor-winter"]
+
+
 def test_a_folder_ingests_every_article_in_it(data_dir: Path, gazetteer, tmp_path) -> None:
     folder = tmp_path / "incoming"
     folder.mkdir()

@@ -159,7 +159,8 @@ def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
     if fmt in exports.FORMATS:
         paged = query.limit is not None or query.offset is not None
         return _download(api, flt, fmt, layer.id, (limit, offset) if paged else None)
-    features = api.store.select(flt, limit, offset)
+    # Written as JSON, the features stored whole go out as stored, not parsed and written again.
+    features = api.store.select(flt, limit, offset, raw=fmt == "json")
     # Counting every match costs as many as there are: past ``count_limit`` the page says
     # nothing of their number (/req/core/fc-numberMatched B), and has a next page if full.
     matched = api.store.count_upto(flt, api.count_limit)

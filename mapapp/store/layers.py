@@ -33,6 +33,9 @@ __all__ = ["Store", "ArticleInfo", "dump_geojson", "SHARED_LAYERS"]
 #: The layers no article owns: built from the curation file and the reference geometry.
 SHARED_LAYERS = ("peacekeeping-posts", "routes", "regions")
 _SHARED_PREFIX = "@"
+#: The bookkeeping values a write records (``write``'s ``meta``) that describe the partitions,
+#: not the index: a rebuilt index keeps them (see ``Store._kept_meta``).
+KEPT_META = ("inputs",)
 
 
 def dump_geojson(collection: dict) -> bytes:
@@ -94,6 +97,11 @@ class Store:
         self._fresh: str | None = None
         self._sync_lock = threading.Lock()
         self._writing = False
+        # What ``_disk_stamp`` looks at (every request does: plain strings, no pathlib).
+        self._stamp_paths = [
+            os.fspath(p)
+            for p in (self.datadir.features, *(self.datadir.layer(lid) for lid in SHARED_LAYERS))
+        ]
 
     # -- the partitions on disk ----------------------------------------------------------
     def part_path(self, part: str) -> Path:
@@ -116,8 +124,15 @@ class Store:
     def _disk_stamp(self) -> str:
         """What changes whenever a partition is written, added or removed: the mtimes of the
         partition directory (a rename into it changes it) and of the shared layer files."""
-        paths = [self.datadir.features, *(self.datadir.layer(lid) for lid in SHARED_LAYERS)]
-        return json.dumps([_stamp(p) for p in paths])
+        stamps: list[tuple[int, int] | None] = []
+        for path in self._stamp_paths:
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                stamps.append(None)
+            else:
+                stamps.append((st.st_mtime_ns, st.st_size))
+        return json.dumps(stamps)
 
     def read_part(self, part: str) -> dict | None:
         """Return a partition's FeatureCollection as stored (None if it has no file)."""
@@ -190,11 +205,14 @@ class Store:
             self._fresh = self._disk_stamp()
             return True
 
-    def _sync(self) -> None:
-        """Apply every partition whose file differs from what the index read (under the lock)."""
+    def _sync(self, kept: dict[str, str] | None = None) -> None:
+        """Apply every partition whose file differs from what the index read (under the lock);
+        ``kept``: bookkeeping values to set (see ``_kept_meta``)."""
         self.index_path.parent.mkdir(parents=True, exist_ok=True)
         db = self._db()
+        kept = dict(kept or {})
         if self._meta(db, "schema") != SCHEMA_VERSION:
+            kept = self._kept_meta(db) | kept
             self._drop_index()
             db = self._db()
             IndexWriter(db).create()
@@ -213,12 +231,25 @@ class Store:
                 for start in range(0, len(changed), 1000):
                     batch = changed[start : start + 1000]
                     writer.apply((name, self.read_part(name), disk[name]) for name in batch)
+                for key, value in kept.items():
+                    writer.set_meta(key, value)
                 writer.bump_version()
                 writer.set_meta("stamp", stamp)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+
+    def _kept_meta(self, db: sqlite3.Connection) -> dict[str, str]:
+        """The bookkeeping values an index rebuilt from the partitions carries over from the
+        one it replaces: what the last write recorded of its inputs (``write``'s ``meta``),
+        without which the next ingest would rebuild the shared layers to find out."""
+        kept = {}
+        for key in KEPT_META:
+            value = self._meta(db, key)
+            if value is not None:
+                kept[key] = value
+        return kept
 
     def _drop_index(self) -> None:
         db = getattr(self._local, "db", None)
@@ -231,8 +262,9 @@ class Store:
     def rebuild_index(self, timeout: float | None = None) -> None:
         """Delete the index and build it again from the partitions."""
         with self.lock(timeout=timeout):
+            kept = self._kept_meta(self._db()) if self.index_path.exists() else {}
             self._drop_index()
-            self._sync()
+            self._sync(kept)
         self._fresh = None
 
     def version(self) -> str:
@@ -274,7 +306,7 @@ class Store:
             raise NotFound(f"unknown feature {feature_id!r}")
         return found[0]
 
-    def select(self, flt: queries.Filter, limit: int, offset: int = 0, **kw) -> list[dict]:
+    def select(self, flt: queries.Filter, limit: int, offset: int = 0, **kw) -> list:
         """Return a page of features matching ``flt`` (see ``queries.select``)."""
         return queries.select(self.db(), flt, limit, offset, **kw)
 

@@ -305,11 +305,23 @@ def select(
     offset: int = 0,
     order: str = "layer",
     max_sources: int | None = None,
-) -> list[dict]:
+    raw: bool = False,
+) -> list:
     """Return a page of matching features, whole (places with their sources, at most
     ``max_sources`` of them if given), in ``order`` (a key of ``_ORDERS``; ``rank`` ranks a
-    text search best first)."""
-    return [_whole(db, row, max_sources) for row in _page(db, flt, limit, offset, order)]
+    text search best first).
+
+    ``raw``: for a page that is only serialised, a feature stored whole (any but a place,
+    whose sources are gathered from its mentions) comes as its stored JSON, an
+    ``orjson.Fragment``, not parsed to be written again.
+    """
+    rows = _page(db, flt, limit, offset, order)
+    if raw:
+        return [
+            orjson.Fragment(row[4]) if row[1] != "places" else _whole(db, row, max_sources)
+            for row in rows
+        ]
+    return [_whole(db, row, max_sources) for row in rows]
 
 
 def _page(db: sqlite3.Connection, flt: Filter, limit: int, offset: int, order: str) -> list:

@@ -319,8 +319,9 @@ class Watched:
         self.wait_until_still()
         locator.click()
 
-    def drawn_ids(self, selector: str = "[data-feature-id]") -> set[str]:
-        """Return the ids of the features with elements matching ``selector`` on the page."""
+    def drawn_ids(self, selector: str = ".leaflet-container [data-feature-id]") -> set[str]:
+        """Return the ids of the features with elements matching ``selector`` on the page (by
+        default those drawn on the map, not the rows of the lists beside it)."""
         script = "els => els.map(e => e.dataset.featureId)"
         return set(self.page.eval_on_selector_all(selector, script))
 

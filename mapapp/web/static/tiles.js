@@ -7,7 +7,8 @@
 // when clicked. A feature that several tiles hold (a road across two) is drawn once. Popups are
 // fetched from the server when first opened, as on the full map.
 //
-// Requests are debounced, a tile's stale request is aborted when the tile leaves the view or
+// Requests are gathered (Leaflet asks for a view's tiles in one go, once the view has stopped
+// moving, and they are sent together after it), a tile's stale request is aborted when the tile leaves the view or
 // the state changes, and answers are cached per URL (the browser revalidates them with ETags).
 //
 // Lines and areas come from /api/map/shapes/z/x/y.json by 2048-pixel square instead (a second
@@ -354,9 +355,6 @@
       lang: null,
       /** The state (see stateQuery): what the map shows. */
       state: "",
-      /** Milliseconds without a new request before the queued ones are sent (Leaflet asks
-       * for tiles once the view has stopped moving: this only gathers them). */
-      debounce: 16,
       /** Called with true or false when the layer starts or stops loading. */
       onBusy: null,
       /** How much JSON to keep parsed (characters): the answers seen last. */
@@ -378,7 +376,7 @@
       this._records = new Map(); // "z/x/y" (wrapped) -> what that tile drew
       this._drawn = new Map(); // feature id -> { group, parts, refs, sig, badge }
       this._queue = new Set();
-      this._timer = null;
+      this._flushQueued = false;
       this._inflight = 0;
       this._waiting = [];
       this._features = L.featureGroup();
@@ -419,8 +417,7 @@
       for (const record of this._records.values()) this._drop(record);
       this._records.clear();
       this._queue.clear();
-      clearTimeout(this._timer);
-      this._timer = null;
+      this._flushQueued = false; // a flush still to come finds no record to fetch
       map.removeLayer(this._features);
       map.removeLayer(this._clusters);
     },
@@ -531,7 +528,7 @@
 
     // -- loading ---------------------------------------------------------------------------
     _isBusy() {
-      if (this._timer !== null || this._inflight > 0 || this._queue.size > 0) return true;
+      if (this._flushQueued || this._inflight > 0 || this._queue.size > 0) return true;
       for (const record of this._records.values()) if (record.pending) return true;
       return false;
     },
@@ -556,23 +553,17 @@
       }
       record.pending = url;
       this._queue.add(record);
-      clearTimeout(this._timer);
-      if (!this._flushed) {
-        // The first view: nothing to wait for, its tiles are asked for as soon as the script
-        // that made the map ends (a timer would wait for the page's other work first).
-        this._timer = 0;
-        if (!this._firstFlush) {
-          this._firstFlush = true;
-          queueMicrotask(() => this._flush());
-        }
-        return;
+      if (!this._flushQueued) {
+        // Leaflet asks for every tile of a view in one task, once the view has stopped moving
+        // (updateWhenIdle): they are sent as soon as that task ends, together; a timer would
+        // wait for the page's other work first.
+        this._flushQueued = true;
+        queueMicrotask(() => this._flush());
       }
-      this._timer = setTimeout(() => this._flush(), this.options.debounce);
     },
 
     _flush() {
-      this._flushed = true;
-      this._timer = null;
+      this._flushQueued = false;
       const queued = [...this._queue];
       this._queue.clear();
       for (const record of queued) this._fetch(record);
