@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -136,6 +137,44 @@ def _print_change(change, verbose: bool) -> None:
             click.echo(f"  unchanged {fid}")
 
 
+def _print_review(change, verbose: bool) -> None:
+    """Print the table of the ingested articles' changes (``mapapp.pipeline.review``), then
+    the ids of the other features that change (shared layers, articles the curation cites)."""
+    from mapapp.pipeline.ingest import Change
+    from mapapp.pipeline.review import table
+
+    click.echo(table(change.review, shutil.get_terminal_size((160, 24)).columns))
+    shown = {row.feature_id for row in change.review}
+    rest = Change(
+        added=[f for f in change.added if f not in shown],
+        updated=[f for f in change.updated if f not in shown],
+        removed=[f for f in change.removed if f not in shown],
+        unchanged=change.unchanged,
+    )
+    if rest.added or rest.updated or rest.removed:
+        click.echo("other features that change:")
+    _print_change(rest, verbose)
+
+
+def _write_report(path: Path, change, dry_run: bool) -> None:
+    """Write the review table as an HTML page (atomically: a failed write leaves no part)."""
+    from mapapp.pipeline.review import report_page
+    from mapapp.store.fileio import atomic_write
+    from mapapp.web import bundled_dirs
+
+    title = "mapapp ingest"
+    if change.articles:
+        title += ": " + ", ".join(change.articles[:5])
+    if len(change.articles) > 5:
+        title += f" and {len(change.articles) - 5} more"
+    html = report_page(change.review, bundled_dirs()[0], title, dry_run)
+    try:
+        atomic_write(path, html.encode("utf-8"))
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the report {path}: {exc.strerror}") from None
+    click.echo(f"report written to {path}")
+
+
 def _progress(what: str):
     """Return a wrapper that shows a progress bar on stderr (only on a terminal: elsewhere the
     items pass through, and tqdm is not even loaded)."""
@@ -161,7 +200,16 @@ def _flag(option: str) -> str:
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
 @_data_dir_option
-@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print a table of what would change, and what to check; write nothing.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write that table as an HTML page to this file.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also list unchanged features.")
 @_lock_timeout_option
 @click.option(
@@ -183,6 +231,7 @@ def ingest(
     files: tuple[str, ...],
     datadir: DataDir,
     dry_run: bool,
+    report: Path | None,
     verbose: bool,
     lock_timeout: float,
     published,
@@ -241,7 +290,12 @@ def ingest(
         texts=fetched,
     )
     _print_warnings(change.warnings)
-    _print_change(change, verbose)
+    if dry_run:
+        _print_review(change, verbose)
+    else:
+        _print_change(change, verbose)
+    if report is not None:
+        _write_report(report, change, dry_run)
     prefix = "dry run, nothing written: " if dry_run else ""
     articles = f"{len(change.articles)} article file(s) new or changed; "
     click.echo(f"{prefix}{articles}{change.summary()}")

@@ -17,7 +17,8 @@ class DateMention:
     """A date or a range of dates in a text; ``text[start:end] == surface``.
 
     ``date``/``date_end`` are ISO 8601 (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``), ``precision``
-    says which. ``date_end`` is None for a single date.
+    says which. ``date_end`` is None for a single date. ``year_inferred``: the text gives no
+    year (nor one relative to publication, "năm ngoái"): it was taken from the publication date.
     """
 
     start: int
@@ -26,6 +27,7 @@ class DateMention:
     date: str
     date_end: str | None
     precision: str
+    year_inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -337,6 +339,7 @@ def _resolve(text: str, first: _Raw, last: _Raw, published: dt.date) -> DateMent
         return None
     precision = "day" if first.day is not None else "month" if first.month is not None else "year"
     start, end = first.start, last.end
+    inferred = last.year is None and last.years_on is None and first.years_on is None
     return DateMention(
-        start, end, text[start:end], begin, None if first is last else finish, precision
+        start, end, text[start:end], begin, None if first is last else finish, precision, inferred
     )

@@ -97,9 +97,15 @@ class NameForm:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A place named in a text: ``text[start:end] == surface``, and the entity it names."""
+    """A place named in a text: ``text[start:end] == surface``, and the entity it names.
+
+    ``unsure``: the name was taken for this place by a rule of context, not on its own (a
+    small town's name after a locative word, a name that is also a pronoun, a foreign city
+    read in Vietnamese in a text naming its country): one an editor should check.
+    """
 
     start: int
     end: int
     surface: str
     entity_id: str
+    unsure: bool = False

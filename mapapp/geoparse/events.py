@@ -107,6 +107,7 @@ class EventProposal:
     inherited_from: int | None = None
     other_dates: tuple[str, ...] = ()
     location_names: tuple[str, str] | None = None  # the location's (English, Vietnamese) names
+    year_inferred: bool = False  # the text gives no year: the publication date's context did
 
     @property
     def id(self) -> str:
@@ -149,6 +150,8 @@ class EventProposal:
             properties["quantity_qualifiers"] = dict(self.qualifiers)
         if self.inherited_from is not None:
             properties["inherited_from"] = self.inherited_from
+        if self.year_inferred:
+            properties["year_inferred"] = True
         return properties
 
     def to_feature(self) -> dict:
@@ -350,6 +353,7 @@ def _proposal(
         coordinates=entity.coordinates if entity else None,
         location_names=(entity.name, entity.name_vi or entity.name) if entity else None,
         date_basis=basis,
+        year_inferred=date.year_inferred,
         other_dates=tuple(d.date for d in found.dates if d is not date) if basis == "text" else (),
     )
 

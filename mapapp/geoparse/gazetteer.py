@@ -191,7 +191,9 @@ class Gazetteer:
             if id(hit) in doubtful and self._entities[hit.payload.entity_id].country not in vouched:
                 continue
             start, end = normalized.original_span(hit.start, hit.end)
-            mentions.append(Mention(start, end, text[start:end], hit.payload.entity_id))
+            form = hit.payload
+            unsure = form.weak or form.pronoun or id(hit) in doubtful
+            mentions.append(Mention(start, end, text[start:end], form.entity_id, unsure))
         return mentions
 
     def _needs_its_country(self, form: NameForm) -> bool:

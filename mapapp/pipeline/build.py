@@ -16,6 +16,7 @@ from mapapp.pipeline.geometry import (
     point_geometry,
     to_geojson_geometry,
 )
+from mapapp.pipeline.review import far_year
 from mapapp.sources.articles import Article
 from mapapp.store.datadir import DataDir
 from mapapp.store.layers import Store
@@ -26,7 +27,7 @@ __all__ = ["ArticleReader", "Builder", "article_meta"]
 _EVENT_KEYS = (
     "name", "name_vi", "event_type", "date", "date_end", "date_note", "date_note_vi", "actors",
     "quantities", "quantity_qualifiers", "summary", "summary_vi", "geo_note", "geo_note_vi",
-    "geo_precision",
+    "geo_precision", "year_inferred",
 )  # fmt: skip
 _FEATURE_KEYS = (
     "name", "name_vi", "kind", "geo_precision", "geometry_source", "geometry_source_vi",
@@ -263,6 +264,14 @@ class Builder:
         where = f"event {entry['id']!r}"
         props: dict[str, Any] = {k: base.get(k) for k in _EVENT_KEYS}
         props.update({k: entry[k] for k in _EVENT_KEYS if k in entry})
+        if "date" in entry:
+            props.pop("year_inferred", None)  # the editor's date
+        elif props.get("year_inferred") and not props.get("date_note"):
+            published = self.articles[refs[0].article_id].published
+            if far_year(str(props.get("date")), published):
+                day = published.isoformat()
+                props["date_note"] = f"the text gives no year: read as of publication ({day})"
+                props["date_note_vi"] = f"bài không nêu năm: hiểu theo ngày đăng ({day})"
         located = [base["location"]] if base.get("location") else base.get("places", [])
         place_ids = entry.get("places") or located
         fallback = not place_ids and main is not None

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from mapapp.core.errors import InvalidArticle
 from mapapp.core.text import vietnamese_share
@@ -20,6 +21,7 @@ from mapapp.geoparse import parse_article as geoparse
 from mapapp.pipeline.build import ArticleReader, Builder
 from mapapp.pipeline.curation import Curation
 from mapapp.pipeline.geometry import ReferenceGeometry
+from mapapp.pipeline.review import ReviewRow, review_rows
 from mapapp.sources.articles import Article, parse_article, read_article_text
 from mapapp.sources.plaintext import TextMeta, text_article
 from mapapp.sources.webpage import html_article
@@ -34,6 +36,7 @@ __all__ = [
     "diff_parts",
     "lexicons_for",
     "proposals_of",
+    "Parsed",
     "warnings_of",
     "curation_digest",
     "inputs_of",
@@ -55,6 +58,8 @@ class Change:
     articles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
+    #: The ingested articles' features added, updated or removed, for an editor to review.
+    review: list[ReviewRow] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -70,7 +75,8 @@ class Change:
 
     def merge(self, other: Change) -> None:
         """Add another change's lists to this one."""
-        for name in ("added", "updated", "removed", "unchanged", "articles", "warnings", "parts"):
+        names = ("added", "updated", "removed", "unchanged", "articles", "warnings", "parts")
+        for name in (*names, "review"):
             getattr(self, name).extend(getattr(other, name))
 
 
@@ -117,8 +123,17 @@ def lexicons_for(datadir: DataDir | Path, given: Lexicons | Gazetteer | None = N
     return Lexicons.load(folder, gazetteer=given, cache=FileCache.beside_index(folder, "gazetteer"))
 
 
-def proposals_of(article: Article, lexicons: Lexicons) -> tuple[list[dict], list[str]]:
-    """Return the geoparser's event proposals for one article, and its warnings."""
+class Parsed(NamedTuple):
+    """What the geoparser reads in one article, as a build uses it."""
+
+    proposals: list[dict]  # event proposals (feature properties, with id, article, sentence)
+    warnings: list[str]
+    unsure: set[str]  # the places named only by a rule of context (Mention.unsure)
+
+
+def proposals_of(article: Article, lexicons: Lexicons) -> Parsed:
+    """Return the geoparser's event proposals for one article, its warnings, and the places
+    it names that an editor should check."""
     result = geoparse(article, lexicons)
     proposals = [
         {
@@ -129,7 +144,9 @@ def proposals_of(article: Article, lexicons: Lexicons) -> tuple[list[dict], list
         }
         for proposal in result.events
     ]
-    return proposals, list(result.warnings)
+    sure = {m.entity_id for m in result.mentions if not m.unsure}
+    unsure = {m.entity_id for m in result.mentions if m.unsure} - sure
+    return Parsed(proposals, list(result.warnings), unsure)
 
 
 #: Below this share of words written with letters only Vietnamese has, a text is not taken
@@ -279,11 +296,12 @@ def ingest(
         loop = progress(targets) if progress else targets
         for aid in loop:
             article = reader[aid]
-            proposals, lines = proposals_of(article, lexicons)
+            proposals, lines, unsure = proposals_of(article, lexicons)
             part = builder.article_part(aid, proposals)
+            old = store.read_part(aid)
             if aid in incoming:
                 change.warnings.extend(warnings_of(article, lines, builder))
-            old = store.read_part(aid)
+                change.review.extend(review_rows(old, part, proposals, unsure, article.published))
             diff = diff_parts(old, part, aid)
             change.merge(diff)
             if diff.parts:

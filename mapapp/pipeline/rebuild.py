@@ -58,7 +58,7 @@ def _build_chunk(ids: list[str]) -> list[Built]:
         if article is None:
             out.append((aid, None, []))
             continue
-        proposals, lines = proposals_of(article, lexicons)
+        proposals, lines, _ = proposals_of(article, lexicons)
         part = builder.article_part(aid, proposals)
         out.append((aid, part, warnings_of(article, lines, builder)))
     return out
