@@ -15,8 +15,8 @@ For each size, in a temporary directory removed at the end (unless ``--archives`
    second copy is ingested the same way; then another copy in-process through
    ``mapapp.pipeline.ingest.ingest`` with the lexicons loaded beforehand.
 3. ``mapapp index`` rebuilds the index from the partitions (wall time of the process); a third
-   copy is then ingested with the command again (the rebuild drops what the last build recorded
-   of its inputs, so this ingest also redoes the articles the curation file cites).
+   copy is then ingested with the command again (the rebuilt index keeps what the last write
+   recorded of its inputs, so this ingest parses only its own article).
 4. ``mapapp serve`` starts (time until ``GET /api/layers`` answers), then, over one keep-alive
    connection: ``--requests`` OGC items queries (a box over the South Caucasus, the year 2020,
    ``limit=100``) and the map tiles of ``bench_map``; the server's RSS (VmRSS, and VmHWM, the

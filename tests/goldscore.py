@@ -66,6 +66,9 @@ class Scores:
         default_factory=lambda: {k: [0, 0, 0] for k in (*KINDS, "events")}
     )
     errors: list[tuple] = field(default_factory=list)
+    #: Of the gold events, how many a proposal has in the same sentence with the same date, and
+    #: of those, how many have the right place, the right type.
+    parts: dict[str, int] = field(default_factory=lambda: {"dated": 0, "place": 0, "type": 0})
 
     def add(self, article_id: str, kind: str, expected: set, predicted: set) -> None:
         self.counts[kind][0] += len(expected & predicted)
@@ -110,7 +113,15 @@ def score(gold_dir: Path, article_dirs: list[Path], lexicons, events_only_where_
         for kind, (expected, predicted) in mention_items(gold, result).items():
             scores.add(gold["article_id"], kind, expected, predicted)
         if "events" in gold or not events_only_where_annotated:
-            scores.add(gold["article_id"], "events", *event_items(gold, result))
+            expected, predicted = event_items(gold, result)
+            scores.add(gold["article_id"], "events", expected, predicted)
+            # Where the sentence and date agree: is the place right, the type?
+            found = {(e[0], e[1], e[2]): e for e in predicted}
+            for e in expected:
+                match = found.get((e[0], e[1], e[2]))
+                scores.parts["dated"] += match is not None
+                scores.parts["place"] += match is not None and match[3] == e[3]
+                scores.parts["type"] += match is not None and match[4] == e[4]
     return scores
 
 
@@ -132,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         right, gold, found = scores.counts[kind]
         p, r, f = scores.prf(kind)
         print(f"| {kind} | {right} / {gold} / {found} | {p:.2f} | {r:.2f} | {f:.2f} |")
+    dated, gold = scores.parts["dated"], scores.counts["events"][1]
+    print(
+        f"\nevents found in their sentence with their date: {dated} / {gold}; of those, the "
+        f"right place {scores.parts['place']}, the right type {scores.parts['type']}"
+    )
     if args.errors:
         for error in scores.errors:
             print(*error, sep="\t")

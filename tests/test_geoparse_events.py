@@ -253,3 +253,66 @@ def test_a_date_measured_against_does_not_date_the_event(tmp_path, gaz):
 def test_disasters_trade_and_strikes_have_their_type(tmp_path, gaz, body, event_type):
     (event,) = propose_events(_article(tmp_path, body, "2024-09-10"), gaz)
     assert event.event_type == event_type
+
+
+def test_a_time_zone_or_an_actors_side_is_not_where_it_happened(tmp_path, gaz):
+    body = (
+        "Ngày 3/2, lúc 20 giờ (giờ Hà Nội), hai bên hội đàm tại Mátxcơva.\n\n"
+        "Ngày 5/2, quân đội Nga pháo kích Ukraine.\n\n"
+        "Ngày 6/2, Tổng thống Armenia đã tới Nga."
+    )
+    events = propose_events(_article(tmp_path, body, "2021-02-10"), gaz)
+    assert [(e.date, e.event_type, e.location) for e in events] == [
+        ("2021-02-03", "meeting", "moscow"),
+        ("2021-02-05", "combat", "ukraine"),
+        ("2021-02-06", "other", "russia"),
+    ]
+
+
+def test_a_place_after_a_preposition_of_place_is_where_it_happened(tmp_path, gaz):
+    body = "Ngày 7/2, đoàn công tác từ Stepanakert hội đàm với chính quyền tại Goris."
+    (event,) = propose_events(_article(tmp_path, body, "2021-02-10"), gaz)
+    assert event.location == "goris"  # a town, though a city ranks as more specific
+
+
+@pytest.mark.parametrize(
+    ("body", "event_type"),
+    [
+        ("Ngày 8/9, Thủ tướng đã tới Quảng Ninh kiểm tra công tác khắc phục hậu quả bão.", "visit"),
+        ("Ngày 8/9, Tổng thống Armenia có chuyến thăm chính thức tới Nga.", "visit"),
+        ("Ngày 8/9, 300 chiến sĩ được điều động tới Quảng Ninh để tìm kiếm cứu nạn.", "relief"),
+    ],
+)
+def test_visits_and_rescue_have_their_own_types(tmp_path, gaz, body, event_type):
+    (event,) = propose_events(_article(tmp_path, body, "2024-09-10"), gaz)
+    assert event.event_type == event_type
+
+
+def test_an_evacuation_is_part_of_the_disaster_the_article_reports(tmp_path, gaz):
+    flood = (
+        "Ngày 12/11, mưa lớn gây ngập sâu và lũ quét ở Quảng Trị. "
+        "Ngày 13/11, chính quyền sơ tán 1.850 hộ dân ở Quảng Trị."
+    )
+    war = (
+        "Ngày 12/11, giao tranh ác liệt nổ ra ở Stepanakert. "
+        "Ngày 13/11, chính quyền sơ tán 1.850 người khỏi Stepanakert."
+    )
+    types = {
+        name: [e.event_type for e in propose_events(_article(tmp_path, body, "2023-11-14"), gaz)]
+        for name, body in (("flood", flood), ("war", war))
+    }
+    assert types == {"flood": ["disaster", "disaster"], "war": ["combat", "refugees"]}
+
+
+def test_this_morning_is_the_day_of_publication(tmp_path, gaz):
+    body = "Sáng nay, huyện đã sơ tán khẩn cấp 1.850 hộ dân ở Quảng Trị do lũ lớn."
+    (event,) = propose_events(_article(tmp_path, body, "2023-11-14"), gaz)
+    assert (event.date, event.date_precision, event.year_inferred) == ("2023-11-14", "day", False)
+    body = "Hiện nay, huyện có 1.850 hộ dân ở Quảng Trị."  # "hiện nay" is not a day
+    assert propose_events(_article(tmp_path, body, "2023-11-14"), gaz) == []
+
+
+def test_a_date_to_come_is_the_next_one_from_publication(tmp_path, gaz):
+    body = "Kỳ họp dự kiến diễn ra tại Mátxcơva vào ngày 22-1 tới."
+    (event,) = propose_events(_article(tmp_path, body, "2023-12-12"), gaz)
+    assert (event.date, event.year_inferred) == ("2024-01-22", True)

@@ -29,6 +29,8 @@ PRIORITY = (
     "decree",
     "ceasefire",
     "casualties",
+    "visit",
+    "relief",
     "refugees",
     "disaster",
     "deployment",
@@ -59,11 +61,17 @@ _CUE_WORDS = {
     "deployment": "triển khai|điều động|đồn trú|điều quân|đưa quân|vận chuyển|tăng viện"
     "|tiếp quản|bàn giao|rút quân",
     "humanitarian": "nhân đạo|cứu trợ|viện trợ",
+    # Rescuers and troops sent to a disaster, not the disaster itself.
+    "relief": "cứu hộ|cứu nạn|tìm kiếm cứu nạn|ứng cứu|khắc phục hậu quả|giúp người dân",
+    # A leader's or a delegation's visit or inspection trip.
+    "visit": "chuyến thăm|thăm chính thức|thăm cấp nhà nước|đến thăm|tới thăm|thăm và làm việc"
+    "|kiểm tra|thị sát|chuyến công tác|đến sân bay|tới sân bay",
     "combat": "giao tranh|giao chiến|chiến sự|chiến tranh|cuộc chiến|xung đột|tấn công|không kích"
     "|pháo kích|đụng độ|nã pháo|bắn phá|chiến dịch quân sự|nổ ra|bùng phát|oanh tạc"
     "|phóng tên lửa|bắn hạ|đánh chìm|tập kích|tấn công bằng",
-    "meeting": "hội đàm|gặp gỡ|cuộc gặp|hội nghị|hội kiến|cuộc họp|thượng đỉnh",
-    "diplomacy": "đàm phán|thỏa thuận|thoả thuận|hiệp định|chuyến thăm|chuyến đi|thăm chính thức"
+    "meeting": "hội đàm|gặp gỡ|cuộc gặp|hội nghị|hội kiến|cuộc họp|thượng đỉnh|làm việc với"
+    "|tiếp thủ tướng|tiếp tổng thống|đã tiếp",
+    "diplomacy": "đàm phán|thỏa thuận|thoả thuận|hiệp định|chuyến đi"
     "|ngoại giao|phái đoàn|hòa giải|ký kết|hòa đàm|thảo luận|nâng quan hệ|đối tác chiến lược"
     "|quan hệ song phương",
     "economy": "kinh tế|thương mại|kim ngạch|xuất khẩu|nhập khẩu|đầu tư|fdi|tăng trưởng|gdp"

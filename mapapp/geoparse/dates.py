@@ -259,17 +259,19 @@ def _iso(year: int, month: int | None, day: int | None) -> str | None:
 
 def _year_for(raw: _Raw, published: dt.date) -> int:
     """The year that puts a day or month without one at or before publication, unless the
-    text says it is to come ("ngày 30/11 tới")."""
+    text says it is to come ("ngày 30/11 tới", "ngày 22-1 tới" in December: next January)."""
     year = published.year
     if raw.years_on is not None:
         return year + raw.years_on
-    if raw.future:
-        return year
     assert raw.month is not None  # only a year-only date has no month, and it has its year
     try:
         first_day = dt.date(year, raw.month, raw.day or 1)
     except ValueError:
         return year
+    if raw.future:  # the first such day (or month) from publication on
+        if raw.day is None:
+            return year if raw.month >= published.month else year + 1
+        return year if first_day >= published else year + 1
     return year if first_day <= published else year - 1
 
 

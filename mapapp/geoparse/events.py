@@ -67,6 +67,20 @@ _REFERENCE_BEFORE = re.compile(
 )
 
 
+# "hôm nay", "sáng nay", "tối nay": the day of publication, said in words (not "hiện nay",
+# "năm nay", "từ nay").
+_TODAY = re.compile(r"(?<!\w)(?:hôm nay|(?:rạng sáng|sáng|trưa|chiều|tối|đêm) nay)(?!\w)", re.I)
+
+
+def _today(article: Article, sentence: Sentence) -> DateMention | None:
+    """The publication day as a sentence says it ("Sáng nay, ..."), or None."""
+    found = _TODAY.search(sentence.text)
+    if found is None:
+        return None
+    start, end = sentence.start + found.start(), sentence.start + found.end()
+    return DateMention(start, end, found.group(), article.published.isoformat(), None, "day")
+
+
 def _own_dates(text: str, sentence: Sentence, dates: list[DateMention]) -> list[DateMention]:
     """The dates of a sentence that can date its event (not the ones it compares with)."""
     return [
@@ -290,9 +304,26 @@ def propose_events(article: Article, lexicons: Lexicons) -> list[EventProposal]:
     return list(parse_article(article, lexicons).events)
 
 
+# Moving people out of harm's way: a refugee movement in a war, part of a disaster in a flood.
+_EVACUATION = re.compile(r"sơ tán|di dời|di tản", re.IGNORECASE)
+
+
+def _context_type(parts: dict[int, _Parts]) -> str | None:
+    """What the article is mostly about, when its cues say: "disaster" or "combat"."""
+    counts = {"disaster": 0, "combat": 0}
+    for found in parts.values():
+        for cue in found.cues:
+            if cue.event_type in counts:
+                counts[cue.event_type] += 1
+    if counts["disaster"] > counts["combat"]:
+        return "disaster"
+    return "combat" if counts["combat"] > counts["disaster"] else None
+
+
 def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
     """Yield one proposal per sentence that has a date of its own, inherits one, or reports a
     casualty toll (dated by publication)."""
+    context = _context_type(parts)
     anchor: tuple[Sentence, DateMention] | None = None
     for sentence in article.sentences:
         found = parts[sentence.number]
@@ -300,9 +331,12 @@ def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
         if anchor is not None and anchor[0].paragraph != sentence.paragraph:
             anchor = None
         own = _own_dates(text, sentence, found.dates)
+        today = None if own else _today(article, sentence)
+        if today is not None and found.cues:
+            own = [today]
         if own:
             anchor = (sentence, own[0])
-            yield _proposal(article, gazetteer, sentence, found, own[0], "text")
+            yield _proposal(article, gazetteer, context, sentence, found, own[0], "text")
             continue
         if (
             anchor is not None
@@ -310,7 +344,9 @@ def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
             and not is_break(text)
         ):
             if found.cues or found.quantities:
-                proposal = _proposal(article, gazetteer, sentence, found, anchor[1], "inherited")
+                proposal = _proposal(
+                    article, gazetteer, context, sentence, found, anchor[1], "inherited"
+                )
                 yield replace(proposal, inherited_from=anchor[0].number)
             continue
         anchor = None
@@ -319,12 +355,13 @@ def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
         ):
             published = article.published.isoformat()
             date = DateMention(sentence.start, sentence.start, "", published, None, "day")
-            yield _proposal(article, gazetteer, sentence, found, date, "published")
+            yield _proposal(article, gazetteer, context, sentence, found, date, "published")
 
 
 def _proposal(
     article: Article,
     gazetteer: Gazetteer,
+    context: str | None,
     sentence: Sentence,
     found: _Parts,
     date: DateMention,
@@ -333,6 +370,15 @@ def _proposal(
     text = sentence.text
     span = (date.start - sentence.start, date.end - sentence.start) if basis == "text" else None
     event_type = pick_event_type(text, span, found.cues)
+    if (
+        event_type == "refugees"
+        and context == "disaster"
+        and any(
+            c.event_type == "refugees" and _EVACUATION.fullmatch(text[c.start : c.end])
+            for c in found.cues
+        )
+    ):
+        event_type = "disaster"  # an evacuation from a flood or a storm
     quantities, qualifiers = _quantities(text, sentence, found.quantities)
     location = _location(gazetteer, sentence, found.mentions)
     entity = gazetteer.entity(location) if location else None
@@ -379,16 +425,57 @@ def _quantities(text: str, sentence: Sentence, quantities: list[Quantity]):
     return values, qualifiers
 
 
+# Words right before a place that make it a time zone ("lúc 21 giờ (giờ Hà Nội)"), not where
+# anything happened.
+_TIME_ZONE = re.compile(r"(?<!\w)giờ\s*$", re.IGNORECASE)
+# Who a place name qualifies when it follows these words ("quân đội Israel", "pháo binh Nga",
+# "Bộ Y tế Gaza", "Tổng thống Ai Cập", "lực lượng gìn giữ hòa bình Nga"): the actor's side,
+# not where the event happened.
+_ACTOR_HEAD = re.compile(
+    r"(?<!\w)(?:quân đội|quân|pháo binh|không quân|hải quân|lục quân|binh sĩ|binh lính"
+    r"|lực lượng(?: vũ trang| gìn giữ hòa bình| gìn giữ hoà bình| an ninh| đặc nhiệm)?"
+    r"|bộ (?:y tế|quốc phòng|ngoại giao|nội vụ|tài chính|công an)|chính phủ|chính quyền"
+    r"|(?:phó )?(?:tổng thống|thủ tướng|chủ tịch|ngoại trưởng|bộ trưởng|tổng bí thư)"
+    r"|người phát ngôn|đại sứ|đại sứ quán|phái đoàn|phía|nhà chức trách|giới chức|quan chức"
+    r"|hãng thông tấn|truyền thông|phe|tay súng|phiến quân)\s+$",
+    re.IGNORECASE,
+)
+# A preposition of place before a name ("tại", "ở", "tới", "trên bầu trời"), up to three words
+# before it: where the event happened, rather than a place merely named.
+_LOCATIVE = re.compile(
+    r"(?<!\w)(?:tại|ở|tới|đến|sang|vào|khỏi|trên bầu trời|trên|gần|ngoài khơi|khu vực)"
+    r"(?:\s+[^\s,.;:()]+){0,3}\s+$",
+    re.IGNORECASE,
+)
+
+
+def _is_actor_side(before: str) -> bool:
+    """True if a place after ``before`` names whose side an actor is on, not a location."""
+    return _ACTOR_HEAD.search(before[-40:]) is not None
+
+
 def _location(gazetteer: Gazetteer, sentence: Sentence, mentions: list[Mention]) -> str | None:
-    """The most specific place named outside source attributions; the first one on a tie."""
-    sources = [
-        (sentence.start + a, sentence.start + b) for a, b in attribution_spans(sentence.text)
-    ]
-    candidates = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in sources)]
+    """Where a sentence's event happened: of the places it names outside source attributions,
+    time zones and actors' sides, one after a preposition of place first, then the most
+    specific; the first one on a tie."""
+    text = sentence.text
+    sources = [(sentence.start + a, sentence.start + b) for a, b in attribution_spans(text)]
+    candidates = []
+    for m in mentions:
+        if any(a <= m.start and m.end <= b for a, b in sources):
+            continue
+        before = text[: m.start - sentence.start]
+        if _TIME_ZONE.search(before[-12:]) or _is_actor_side(before):
+            continue
+        candidates.append((m, _LOCATIVE.search(before[-40:]) is None))
     if not candidates:
         return None
     best = min(
         enumerate(candidates),
-        key=lambda item: (SPECIFICITY[gazetteer.entity(item[1].entity_id).kind], item[0]),
+        key=lambda item: (
+            item[1][1],
+            SPECIFICITY[gazetteer.entity(item[1][0].entity_id).kind],
+            item[0],
+        ),
     )
-    return best[1].entity_id
+    return best[1][0].entity_id

@@ -86,6 +86,7 @@ EVENT_SYMBOLS: dict[str, Symbol] = {
     "meeting": Symbol("type.meeting", "#0277bd", "people"),
     "diplomacy": Symbol("type.diplomacy", "#a1620b", "globe"),
     "economy": Symbol("type.economy", "#689f38", "chart"),
+    "visit": Symbol("type.visit", "#4527a0", "flag"),
     "delegation": Symbol("type.delegation", "#7b3fa0", "arrow"),
     "decree": Symbol("type.decree", "#6d4c41", "document"),
     "ceasefire": Symbol("type.ceasefire", "#00897b", "flag"),
@@ -95,6 +96,7 @@ EVENT_SYMBOLS: dict[str, Symbol] = {
     "humanitarian": Symbol("type.humanitarian", "#c2185b", "cross"),
     "refugees": Symbol("type.refugees", "#8e24aa", "home"),
     "disaster": Symbol("type.disaster", "#827717", "storm"),
+    "relief": Symbol("type.relief", "#bf360c", "cross"),
     "combat": Symbol("type.combat", "#c62828", "swords"),
     "casualties": Symbol("type.casualties", "#424242", "dagger"),
 }
