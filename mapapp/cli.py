@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 import sys
 from pathlib import Path
 
@@ -143,7 +143,11 @@ def _print_review(change, verbose: bool) -> None:
     from mapapp.pipeline.ingest import Change
     from mapapp.pipeline.review import table
 
-    click.echo(table(change.review, shutil.get_terminal_size((160, 24)).columns))
+    try:
+        width = os.get_terminal_size().columns
+    except OSError:  # not a terminal
+        width = 160
+    click.echo(table(change.review, width))
     shown = {row.feature_id for row in change.review}
     rest = Change(
         added=[f for f in change.added if f not in shown],

@@ -81,6 +81,7 @@ TEMPLATES: dict[str, tuple[str, str | None]] = {
         "nâng kim ngạch thêm {n}%.",
         "percent",
     ),
+    "visit": ("{when}, {who} đã tới thăm và kiểm tra tình hình tại {p1}.", None),
     "delegation": (
         "{when}, một phái đoàn do {who} dẫn đầu đã tới {p1} và {p2} để thảo luận về hợp tác.",
         None,
@@ -110,6 +111,10 @@ TEMPLATES: dict[str, tuple[str, str | None]] = {
     "disaster": (
         "{when}, mưa lớn kéo dài gây lũ lụt nghiêm trọng tại {p1}, hàng nghìn hộ dân bị ảnh hưởng.",
         None,
+    ),
+    "relief": (
+        "{when}, {n} chiến sĩ đã được điều động tới {p1} để tìm kiếm cứu nạn.",
+        "soldiers",
     ),
     "combat": (
         "{when}, giao tranh ác liệt đã nổ ra gần {p1}, nhiều công trình dân sự bị hư hại.",

@@ -423,3 +423,27 @@ def test_cached_records_are_read_chunk_by_chunk_and_agree_with_the_built_ones(
         assert cached_entities[entity_id] == entities[entity_id]
     # Only the chunks asked for were read.
     assert sum(rows is not None for rows in cached_forms._rows) <= 4
+
+
+def test_a_province_named_after_a_foreign_city_is_a_region_not_the_city(gaz):
+    text = "UAV bay vào vùng Belgorod và tỉnh Kursk, rồi tới thành phố Kursk."
+    found = [(m.surface, m.entity_id) for m in gaz.find(text)]
+    assert found == [
+        ("vùng Belgorod", "gn-578072-region"),
+        ("tỉnh Kursk", "gn-538560-region"),
+        ("Kursk", "gn-538560"),
+    ]
+    region, city = gaz.entity("gn-538560-region"), gaz.entity("gn-538560")
+    assert (region.kind, region.precision, region.coordinates) == (
+        "region",
+        "region",
+        city.coordinates,
+    )
+    assert "shown at that city" in region.source and "GeoNames 538560" in region.source
+    # Vietnam's provinces and the curated oblasts keep their own entries.
+    assert [m.entity_id for m in gaz.find("tỉnh Quảng Ninh và tỉnh Donetsk")] == [
+        "quang-ninh-province",
+        "donetsk-oblast",
+    ]
+    with pytest.raises(NotFound):
+        gaz.entity("russia-region")  # a country names no region of itself

@@ -45,6 +45,41 @@ def spelling_variants(key: str) -> set[str]:
 _METROPOLIS = 3_000_000
 
 
+#: The id of a province named after its capital city ("tỉnh Kursk"): the city's id and this.
+REGION_SUFFIX = "-region"
+# A word before a city's name that makes it the province or region named after it ("tỉnh
+# Kursk", "vùng Belgorod", "oblast Donetsk", "bang Sabah"), folded (lower case), right before
+# the name.
+_REGION_WORD = re.compile(r"(?<!\w)(?:tỉnh|vùng|oblast|tỉnh bang|bang|khu vực hành chính) $")
+
+
+def _names_a_region(entity: Entity) -> bool:
+    """True if "tỉnh/vùng <name>" names a province after this place: a GeoNames city abroad
+    (Vietnam's provinces, and those the curated file lists, have entries of their own)."""
+    return (
+        entity.geonames_id is not None
+        and entity.kind in ("city", "capital", "town")
+        and entity.country not in (None, "VN")
+    )
+
+
+def region_of(city: Entity) -> Entity:
+    """The province or region named after ``city``: drawn at the city's point with ``region``
+    precision (no outline of it is available offline), the source saying so."""
+    return Entity(
+        id=city.id + REGION_SUFFIX,
+        name=f"{city.name} region",
+        kind="region",
+        lat=city.lat,
+        lon=city.lon,
+        precision="region",
+        source=f"the region named after {city.name}, shown at that city ({city.source})",
+        name_vi=f"vùng {city.name_vi or city.name}",
+        country=city.country,
+        source_vi=f"vùng mang tên {city.name_vi or city.name}, hiển thị tại thành phố đó",
+    )
+
+
 class Gazetteer:
     """Places by id, and one Aho-Corasick automaton over all their names.
 
@@ -141,11 +176,17 @@ class Gazetteer:
         return len(self._matcher)
 
     def entity(self, entity_id: str) -> Entity:
-        """Return the entity ``entity_id``; NotFound if there is none."""
+        """Return the entity ``entity_id``; NotFound if there is none (see ``region_of`` for
+        the ids ending in ``REGION_SUFFIX``)."""
         try:
             return self._entities[entity_id]
         except KeyError:
-            raise NotFound(f"no place with id {entity_id!r} in the gazetteer") from None
+            pass
+        if entity_id.endswith(REGION_SUFFIX):
+            city = self._entities.get(entity_id[: -len(REGION_SUFFIX)])
+            if city is not None and _names_a_region(city):
+                return region_of(city)
+        raise NotFound(f"no place with id {entity_id!r} in the gazetteer") from None
 
     def lookup(self, name: str) -> Entity | None:
         """Return the place a name on its own stands for (no context rules), or None."""
@@ -188,12 +229,21 @@ class Gazetteer:
         }
         mentions = []
         for hit in chosen:
-            if id(hit) in doubtful and self._entities[hit.payload.entity_id].country not in vouched:
+            entity = self._entities[hit.payload.entity_id]
+            if id(hit) in doubtful and entity.country not in vouched:
                 continue
-            start, end = normalized.original_span(hit.start, hit.end)
+            first = hit.start
             form = hit.payload
             unsure = form.weak or form.pronoun or id(hit) in doubtful
-            mentions.append(Mention(start, end, text[start:end], form.entity_id, unsure))
+            entity_id = form.entity_id
+            word = _REGION_WORD.search(folded, max(0, first - 24), first)
+            if word is not None and _names_a_region(entity):
+                # "tỉnh Kursk", "vùng Donetsk": the province named after the city, its word
+                # part of the name (as the curated oblasts are written).
+                entity_id += REGION_SUFFIX
+                first = word.start()
+            start, end = normalized.original_span(first, hit.end)
+            mentions.append(Mention(start, end, text[start:end], entity_id, unsure))
         return mentions
 
     def _needs_its_country(self, form: NameForm) -> bool:
