@@ -183,3 +183,25 @@ def test_a_planned_date_or_the_end_of_a_stretch_from_now_is_to_come(text, publis
 )
 def test_dashes_quarters_and_relative_years(text, expected):
     assert _read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mátxcơva, 2/3 (TTXVN) - Bộ Quốc phòng Nga cho biết", [("2/3", "2025-03-02")]),
+        ("Thành phố Hồ Chí Minh, 28.2 (VNA) – Sáng nay", [("28.2", "2025-02-28")]),
+        # Not a dateline: no agency in brackets and a dash after it, or not at a line's start.
+        ("Kết quả, 2/3 số phiếu ủng hộ.", []),
+        ("Phóng viên đưa tin. Mátxcơva, 2/3 (TTXVN) - x", []),
+    ],
+)
+def test_a_wire_dateline_dates_the_report(text, expected):
+    found = find_dates(text, dt.date(2025, 3, 2))
+    assert [(d.surface, d.date) for d in found] == expected
+
+
+def test_a_date_to_come_is_the_next_one_from_publication():
+    published = dt.date(2023, 12, 12)
+    assert [d.date for d in find_dates("họp vào ngày 22-1 tới.", published)] == ["2024-01-22"]
+    assert [d.date for d in find_dates("vào tháng 2 tới,", published)] == ["2024-02"]
+    assert [d.date for d in find_dates("ngày 30/12 tới,", published)] == ["2023-12-30"]

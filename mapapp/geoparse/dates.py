@@ -98,6 +98,12 @@ _PATTERNS = (
     ),
     # năm 1988-1994, năm 1988 đến năm 1994
     re.compile(rf"{_START}(?P<w>năm\s+){_Y1}{_JOIN}(?:năm\s+)?{_Y}{_END}", _I),
+    # A wire dateline: "Mátxcơva, 2/3 (TTXVN) -", "Hà Nội, 14.8 (VNA) –" at a line's start
+    re.compile(
+        rf"^[^\W\d_][^\W\d_'’-]*(?:[ -][^\W\d_][^\W\d_'’-]*){{0,5}},\s*{_D}[/.-]{_M}"
+        r"(?=\s*\([^()\n]{2,24}\)\s*[-–—])",
+        _I | re.MULTILINE,
+    ),
     # 24/11/2020, 24-11-2020, 24.11.2020: a full date needs no cue
     re.compile(rf"{_START}{_DAY_WORD}?{_D}(?P<sep>[/.-]){_M}(?P=sep){_Y}{_END}", _I),
     # ngày 24/11, hôm 27/9, sáng 9/11, (24/11): day and month after a cue
