@@ -316,3 +316,14 @@ def test_a_date_to_come_is_the_next_one_from_publication(tmp_path, gaz):
     body = "Kỳ họp dự kiến diễn ra tại Mátxcơva vào ngày 22-1 tới."
     (event,) = propose_events(_article(tmp_path, body, "2023-12-12"), gaz)
     assert (event.date, event.year_inferred) == ("2024-01-22", True)
+
+
+def test_vietnamese_officials_are_recorded_by_their_title(tmp_path, gaz):
+    body = (
+        "Ngày 23/3, Phó Thủ tướng Trần Hồng Hà và Bộ trưởng Ngoại giao Bùi Thanh Sơn đã tới "
+        "Quảng Ninh kiểm tra dự án. Ngày 24/3, Thủ tướng Phạm Minh Chính hội đàm tại Hà Nội."
+    )
+    events = propose_events(_article(tmp_path, body, "2024-03-25"), gaz)
+    assert [e.actors for e in events] == [("Trần Hồng Hà", "Bùi Thanh Sơn"), ("Phạm Minh Chính",)]
+    # A name needs its title and a family name: "Hà Nội" and "Quảng Ninh" are no one.
+    assert all("Hà Nội" not in e.actors for e in events)

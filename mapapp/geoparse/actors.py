@@ -25,6 +25,23 @@ _TITLE_BEFORE = re.compile(
     r"(?: (?:bộ )?(?:quốc phòng|ngoại giao|nội vụ|tài chính|kinh tế|tình trạng khẩn cấp))? $"
 )
 _WORD = r"[A-ZĐ][^\W\d_]+"
+# A Vietnamese office right before a person's full name ("Thủ tướng Phạm Minh Chính", "Phó Thủ
+# tướng Trần Lưu Quang", "Tổng Bí thư Nguyễn Phú Trọng", "Bộ trưởng Ngoại giao Bùi Thanh Sơn"):
+# a name of three or four capitalised syllables, the first a Vietnamese family name.
+_VN_TITLE = (
+    r"(?:Phó )?(?:Thủ tướng|Chủ tịch nước|Chủ tịch Quốc hội|Chủ tịch|Tổng Bí thư"
+    r"|Thường trực Ban Bí thư"
+    r"|Bộ trưởng(?: (?:Bộ )?(?:Ngoại giao|Quốc phòng|Công an|Tài chính|Công Thương|Y tế"
+    r"|Giao thông vận tải|Xây dựng|Nội vụ|Tư pháp|Kế hoạch và Đầu tư|Nông nghiệp và Môi trường"
+    r"|Nông nghiệp và Phát triển nông thôn|Tài nguyên và Môi trường|Giáo dục và Đào tạo))?"
+    r"|Thứ trưởng|Đại sứ|Bí thư Tỉnh ủy|Bí thư Thành ủy"
+    r"|Chủ tịch UBND (?:tỉnh|thành phố) [A-ZĐ]\w*(?: [A-ZĐ]\w*)*)"
+)
+_FAMILY = (
+    "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Đoàn|Lương"
+    "|Trương|Mai|Tô|Hà|Lâm|Trịnh|Đào|Cao|Chu|Tạ|Vương|Thái|Tống|Lưu|Quách|Kiều|Văn|Nông"
+)
+_VN_TITLED = re.compile(rf"(?<!\w){_VN_TITLE} (?P<name>(?:{_FAMILY})(?: {_WORD}){{2,3}})(?![\w.])")
 # An initial and a surname ("V.Putin", "N. Pashinyan"), or one to three capitalised words.
 _PERSON_AFTER = re.compile(
     rf" (?P<name>(?:[A-ZĐ]\.){{1,2}} ?{_WORD}(?:-{_WORD})?|{_WORD}(?: {_WORD}){{0,2}})(?![\w.])"
@@ -118,6 +135,12 @@ class ActorLexicon:
             match = _PERSON_AFTER.match(text, place.end)
             if match is None:
                 continue
+            start, end = match.span("name")
+            if any(start < b and a < end for a, b in taken):
+                continue
+            found.append(ActorMention(start, end, match.group("name"), match.group("name")))
+            taken.append((start, end))
+        for match in _VN_TITLED.finditer(text):
             start, end = match.span("name")
             if any(start < b and a < end for a, b in taken):
                 continue
