@@ -327,3 +327,15 @@ def test_vietnamese_officials_are_recorded_by_their_title(tmp_path, gaz):
     assert [e.actors for e in events] == [("Trần Hồng Hà", "Bùi Thanh Sơn"), ("Phạm Minh Chính",)]
     # A name needs its title and a family name: "Hà Nội" and "Quảng Ninh" are no one.
     assert all("Hà Nội" not in e.actors for e in events)
+
+
+def test_an_event_without_a_place_takes_the_one_before_it_in_its_paragraph(tmp_path, gaz):
+    body = (
+        "Đoàn công tác đã làm việc tại Goris. Ngày 3/2, hai bên ký thỏa thuận hợp tác.\n\n"
+        "Ngày 4/2, hai bên ký thêm một thỏa thuận."
+    )
+    first, second = propose_events(_article(tmp_path, body, "2021-02-10"), gaz)
+    assert (first.location, first.place_basis) == ("goris", "context")
+    assert first.to_properties()["place_basis"] == "context"
+    # A new paragraph starts afresh: no place is made up for it.
+    assert (second.location, second.place_basis) == (None, "text")

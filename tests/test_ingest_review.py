@@ -69,10 +69,12 @@ def test_rows_say_what_changed_and_what_to_check() -> None:
         kept,
         _event("event-a-s2", date="2023-03-02", year_inferred=True),
         _event("event-a-s5", event_type="visit"),
+        _event("event-a-s6", places=["place-goris"]),
     )
     proposals = [
         {"id": "event-a-s2", "date_basis": "text", "location": "hanoi", "places": ["hanoi"]},
         {"id": "event-a-s5", "date_basis": "inherited", "location": None, "places": []},
+        {"id": "event-a-s6", "location": "hanoi", "places": [], "place_basis": "context"},
     ]
     rows = review_rows(old, new, proposals, {"hanoi"}, dt.date(2024, 3, 5))
     got = {r.feature_id: (r.change, r.flags) for r in rows}
@@ -80,6 +82,7 @@ def test_rows_say_what_changed_and_what_to_check() -> None:
         "event-a-s2": ("updated", ("unsure-place", "year-inferred")),
         "event-a-s5": ("added", ("unsure-place", "date-from-context", "placed-by-article")),
         "event-a-s4": ("removed", ()),
+        "event-a-s6": ("added", ("place-from-context",)),
     }
     by_id = {r.feature_id: r for r in rows}
     assert by_id["event-a-s2"].place == "Hà Nội (not on the map)"
@@ -134,3 +137,20 @@ def test_a_report_that_cannot_be_written_is_a_clear_error(data_dir: Path, run_cl
     result = run_cli(*args, "--report", str(target))
     assert result.returncode != 0
     assert "cannot write the report" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_event_placed_by_the_sentence_before_says_so(data_dir: Path, gazetteer, tmp_path):
+    article = tmp_path / "2021-01-05-goris-talks.md"
+    article.write_text(
+        "---\nid: 2021-01-05-goris-talks\ntitle: Tin\npublished: 2021-01-05\n---\n"
+        "Đoàn công tác đã làm việc tại Goris. Ngày 4/1, hai bên ký thỏa thuận hợp tác.\n",
+        "utf-8",
+    )
+    change = ingest([article], data_dir, gazetteer)
+    (row,) = [r for r in change.review if r.layer == "events"]
+    assert "place-from-context" in row.flags and row.place.startswith("Goris")
+    from mapapp.store.layers import Store
+
+    event = Store(data_dir).feature(row.feature_id)
+    assert event["properties"]["place_basis"] == "context"
+    assert "sentence before it" in event["properties"]["geo_note"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
@@ -122,6 +123,7 @@ class EventProposal:
     other_dates: tuple[str, ...] = ()
     location_names: tuple[str, str] | None = None  # the location's (English, Vietnamese) names
     year_inferred: bool = False  # the text gives no year: the publication date's context did
+    place_basis: str = "text"  # "context": the place of a sentence before it in its paragraph
 
     @property
     def id(self) -> str:
@@ -166,6 +168,8 @@ class EventProposal:
             properties["inherited_from"] = self.inherited_from
         if self.year_inferred:
             properties["year_inferred"] = True
+        if self.place_basis != "text":
+            properties["place_basis"] = self.place_basis
         return properties
 
     def to_feature(self) -> dict:
@@ -288,7 +292,8 @@ def parse_article(article: Article, lexicons: Lexicons) -> ParseResult:
         actors=result.actors,
         cues=find_cues(body, normalized.folded),
     )
-    events = tuple(islice(_propose(article, gazetteer, parts), MAX_EVENTS + 1))
+    proposals = _placed_by_context(article, gazetteer, parts, _propose(article, gazetteer, parts))
+    events = tuple(islice(proposals, MAX_EVENTS + 1))
     if len(events) > MAX_EVENTS:
         raise _too_many(article, f"proposes more than the {MAX_EVENTS:,} events")
     return replace(result, events=events)
@@ -318,6 +323,39 @@ def _context_type(parts: dict[int, _Parts]) -> str | None:
     if counts["disaster"] > counts["combat"]:
         return "disaster"
     return "combat" if counts["combat"] > counts["disaster"] else None
+
+
+def _placed_by_context(
+    article: Article,
+    gazetteer: Gazetteer,
+    parts: dict[int, _Parts],
+    proposals: Iterable[EventProposal],
+) -> Iterator[EventProposal]:
+    """Give an event whose sentence names no place the place of the nearest sentence before it
+    in the same paragraph that names one (``place_basis`` "context"); an event with no such
+    sentence keeps no place."""
+    where: dict[int, str | None] = {}
+    last: str | None = None
+    paragraph = None
+    for sentence in article.sentences:
+        if sentence.paragraph != paragraph:
+            paragraph, last = sentence.paragraph, None
+        own = _location(gazetteer, sentence, parts[sentence.number].mentions)
+        where[sentence.number] = last if own is None else None
+        last = own or last
+    for proposal in proposals:
+        context = where.get(proposal.sentence)
+        if proposal.location is None and not proposal.places and context is not None:
+            entity = gazetteer.entity(context)
+            proposal = replace(
+                proposal,
+                location=context,
+                geo_precision=entity.precision,
+                coordinates=entity.coordinates,
+                location_names=(entity.name, entity.name_vi or entity.name),
+                place_basis="context",
+            )
+        yield proposal
 
 
 def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):

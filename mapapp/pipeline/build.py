@@ -27,7 +27,7 @@ __all__ = ["ArticleReader", "Builder", "article_meta"]
 _EVENT_KEYS = (
     "name", "name_vi", "event_type", "date", "date_end", "date_note", "date_note_vi", "actors",
     "quantities", "quantity_qualifiers", "summary", "summary_vi", "geo_note", "geo_note_vi",
-    "geo_precision", "year_inferred",
+    "geo_precision", "year_inferred", "place_basis",
 )  # fmt: skip
 _FEATURE_KEYS = (
     "name", "name_vi", "kind", "geo_precision", "geometry_source", "geometry_source_vi",
@@ -273,6 +273,13 @@ class Builder:
                 props["date_note"] = f"the text gives no year: read as of publication ({day})"
                 props["date_note_vi"] = f"bài không nêu năm: hiểu theo ngày đăng ({day})"
         located = [base["location"]] if base.get("location") else base.get("places", [])
+        if "places" in entry:
+            props.pop("place_basis", None)  # the editor's places
+        elif props.get("place_basis") == "context" and not props.get("geo_note"):
+            props["geo_note"] = (
+                "the sentence names no place: shown at the one the sentence before it names"
+            )
+            props["geo_note_vi"] = "câu văn không nêu địa danh: hiển thị tại nơi câu trước đó nêu"
         place_ids = entry.get("places") or located
         fallback = not place_ids and main is not None
         if fallback:

@@ -34,6 +34,8 @@ FLAGS = {
     "(or is the publication day)",
     "placed-by-article": "the sentence names no place: the event is shown at the place the "
     "article is mostly about",
+    "place-from-context": "the sentence names no place: the event is shown at the one the "
+    "sentence before it names",
 }
 
 
@@ -127,6 +129,8 @@ def _flags(
             flags.append("date-from-context")
         if not proposal.get("location") and not proposal.get("places"):
             flags.append("placed-by-article")
+        elif proposal.get("place_basis") == "context":
+            flags.append("place-from-context")
     return flags
 
 
