@@ -132,7 +132,8 @@ def test_an_event_placed_by_its_article_says_so_in_both_languages(
         "title: Stepanakert\n"
         "published: 2020-12-01\n"
         "---\n"
-        "Người dân Stepanakert đã trở về nhà. Ngày 30/11, các bên đã ký thỏa thuận ngừng bắn.\n",
+        # A paragraph of its own: no sentence before it names a place.
+        "Người dân Stepanakert đã trở về nhà.\n\nNgày 30/11, các bên đã ký thỏa thuận ngừng bắn.\n",
         encoding="utf-8",
     )
     ingest([article], data_dir, gazetteer)
@@ -168,3 +169,24 @@ def test_an_event_without_a_summary_is_summed_up_by_its_sentence() -> None:
     for lang in ("en", "vi"):
         record = feature_record("events", feature, translator(lang))
         assert record["summary"] == "Ngày 1/12, rà phá bom mìn.", lang
+
+
+def test_an_event_placed_by_the_sentence_before_says_so_in_both_languages(
+    data_dir: Path, gazetteer, tmp_path: Path
+) -> None:
+    article = tmp_path / "2020-12-01-place-before.md"
+    article.write_text(
+        "---\nid: 2020-12-01-place-before\ntitle: Tin\npublished: 2020-12-01\n---\n"
+        "Người dân Stepanakert đã trở về nhà. Ngày 30/11, các bên đã ký thỏa thuận ngừng bắn.\n",
+        encoding="utf-8",
+    )
+    ingest([article], data_dir, gazetteer)
+    events = wholelayers.layer(Store(data_dir), "events")["features"]
+    (props,) = [
+        f["properties"]
+        for f in events
+        if f["properties"]["sources"][0]["article_id"] == "2020-12-01-place-before"
+    ]
+    assert props["place_basis"] == "context" and props["geo_precision"] == "exact"
+    assert "sentence before it" in props["geo_note"]
+    assert "câu trước" in props["geo_note_vi"]
