@@ -114,3 +114,26 @@ def test_articles_come_from_the_articles_folder(tmp_path: Path) -> None:
     )
     store = Store(tmp_path)
     assert store.article("a-1").title == "T"
+
+
+def test_a_count_is_made_once_per_data_version(tmp_path: Path, monkeypatch) -> None:
+    from mapapp.store import queries
+
+    store = Store(tmp_path)
+    with store.lock():
+        store.write({"a-1": _collection(_point("event-a", "events"))}, {})
+    made = []
+    real = queries.count_upto
+
+    def counting(db, flt, cap):
+        made.append(flt)
+        return real(db, flt, cap)
+
+    monkeypatch.setattr(queries, "count_upto", counting)
+    flt = Filter(layers=("events",), boxes=((46.0, 39.0, 47.0, 40.0),))
+    assert [store.count_upto(flt, 1000) for _ in range(3)] == [1, 1, 1]
+    assert len(made) == 1  # a client paging through one query: counted once
+    with store.lock():
+        store.write({"b-1": _collection(_point("event-b", "events"))}, {})
+    assert store.count_upto(flt, 1000) == 2  # the data changed: counted again
+    assert len(made) == 2

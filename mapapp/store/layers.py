@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ __all__ = ["Store", "ArticleInfo", "dump_geojson", "SHARED_LAYERS"]
 #: The layers no article owns: built from the curation file and the reference geometry.
 SHARED_LAYERS = ("peacekeeping-posts", "routes", "regions")
 _SHARED_PREFIX = "@"
+#: How many counts of matches (``Store.count_upto``) a store keeps, the most recent.
+COUNTS_KEPT = 256
 #: The bookkeeping values a write records (``write``'s ``meta``) that describe the partitions,
 #: not the index: a rebuilt index keeps them (see ``Store._kept_meta``).
 KEPT_META = ("inputs",)
@@ -97,6 +100,8 @@ class Store:
         self._fresh: str | None = None
         self._sync_lock = threading.Lock()
         self._writing = False
+        self._counts: OrderedDict[tuple, int | None] = OrderedDict()
+        self._counts_lock = threading.Lock()
         # What ``_disk_stamp`` looks at (every request does: plain strings, no pathlib).
         self._stamp_paths = [
             os.fspath(p)
@@ -323,8 +328,23 @@ class Store:
         return queries.count(self.db(), flt)
 
     def count_upto(self, flt: queries.Filter, cap: int) -> int | None:
-        """Return how many features match ``flt`` if at most ``cap``, else None."""
-        return queries.count_upto(self.db(), flt, cap)
+        """Return how many features match ``flt`` if at most ``cap``, else None.
+
+        Counted once per data version: a client paging through one query (GDAL, QGIS: the same
+        filter, the offset moving on) is answered from the last ``COUNTS_KEPT`` counts.
+        """
+        db = self.db()
+        key = (self.version(), flt, cap)
+        with self._counts_lock:
+            if key in self._counts:
+                self._counts.move_to_end(key)
+                return self._counts[key]
+        found = queries.count_upto(db, flt, cap)
+        with self._counts_lock:
+            self._counts[key] = found
+            while len(self._counts) > COUNTS_KEPT:
+                self._counts.popitem(last=False)
+        return found
 
     def tile(self, flt: queries.Filter, z: int, x: int, y: int, **kw) -> queries.Tile:
         """Return map tile z/x/y for ``flt`` (see ``queries.tile``)."""
