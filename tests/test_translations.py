@@ -122,27 +122,22 @@ def test_map_page_in_vietnamese_shows_vietnamese_summaries(client) -> None:
     assert summaries["ev-2020-11-16-airlift"].startswith("Russia sends 20 transport aircraft")
 
 
+def _ingested_events(data_dir: Path, gazetteer, tmp_path: Path, aid: str, body: str) -> list:
+    """Ingest an article of 2020-12-01 titled "Stepanakert"; return its events' properties."""
+    article = tmp_path / f"{aid}.md"
+    front = f"---\nid: {aid}\ntitle: Stepanakert\npublished: 2020-12-01\n---\n"
+    article.write_text(front + body + "\n", encoding="utf-8")
+    ingest([article], data_dir, gazetteer)
+    events = wholelayers.layer(Store(data_dir), "events")["features"]
+    return [f["properties"] for f in events if f["properties"]["sources"][0]["article_id"] == aid]
+
+
 def test_an_event_placed_by_its_article_says_so_in_both_languages(
     data_dir: Path, gazetteer, tmp_path: Path
 ) -> None:
-    article = tmp_path / "2020-12-01-no-place.md"
-    article.write_text(
-        "---\n"
-        "id: 2020-12-01-no-place\n"
-        "title: Stepanakert\n"
-        "published: 2020-12-01\n"
-        "---\n"
-        # A paragraph of its own: no sentence before it names a place.
-        "Người dân Stepanakert đã trở về nhà.\n\nNgày 30/11, các bên đã ký thỏa thuận ngừng bắn.\n",
-        encoding="utf-8",
-    )
-    ingest([article], data_dir, gazetteer)
-    events = wholelayers.layer(Store(data_dir), "events")["features"]
-    placed = [
-        f["properties"]
-        for f in events
-        if f["properties"]["sources"][0]["article_id"] == "2020-12-01-no-place"
-    ]
+    # A paragraph of its own: no sentence before it names a place.
+    body = "Người dân Stepanakert đã trở về nhà.\n\nNgày 30/11, các bên đã ký thỏa thuận ngừng bắn."
+    placed = _ingested_events(data_dir, gazetteer, tmp_path, "2020-12-01-no-place", body)
     assert placed, "the dated sentence became an event"
     props = placed[0]
     assert props["geo_precision"] == "region"
@@ -174,19 +169,8 @@ def test_an_event_without_a_summary_is_summed_up_by_its_sentence() -> None:
 def test_an_event_placed_by_the_sentence_before_says_so_in_both_languages(
     data_dir: Path, gazetteer, tmp_path: Path
 ) -> None:
-    article = tmp_path / "2020-12-01-place-before.md"
-    article.write_text(
-        "---\nid: 2020-12-01-place-before\ntitle: Tin\npublished: 2020-12-01\n---\n"
-        "Người dân Stepanakert đã trở về nhà. Ngày 30/11, các bên đã ký thỏa thuận ngừng bắn.\n",
-        encoding="utf-8",
-    )
-    ingest([article], data_dir, gazetteer)
-    events = wholelayers.layer(Store(data_dir), "events")["features"]
-    (props,) = [
-        f["properties"]
-        for f in events
-        if f["properties"]["sources"][0]["article_id"] == "2020-12-01-place-before"
-    ]
+    body = "Người dân Stepanakert đã trở về nhà. Ngày 30/11, các bên đã ký thỏa thuận ngừng bắn."
+    (props,) = _ingested_events(data_dir, gazetteer, tmp_path, "2020-12-01-place-before", body)
     assert props["place_basis"] == "context" and props["geo_precision"] == "exact"
     assert "sentence before it" in props["geo_note"]
     assert "câu trước" in props["geo_note_vi"]
