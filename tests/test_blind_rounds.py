@@ -15,7 +15,7 @@ FLOORS = {
     "round4": {
         "places": 0.85,
         "dates": 0.97,
-        "quantities": 0.78,
+        "quantities": 0.98,
         "events": 6,
         "dated": 31,
         "place": 14,

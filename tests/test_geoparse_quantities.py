@@ -87,6 +87,8 @@ def test_model_designations_are_details_not_quantities():
         "lần thứ 2",
         "3 ca sĩ",
         "ngày 23 và 24/11",
+        "Đến 0 giờ 15 ngày 2-3, phòng không hoạt động.",
+        "lúc 7 giờ 30 sáng",
     ],
 )
 def test_not_quantities(text):
@@ -187,3 +189,26 @@ def test_not_households(text):
 )
 def test_counts_after_population_dispatch_lists_and_ranges(text, expected):
     assert [(q.surface, q.value, q.unit) for q in find_quantities(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hơn 120 cây xanh bị đổ", [("hơn 120 cây xanh", 120, "trees")]),
+        ("37 cột điện gãy", [("37 cột điện", 37, "power_poles")]),
+        ("khoảng 5.000 m3 đất đá", [("khoảng 5.000 m3", 5000, "m3")]),
+        ("với 14 phiếu thuận", [("14 phiếu thuận", 14, "votes")]),
+        ("giải cứu 4 con tin", [("4 con tin", 4, "hostages")]),
+        (
+            "2 xe bồn và một xe cứu thương",
+            [("2 xe bồn", 2, "tankers"), ("một xe cứu thương", 1, "ambulances")],
+        ),
+        ("bắn hạ 24 UAV", [("24 UAV", 24, "drones")]),
+        ("15 khu dân cư", [("15 khu dân cư", 15, "settlements")]),
+        ("hơn 3,2 triệu lượt khách", [("hơn 3,2 triệu lượt khách", 3_200_000, "visitors")]),
+        ("trong 72 giờ lên tới 620 mm", [("72 giờ", 72, "hours"), ("lên tới 620 mm", 620, "mm")]),
+    ],
+)
+def test_unit_words_of_other_outlets(text, expected):
+    found = [(q.surface, q.value, q.unit) for q in find_quantities(text)]
+    assert found == expected

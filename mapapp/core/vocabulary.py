@@ -93,6 +93,17 @@ EVENT_TYPE_KEYS: tuple[str, ...] = tuple(EVENT_TYPES)
 #: detail after a colon ("aircraft:An-124"); a key missing here is shown as itself.
 UNITS: dict[str, tuple[str, str]] = {
     "people": ("people", "người"),
+    "trees": ("trees", "cây xanh"),
+    "power_poles": ("power poles", "cột điện"),
+    "m3": ("m³", "m³"),
+    "votes": ("votes", "phiếu"),
+    "hostages": ("hostages", "con tin"),
+    "tankers": ("tankers", "xe bồn"),
+    "ambulances": ("ambulances", "xe cứu thương"),
+    "guns": ("guns", "khẩu pháo"),
+    "settlements": ("settlements", "khu dân cư"),
+    "projects": ("projects", "dự án"),
+    "visitors": ("visitors", "lượt khách"),
     "killed": ("killed", "người thiệt mạng"),
     "wounded": ("wounded", "người bị thương"),
     "injured": ("injured", "người bị thương"),

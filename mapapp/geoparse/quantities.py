@@ -140,6 +140,38 @@ UNITS: dict[str, str] = {
     "hộ gia đình": "households",
     "quả đạn": "shells",
     "đạn pháo": "shells",
+    "khẩu pháo": "guns",
+    "khẩu súng cối": "guns",
+    "cây xanh": "trees",
+    "cây cối": "trees",
+    "gốc cây": "trees",
+    "cột điện": "power_poles",
+    "trụ điện": "power_poles",
+    "m3": "m3",
+    "m³": "m3",
+    "mét khối": "m3",
+    "phiếu": "votes",
+    "phiếu thuận": "votes",
+    "phiếu chống": "votes",
+    "phiếu trắng": "votes",
+    "con tin": "hostages",
+    "xe bồn": "tankers",
+    "xe chở nhiên liệu": "tankers",
+    "xe chở dầu": "tankers",
+    "xe cứu thương": "ambulances",
+    "xe lội nước": "vehicles",
+    "đợt tấn công": "attacks",
+    "đợt phản công": "attacks",
+    "cuộc phản công": "attacks",
+    "khu dân cư": "settlements",
+    "dự án": "projects",
+    "du khách": "visitors",
+    "lượt khách": "visitors",
+    "lượt du khách": "visitors",
+    "khách du lịch": "visitors",
+    "lượt khách du lịch": "visitors",
+    "cư dân": "people",
+    "uav": "drones",
     "ngôi nhà": "houses",
     "căn nhà": "houses",
     "ngôi làng": "villages",
@@ -250,6 +282,7 @@ _WORD_NUMBERS = {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "bẩy": 
 _WORD_NUMBERS |= {"mười": 10}
 # Units a model designation may follow ("máy bay IL-76", "xe tăng T-72").
 _MODEL_UNITS = {
+    "guns",
     "aircraft",
     "helicopters",
     "drones",
@@ -319,6 +352,10 @@ _QUALIFIER_BEFORE = re.compile(rf"(?<!\w)(?:{_alternation(_QUALIFIERS)})\s+$", r
 _CLOCK_AFTER = re.compile(
     r"\s*(?:\d|sáng|trưa|chiều|tối|đêm|khuya|kém|(?:hôm|ngày|mùng|mồng)\s+\d)", re.IGNORECASE
 )
+# "lúc 0 giờ 15", "7 giờ 30": the figure after "giờ" is minutes of a time of day.
+_CLOCK_BEFORE = re.compile(r"\d\s*giờ\s+$", re.IGNORECASE)
+# "ngày 2-3", "ngày 14.8", "ngày 3/2": a date after "ngày", not days counted.
+_DATE_AFTER = re.compile(r"\s+\d{1,2}\s*[-./]\s*\d{1,2}(?!\d)")
 # "3 ca sĩ" are singers, "2 ca mổ" operations: "ca" counts cases only on its own.
 _NOT_CASES_AFTER = re.compile(r"\s+(?:sĩ|khúc|mổ|trực|làm|kíp|kịch)(?!\w)", re.IGNORECASE)
 # "2 hộ chiếu" are passports, "hộ tống" an escort: "hộ" counts households only on its own.
@@ -429,6 +466,12 @@ def find_quantities(
         unit = UNITS[groups["unit"].lower()]
         if unit == "hours" and _CLOCK_AFTER.match(text, match.end("unit")):
             continue
+        if not groups["qual"] and _CLOCK_BEFORE.search(
+            text, max(0, match.start() - 12), match.start()
+        ):
+            continue  # "0 giờ 15 ngày 2-3": the minutes of a time of day
+        if unit == "days" and _DATE_AFTER.match(text, match.end("unit")):
+            continue  # "15 ngày 2-3": "ngày" opens a date
         if groups["unit"].lower() == "ca" and _NOT_CASES_AFTER.match(text, match.end("unit")):
             continue
         if groups["unit"].lower() == "hộ" and _NOT_HOUSEHOLDS_AFTER.match(text, match.end("unit")):
