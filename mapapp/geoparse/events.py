@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
@@ -292,8 +291,7 @@ def parse_article(article: Article, lexicons: Lexicons) -> ParseResult:
         actors=result.actors,
         cues=find_cues(body, normalized.folded),
     )
-    proposals = _placed_by_context(article, gazetteer, parts, _propose(article, gazetteer, parts))
-    events = tuple(islice(proposals, MAX_EVENTS + 1))
+    events = tuple(islice(_propose(article, gazetteer, parts), MAX_EVENTS + 1))
     if len(events) > MAX_EVENTS:
         raise _too_many(article, f"proposes more than the {MAX_EVENTS:,} events")
     return replace(result, events=events)
@@ -325,56 +323,38 @@ def _context_type(parts: dict[int, _Parts]) -> str | None:
     return "combat" if counts["combat"] > counts["disaster"] else None
 
 
-def _placed_by_context(
-    article: Article,
-    gazetteer: Gazetteer,
-    parts: dict[int, _Parts],
-    proposals: Iterable[EventProposal],
-) -> Iterator[EventProposal]:
-    """Give an event whose sentence names no place the place of the nearest sentence before it
-    in the same paragraph that names one (``place_basis`` "context"); an event with no such
-    sentence keeps no place."""
-    where: dict[int, str | None] = {}
-    last: str | None = None
-    paragraph = None
-    for sentence in article.sentences:
-        if sentence.paragraph != paragraph:
-            paragraph, last = sentence.paragraph, None
-        own = _location(gazetteer, sentence, parts[sentence.number].mentions)
-        where[sentence.number] = last if own is None else None
-        last = own or last
-    for proposal in proposals:
-        context = where.get(proposal.sentence)
-        if proposal.location is None and not proposal.places and context is not None:
-            entity = gazetteer.entity(context)
-            proposal = replace(
-                proposal,
-                location=context,
-                geo_precision=entity.precision,
-                coordinates=entity.coordinates,
-                location_names=(entity.name, entity.name_vi or entity.name),
-                place_basis="context",
-            )
-        yield proposal
-
-
 def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
     """Yield one proposal per sentence that has a date of its own, inherits one, or reports a
-    casualty toll (dated by publication)."""
+    casualty toll (dated by publication).
+
+    Each is placed where its sentence says (``_location``); a sentence naming no place takes
+    the place of the nearest sentence before it in its paragraph that names one
+    (``place_basis`` "context"), else it has none.
+    """
     context = _context_type(parts)
     anchor: tuple[Sentence, DateMention] | None = None
+    last_place: str | None = None
+    paragraph = None
     for sentence in article.sentences:
         found = parts[sentence.number]
         text = sentence.text
         if anchor is not None and anchor[0].paragraph != sentence.paragraph:
             anchor = None
+        if sentence.paragraph != paragraph:
+            paragraph, last_place = sentence.paragraph, None
+        own_place = _location(gazetteer, sentence, found.mentions)
+        if found.mentions:
+            where = (own_place, "text")
+        else:
+            where = (last_place, "context" if last_place else "text")
+        last_place = own_place or last_place
         own = _own_dates(text, sentence, found.dates)
         today = None if own else _today(article, sentence)
         if today is not None and found.cues:
             own = [today]
         if own:
             anchor = (sentence, own[0])
-            yield _proposal(article, gazetteer, context, sentence, found, own[0], "text")
+            yield _proposal(article, gazetteer, context, where, sentence, found, own[0], "text")
             continue
         if (
             anchor is not None
@@ -383,7 +363,7 @@ def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
         ):
             if found.cues or found.quantities:
                 proposal = _proposal(
-                    article, gazetteer, context, sentence, found, anchor[1], "inherited"
+                    article, gazetteer, context, where, sentence, found, anchor[1], "inherited"
                 )
                 yield replace(proposal, inherited_from=anchor[0].number)
             continue
@@ -393,13 +373,14 @@ def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
         ):
             published = article.published.isoformat()
             date = DateMention(sentence.start, sentence.start, "", published, None, "day")
-            yield _proposal(article, gazetteer, context, sentence, found, date, "published")
+            yield _proposal(article, gazetteer, context, where, sentence, found, date, "published")
 
 
 def _proposal(
     article: Article,
     gazetteer: Gazetteer,
     context: str | None,
+    where: tuple[str | None, str],
     sentence: Sentence,
     found: _Parts,
     date: DateMention,
@@ -418,7 +399,7 @@ def _proposal(
     ):
         event_type = "disaster"  # an evacuation from a flood or a storm
     quantities, qualifiers = _quantities(text, sentence, found.quantities)
-    location = _location(gazetteer, sentence, found.mentions)
+    location, place_basis = where
     entity = gazetteer.entity(location) if location else None
     return EventProposal(
         article_id=article.id,
@@ -438,6 +419,7 @@ def _proposal(
         location_names=(entity.name, entity.name_vi or entity.name) if entity else None,
         date_basis=basis,
         year_inferred=date.year_inferred,
+        place_basis=place_basis,
         other_dates=tuple(d.date for d in found.dates if d is not date) if basis == "text" else (),
     )
 

@@ -62,9 +62,9 @@ class ArticleInfo:
     feature_count: int
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: str | Path) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except FileNotFoundError:
         return None
     return st.st_mtime_ns, st.st_size
@@ -129,15 +129,7 @@ class Store:
     def _disk_stamp(self) -> str:
         """What changes whenever a partition is written, added or removed: the mtimes of the
         partition directory (a rename into it changes it) and of the shared layer files."""
-        stamps: list[tuple[int, int] | None] = []
-        for path in self._stamp_paths:
-            try:
-                st = os.stat(path)
-            except FileNotFoundError:
-                stamps.append(None)
-            else:
-                stamps.append((st.st_mtime_ns, st.st_size))
-        return json.dumps(stamps)
+        return json.dumps([_stamp(path) for path in self._stamp_paths])
 
     def read_part(self, part: str) -> dict | None:
         """Return a partition's FeatureCollection as stored (None if it has no file)."""
@@ -274,7 +266,9 @@ class Store:
 
     def version(self) -> str:
         """Return the data version: it changes whenever the data does (for ETags)."""
-        db = self.db()
+        return self._version(self.db())
+
+    def _version(self, db: sqlite3.Connection) -> str:
         return f"{self._meta(db, 'epoch')}.{self._meta(db, 'version')}"
 
     # -- reading -------------------------------------------------------------------------
@@ -334,7 +328,7 @@ class Store:
         filter, the offset moving on) is answered from the last ``COUNTS_KEPT`` counts.
         """
         db = self.db()
-        key = (self.version(), flt, cap)
+        key = (self._version(db), flt, cap)
         with self._counts_lock:
             if key in self._counts:
                 self._counts.move_to_end(key)
