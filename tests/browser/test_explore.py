@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +99,8 @@ def test_type_filter(open_page, explore_server) -> None:
     watched.wait_for_drawn(EVENTS, {"event-putin-erdogan-call", "event-calls-pashinyan-aliev"})
     assert watched.drawn_ids(MAPPED) == explore_server.shown(type="phone_call")
     assert "type=phone_call" in page.url
-    assert page.locator("#list-count").inner_text() == "2 of 8 events"
+    # The list is fetched on its own, after or before the tiles: its count is awaited.
+    expect(page.locator("#list-count")).to_have_text("2 of 8 events")
 
 
 def test_article_filter(open_page, explore_server) -> None:
