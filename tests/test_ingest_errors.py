@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -298,7 +299,10 @@ def test_an_event_with_no_place_anywhere_is_a_warning_not_a_crash(
     path.write_text("---\ntitle: T\npublished: 2020-11-25\n---\nNgày 3/11 có 5 người chết.\n")
     change = ingest([path], data_dir, gazetteer)
     assert change.warnings == [
-        "nowhere.md: sentence 1: an event, but neither the sentence nor the article names a "
-        "place; left off the map"
+        "nowhere.md: sentence 1: an event, but the text does not say where: listed without a "
+        "place on the map"
     ]
     assert change.articles == ["nowhere"]
+    part = json.loads((data_dir / "features" / "nowhere.geojson").read_text("utf-8"))
+    (event,) = [f for f in part["features"] if f["properties"]["layer"] == "events"]
+    assert event["geometry"] is None and event["properties"]["geo_precision"] == "unplaced"

@@ -52,7 +52,8 @@ def _event(fid: str, **props) -> dict:
     base = {"layer": "events", "name": "Meeting", "event_type": "meeting", "date": "2024-03-02"}
     base |= {"date_precision": "day", "geo_precision": "exact", "places": ["place-hanoi"]}
     base["sources"] = [{"article_id": "a", "sentence": 3, "quote": "Ngày 2/3, hai bên hội đàm."}]
-    return {"type": "Feature", "id": fid, "geometry": None, "properties": base | props}
+    geometry = props.pop("geometry", {"type": "Point", "coordinates": [105.85, 21.03]})
+    return {"type": "Feature", "id": fid, "geometry": geometry, "properties": base | props}
 
 
 def test_rows_say_what_changed_and_what_to_check() -> None:
@@ -68,7 +69,9 @@ def test_rows_say_what_changed_and_what_to_check() -> None:
         hanoi,
         kept,
         _event("event-a-s2", date="2023-03-02", year_inferred=True),
-        _event("event-a-s5", event_type="visit"),
+        _event(
+            "event-a-s5", event_type="visit", geometry=None, places=[], geo_precision="unplaced"
+        ),
         _event("event-a-s6", places=["place-goris"]),
     )
     proposals = [
@@ -80,12 +83,13 @@ def test_rows_say_what_changed_and_what_to_check() -> None:
     got = {r.feature_id: (r.change, r.flags) for r in rows}
     assert got == {
         "event-a-s2": ("updated", ("unsure-place", "year-inferred")),
-        "event-a-s5": ("added", ("unsure-place", "date-from-context", "placed-by-article")),
+        "event-a-s5": ("added", ("date-from-context", "unplaced")),
         "event-a-s4": ("removed", ()),
         "event-a-s6": ("added", ("place-from-context",)),
     }
     by_id = {r.feature_id: r for r in rows}
-    assert by_id["event-a-s2"].place == "Hà Nội (not on the map)"
+    assert by_id["event-a-s2"].place == "Hà Nội (exact)"
+    assert by_id["event-a-s5"].place == "(not on the map)"
     assert by_id["event-a-s2"].date == "2023-03-02 (day)"
     text = table(rows)
     assert "updated" in text and "year-inferred: the text gives no year" in text

@@ -132,18 +132,20 @@ def _ingested_events(data_dir: Path, gazetteer, tmp_path: Path, aid: str, body: 
     return [f["properties"] for f in events if f["properties"]["sources"][0]["article_id"] == aid]
 
 
-def test_an_event_placed_by_its_article_says_so_in_both_languages(
+def test_an_event_no_sentence_places_says_so_in_both_languages(
     data_dir: Path, gazetteer, tmp_path: Path
 ) -> None:
-    # A paragraph of its own: no sentence before it names a place.
+    # A paragraph of its own: no sentence before it names a place, and the article's other
+    # place (Stepanakert) is not taken for it.
     body = "Người dân Stepanakert đã trở về nhà.\n\nNgày 30/11, các bên đã ký thỏa thuận ngừng bắn."
     placed = _ingested_events(data_dir, gazetteer, tmp_path, "2020-12-01-no-place", body)
     assert placed, "the dated sentence became an event"
     props = placed[0]
-    assert props["geo_precision"] == "region"
-    assert "names no place" in props["geo_note"]
-    assert "không nêu địa danh" in props["geo_note_vi"]
-    assert props["geometry_source_vi"].startswith("theo địa danh của sự kiện: Stepanakert")
+    assert props["geo_precision"] == "unplaced"
+    assert props["geo_note"] == "the article does not say where this happened"
+    assert props["geo_note_vi"] == "bài báo không nêu nơi xảy ra"
+    assert props["geometry_source_vi"].startswith("không có")
+    assert "Stepanakert" not in props["geometry_source"]
 
 
 def test_an_event_without_a_summary_is_summed_up_by_its_sentence() -> None:

@@ -10,6 +10,7 @@ __all__ = [
     "LAYERS",
     "LAYER_IDS",
     "PRECISIONS",
+    "UNPLACED",
     "DATE_PRECISIONS",
     "sentence_url",
     "make_source",
@@ -60,6 +61,9 @@ LAYER_IDS: tuple[str, ...] = tuple(layer.id for layer in LAYERS)
 
 #: How well a feature's geometry places the thing it stands for.
 PRECISIONS = ("exact", "approximate", "region")
+#: The ``geo_precision`` of an event whose text does not say where it happened: it has no
+#: geometry (``null``), and is listed and counted but drawn nowhere.
+UNPLACED = "unplaced"
 #: How precise an ISO 8601 date string is, by its length.
 DATE_PRECISIONS = {10: "day", 7: "month", 4: "year"}
 

@@ -43,6 +43,7 @@ _EN = {
     "control.close": "Close",
     "control.more": "Show more",
     "control.failed": "Could not load the list",
+    "control.unplaced": "not on the map",
     "overlay.events": "Events: {type}",
     "legend.title": "Legend",
     "legend.position": "Position",
@@ -87,6 +88,7 @@ _EN = {
     "precision.exact": "exact",
     "precision.approximate": "approximate: the position is estimated",
     "precision.region": "only the region is known",
+    "precision.unplaced": "not on the map: the article does not say where",
     "date.day": "exact day",
     "date.month": "month only",
     "date.year": "year only",
@@ -142,6 +144,7 @@ _EN = {
     "list.place": "Place",
     "list.count": "{shown} of {total} events",
     "list.empty": "No event matches the overlays, time window and filters.",
+    "list.details": "Event not on the map",
     "list.help": "↑ ↓ move, Enter selects",
 }
 
@@ -180,6 +183,7 @@ _VI = {
     "control.close": "Đóng",
     "control.more": "Xem thêm",
     "control.failed": "Không tải được danh sách",
+    "control.unplaced": "không có trên bản đồ",
     "overlay.events": "Sự kiện: {type}",
     "legend.title": "Chú giải",
     "legend.position": "Vị trí",
@@ -223,6 +227,7 @@ _VI = {
     "precision.exact": "chính xác",
     "precision.approximate": "gần đúng: vị trí được ước tính",
     "precision.region": "chỉ biết khu vực",
+    "precision.unplaced": "không có trên bản đồ: bài báo không nêu nơi xảy ra",
     "date.day": "đúng ngày",
     "date.month": "chỉ biết tháng",
     "date.year": "chỉ biết năm",
@@ -276,6 +281,7 @@ _VI = {
     "list.place": "Địa điểm",
     "list.count": "{shown} trên {total} sự kiện",
     "list.empty": "Không có sự kiện nào khớp với các lớp, khoảng thời gian và bộ lọc.",
+    "list.details": "Sự kiện không có trên bản đồ",
     "list.help": "↑ ↓ để di chuyển, Enter để chọn",
 }
 

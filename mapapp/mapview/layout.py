@@ -114,12 +114,13 @@ def parts(geometry: dict) -> Iterator[tuple[str, list]]:
             yield from parts(part)
 
 
-def focus_bounds(feature: dict) -> list[list[float]]:
-    """Return the bounds to frame a feature: its extent, padded by what is drawn around it."""
+def focus_bounds(feature: dict) -> list[list[float]] | None:
+    """Return the bounds to frame a feature: its extent, padded by what is drawn around it
+    (None if it has no geometry: an event its text does not place)."""
     props = feature.get("properties", {})
     positions = [p[:2] for p in points(feature.get("geometry") or {})]
     if not positions:
-        return HOME_BOUNDS
+        return None
     lons, lats = zip(*positions, strict=True)
     pad_km = {"exact": 2.0, "approximate": 5.0}.get(props.get("geo_precision"), 0.0)
     # A region-precision point is drawn as a circle (or, for a country, only named): frame it.

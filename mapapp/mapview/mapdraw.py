@@ -282,7 +282,7 @@ def drawing(
     }
     if focus is not None:
         view = {
-            "bounds": maplayout.focus_bounds(focus),
+            "bounds": maplayout.focus_bounds(focus) or maplayout.HOME_BOUNDS,
             "options": {"animate": False, "maxZoom": _FOCUS_MAX_ZOOM},
             "open": str(focus.get("id")),
         }

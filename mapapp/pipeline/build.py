@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mapapp.core.errors import CurationError, NotFound
-from mapapp.core.model import PRECISIONS, date_precision, make_source
+from mapapp.core.model import PRECISIONS, UNPLACED, date_precision, make_source
 from mapapp.pipeline.curation import Curation, SentenceRef, resolve_ref
 from mapapp.pipeline.geometry import (
     ReferenceGeometry,
@@ -210,12 +210,6 @@ class Builder:
             features.append(_feature(f"place-{entity_id}", "places", geometry, props))
         return features
 
-    @staticmethod
-    def main_place(mentions: dict[str, dict[SentenceRef, list]]) -> str | None:
-        """Return the entity an article mentions most (ties: the first id in order)."""
-        counts = {eid: sum(len(spans) for spans in refs.values()) for eid, refs in mentions.items()}
-        return max(sorted(counts), key=counts.__getitem__) if counts else None
-
     # -- events --------------------------------------------------------------------------
     def _place_geometry(self, place_ids: list[str], where: str) -> tuple[dict, str]:
         entities = [self._entity(pid, where) for pid in place_ids]
@@ -224,7 +218,7 @@ class Builder:
         points = [(e.lon, e.lat) for e in entities]
         return point_geometry(points), _worst_precision(e.precision for e in entities)
 
-    def events(self, article_id: str, proposals: list[dict], main: str | None) -> list[dict]:
+    def events(self, article_id: str, proposals: list[dict]) -> list[dict]:
         """Merge one article's geoparser proposals with the curation file's entries for it."""
         by_ref: dict[SentenceRef, dict] = {}
         for proposal in proposals:
@@ -242,25 +236,14 @@ class Builder:
             base = dict(by_ref.get(at[0], {}))
             entries.append((entry, at + also, base))
         for ref, proposal in sorted(by_ref.items()):
-            if ref not in consumed and self._placeable(ref, proposal, main):
+            if ref not in consumed:
                 entries.append(({"id": proposal["id"]}, [ref], proposal))
         return sorted(
-            (self._event(*e, main) for e in entries),
+            (self._event(*e) for e in entries),
             key=lambda f: (f["properties"]["date"], f["id"]),
         )
 
-    def _placeable(self, ref: SentenceRef, proposal: dict, main: str | None) -> bool:
-        """True if a proposal can be put on the map: its sentence or its article names a place.
-        A warning says why one cannot."""
-        if proposal.get("location") or proposal.get("places") or main:
-            return True
-        self.warnings[ref.article_id].append(
-            f"sentence {ref.sentence}: an event, but neither the sentence nor the article names a "
-            "place; left off the map"
-        )
-        return False
-
-    def _event(self, entry: dict, refs: list[SentenceRef], base: dict, main: str | None) -> dict:
+    def _event(self, entry: dict, refs: list[SentenceRef], base: dict) -> dict:
         where = f"event {entry['id']!r}"
         props: dict[str, Any] = {k: base.get(k) for k in _EVENT_KEYS}
         props.update({k: entry[k] for k in _EVENT_KEYS if k in entry})
@@ -281,19 +264,21 @@ class Builder:
             )
             props["geo_note_vi"] = "câu văn không nêu địa danh: hiển thị tại nơi câu trước đó nêu"
         place_ids = entry.get("places") or located
-        fallback = not place_ids and main is not None
-        if fallback:
-            # The sentence names no place: fall back on the place its article is about.
-            place_ids = [main]
+        geometry: dict | None = None
+        if place_ids:
+            geometry, precision = self._place_geometry(list(place_ids), where)
+            props["geo_precision"] = entry.get("geo_precision") or precision
+        else:
+            # Neither the sentence nor those around it say where: listed, dated and typed,
+            # but drawn nowhere rather than at a place the text does not give.
+            props["geo_precision"] = UNPLACED
             if not props.get("geo_note"):
-                props["geo_note"] = (
-                    "the sentence names no place; shown at the place the article is mostly about"
-                )
-                props["geo_note_vi"] = (
-                    "câu văn không nêu địa danh nào; hiển thị tại nơi bài báo nói tới nhiều nhất"
-                )
-        geometry, precision = self._place_geometry(list(place_ids), where)
-        props["geo_precision"] = entry.get("geo_precision") or ("region" if fallback else precision)
+                props["geo_note"] = "the article does not say where this happened"
+                props["geo_note_vi"] = "bài báo không nêu nơi xảy ra"
+            self.warnings[refs[0].article_id].append(
+                f"sentence {refs[0].sentence}: an event, but the text does not say where: "
+                "listed without a place on the map"
+            )
         if not props.get("date") or not props.get("event_type"):
             raise CurationError(f"{where}: an event needs a date and an event_type")
         props["date_precision"] = date_precision(str(props["date"]))
@@ -303,12 +288,16 @@ class Builder:
         mentioned = list(dict.fromkeys([*place_ids, *base.get("places", [])]))
         props["places"] = [f"place-{pid}" for pid in mentioned]
         entities = [self._entity(pid, where) for pid in place_ids]
-        props["geometry_source"] = "the event's place(s): " + ", ".join(
-            f"{e.name} ({e.source})" for e in entities
-        )
-        props["geometry_source_vi"] = "theo địa danh của sự kiện: " + ", ".join(
-            f"{e.name_vi or e.name} ({e.source_vi or e.source})" for e in entities
-        )
+        if entities:
+            props["geometry_source"] = "the event's place(s): " + ", ".join(
+                f"{e.name} ({e.source})" for e in entities
+            )
+            props["geometry_source_vi"] = "theo địa danh của sự kiện: " + ", ".join(
+                f"{e.name_vi or e.name} ({e.source_vi or e.source})" for e in entities
+            )
+        else:
+            props["geometry_source"] = "none: the article does not say where"
+            props["geometry_source_vi"] = "không có: bài báo không nêu nơi xảy ra"
         props["sources"] = [self.source(ref) for ref in refs]
         return _feature(entry["id"], "events", geometry, props)
 
@@ -319,7 +308,7 @@ class Builder:
         article = self.articles[article_id]
         mentions = self.mentions(article_id)
         features = [
-            *self.events(article_id, proposals, self.main_place(mentions)),
+            *self.events(article_id, proposals),
             *self.places(article_id, mentions),
         ]
         return {"type": "FeatureCollection", "article": article_meta(article), "features": features}

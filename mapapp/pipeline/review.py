@@ -32,8 +32,8 @@ FLAGS = {
     f"than {FAR_DAYS} days from it or in another year: check the year",
     "date-from-context": "the sentence gives no date: it was taken from the sentence before "
     "(or is the publication day)",
-    "placed-by-article": "the sentence names no place: the event is shown at the place the "
-    "article is mostly about",
+    "unplaced": "neither the sentence nor the one before it names a place: the event is "
+    "listed but not drawn on the map",
     "place-from-context": "the sentence names no place: the event is shown at the one the "
     "sentence before it names",
 }
@@ -127,10 +127,10 @@ def _flags(
     if proposal is not None:
         if proposal.get("date_basis") in ("inherited", "published"):
             flags.append("date-from-context")
-        if not proposal.get("location") and not proposal.get("places"):
-            flags.append("placed-by-article")
-        elif proposal.get("place_basis") == "context":
+        if proposal.get("place_basis") == "context":
             flags.append("place-from-context")
+    if props.get("layer") == "events" and feature.get("geometry") is None:
+        flags.append("unplaced")
     return flags
 
 

@@ -8,7 +8,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
 from mapapp.core.errors import NotFound
-from mapapp.core.model import LAYER_IDS, PRECISIONS, date_precision, sentence_url
+from mapapp.core.model import LAYER_IDS, PRECISIONS, UNPLACED, date_precision, sentence_url
 from mapapp.sources.articles import Article
 from mapapp.store.layers import Store
 
@@ -163,9 +163,16 @@ def validate(store: Store) -> list[str]:
             for key in ("name", "name_vi", "kind", "geometry_source"):
                 if not props.get(key):
                     problems.append(f"{fid}: lacks property {key!r}")
-            if props.get("geo_precision") not in PRECISIONS:
-                problems.append(f"{fid}: geo_precision {props.get('geo_precision')!r} invalid")
-            _check_geometry(fid, feature.get("geometry"), problems)
+            geometry = feature.get("geometry")
+            precision = props.get("geo_precision")
+            if layer_id == "events" and precision == UNPLACED:
+                if geometry is not None:
+                    problems.append(f"{fid}: an unplaced event has a geometry")
+            elif precision not in PRECISIONS:
+                problems.append(f"{fid}: geo_precision {precision!r} invalid")
+            elif geometry is None:
+                problems.append(f"{fid}: has no geometry but is not an unplaced event")
+            _check_geometry(fid, geometry, problems)
             _check_sources(fid, props, articles, problems)
             _check_dates(fid, props, problems)
             if layer_id == "events":

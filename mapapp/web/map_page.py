@@ -190,7 +190,7 @@ def index():
         "search_limit": 8,
         "messages": {
             key: t(f"control.{key}")
-            for key in ("layers", "zoom_in", "zoom_out", "close", "more", "failed")
+            for key in ("layers", "zoom_in", "zoom_out", "close", "more", "failed", "unplaced")
         },
         "home": maplayout.HOME_BOUNDS,
     }

@@ -102,6 +102,8 @@ class Server(LiveServer):
         members: dict[str, set[str]] = {}
         for layer_id, collection in self.layers().items():
             for feature in collection["features"]:
+                if feature.get("geometry") is None:
+                    continue  # an event its text does not place: listed, never drawn
                 key = layer_id
                 if layer_id == "events":
                     event_type = feature["properties"].get("event_type") or "other"
@@ -253,7 +255,7 @@ class Watched:
         self.show_everything()
         everything = set().union(*self.server.overlay_members().values())
         if len(everything) <= SMALL:
-            self.wait_for_drawn("[data-feature-id]", everything)
+            self.wait_for_drawn(".leaflet-container [data-feature-id]", everything)
         else:  # more than the tiles draw unclustered: what they hold is drawn, each once
             self.page.wait_for_function(
                 """() => mapappTiles.ids().length > 0 && mapappTiles.ids().every(

@@ -16,6 +16,9 @@ ARTICLE = REPO / "tests" / "articles" / "2021-01-03-lachin-corridor-winter.md"
 ARTICLE_ID = "2021-01-03-lachin-corridor-winter"
 TYPHOON = REPO / "tests" / "articles" / "2024-09-10-typhoon-yagi-north.md"
 TYPHOON_ID = "2024-09-10-typhoon-yagi-north"
+UNPLACED_ARTICLE = REPO / "tests" / "articles" / "2024-03-05-ceasefire-unplaced.md"
+UNPLACED_ID = "2024-03-05-ceasefire-unplaced"
+UNPLACED = f"event-{UNPLACED_ID}-s1"  # "two sides signed a ceasefire": the text says not where
 HIGHLIGHT = "rgb(255, 229, 138)"  # pages.css: .sentence:target
 
 
@@ -26,8 +29,8 @@ def ingested_server(make_server, tmp_path_factory):
         REPO / "geodata", data, ignore=shutil.ignore_patterns(".lock", "*.tmp", ".index")
     )
     result = subprocess.run(
-        [sys.executable, "-m", "mapapp", "ingest", str(ARTICLE), str(TYPHOON), "--data-dir",
-         str(data)],
+        [sys.executable, "-m", "mapapp", "ingest", str(ARTICLE), str(TYPHOON),
+         str(UNPLACED_ARTICLE), "--data-dir", str(data)],
         capture_output=True, text=True, cwd=REPO, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -92,4 +95,35 @@ def test_a_link_to_one_article_frames_its_features_with_their_types(open_page, i
     assert page.evaluate("() => document.getElementById('map-legend').open") is False
     shown = page.evaluate("() => Number(document.body.dataset.shown)")
     assert shown > 10 and outside == [], outside
+    assert not watched.problems()
+
+
+def test_an_event_without_a_place_is_listed_and_opens_beside_the_list(open_page, ingested_server):
+    watched = open_page(ingested_server)
+    page = watched.page
+    watched.open_explorer(f"/?article={UNPLACED_ID}")
+    row = page.locator(f'#event-list [data-feature-id="{UNPLACED}"]')
+    row.wait_for()
+    assert row.get_attribute("data-unplaced") == "true"
+    assert "not on the map" in row.locator(".row-unplaced").inner_text()
+    # Never drawn: no marker, no cluster member, at any zoom the tiles give.
+    assert UNPLACED not in watched.drawn_ids()
+    row.click()
+    details = page.locator("#unplaced-details")
+    details.wait_for(state="visible")
+    body = details.locator(f'.fp[data-feature-id="{UNPLACED}"]')
+    body.wait_for()
+    assert "ký thỏa thuận ngừng bắn" in body.locator("blockquote").inner_text()
+    assert "does not say where" in body.inner_text()
+    assert page.evaluate("() => document.activeElement.id") == "unplaced-title"
+    assert page.locator(".leaflet-popup").count() == 0
+    page.wait_for_function(f"() => location.search.includes('sel={UNPLACED}')")
+    # A shared link to it opens the same details.
+    shared = page.url
+    watched.open_explorer(shared.removeprefix(ingested_server.url))
+    details.wait_for(state="visible")
+    details.locator(f'.fp[data-feature-id="{UNPLACED}"]').wait_for()
+    page.locator("#unplaced-close").click()
+    assert details.is_hidden()
+    page.wait_for_function("() => !location.search.includes('sel=')")
     assert not watched.problems()

@@ -22,9 +22,10 @@ function element(tag, className, text) {
 
 export class EventList {
   /** root: the list section; onSelect(id) is called when a row is chosen. */
-  constructor(root, { lang, onSelect, onMore, more }) {
+  constructor(root, { lang, onSelect, onMore, more, unplaced }) {
     this.root = root;
     this.lang = lang;
+    this.unplaced = unplaced; // what a row of an event drawn nowhere says
     this.onSelect = onSelect;
     this.onMore = onMore;
     this.list = root.querySelector("#event-list");
@@ -114,6 +115,10 @@ export class EventList {
     const type = element("span", "row-type", record.label || "");
     type.style.setProperty("--c", record.colour);
     meta.append(type);
+    if (!record.bounds) {
+      li.dataset.unplaced = "true";
+      meta.append(element("span", "row-unplaced", this.unplaced));
+    }
     li.append(meta, element("div", "row-name", record.name));
     if (record.summary) {
       const summary = element("div", "row-summary", record.summary);

@@ -178,16 +178,73 @@ function reveal(record) {
   }
 }
 
-/** Jump to a feature: show it, frame it, open its popup. */
+/** Jump to a feature: show it, frame it, open its popup. An event the text does not place
+ * has no marker: its details open beside the list instead. */
 function jumpTo(id) {
   const record = byId.get(id);
   if (!record) return;
+  if (!record.bounds) {
+    showDetails(record);
+    return;
+  }
+  hideDetails();
   reveal(record);
   // On a phone the map is above the list: bring it back into sight.
   if (NARROW.matches) $(".map-frame").scrollIntoView({ block: "start" });
   frame(record.bounds);
   registry.open(id, { autoPan: true, at: record.bounds });
 }
+
+// The details of an event drawn nowhere: the same content as a popup (HTML the server
+// escaped once, mapapp/mapview/popups.py), in a panel under the list.
+const details = $("#unplaced-details");
+let detailsTurn = 0;
+
+async function showDetails(record) {
+  const turn = ++detailsTurn;
+  map.closePopup();
+  const body = $("#unplaced-body");
+  body.replaceChildren();
+  details.hidden = false;
+  details.dataset.featureId = record.id;
+  state.sel = record.id;
+  list.highlight(record.id);
+  writeUrl(true);
+  try {
+    const url = `${registry.popup.url}${encodeURIComponent(record.id)}?lang=${encodeURIComponent(data.lang)}`;
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    const answer = await response.json();
+    if (turn !== detailsTurn) return;
+    body.innerHTML = answer.html;
+  } catch (error) {
+    if (turn !== detailsTurn) return;
+    const note = document.createElement("p");
+    note.className = "fp-error";
+    note.textContent = `${registry.popup.failed} (${error.message})`;
+    body.replaceChildren(note);
+  }
+  if (NARROW.matches) details.scrollIntoView({ block: "start" });
+  $("#unplaced-title").focus({ preventScroll: !NARROW.matches });
+}
+
+function hideDetails() {
+  if (details.hidden) return;
+  detailsTurn++;
+  details.hidden = true;
+  const id = details.dataset.featureId;
+  delete details.dataset.featureId;
+  if (state.sel === id) {
+    state.sel = null;
+    list.highlight(null);
+    writeUrl(false);
+  }
+}
+$("#unplaced-close").addEventListener("click", () => {
+  const id = details.dataset.featureId;
+  hideDetails();
+  if (id && list.rowOf(id)) list.rowOf(id).focus();
+});
 
 // While a popup is open the legend folds away, so that it never hides the popup.
 const legend = $("#map-legend");
@@ -199,6 +256,7 @@ map.on("popupopen", (e) => {
   label(e.popup.getElement().querySelector(".leaflet-popup-close-button"), data.messages.close);
   const id = sourceId(e.popup);
   if (!id) return;
+  hideDetails();
   state.sel = id;
   list.highlight(id);
   writeUrl(true);
@@ -238,6 +296,7 @@ const list = new EventList($("#event-list-section"), {
   lang: data.lang,
   onSelect: jumpTo,
   more: data.messages.more,
+  unplaced: data.messages.unplaced,
   onMore: async (offset) => {
     const body = await features(stateParams(state, eventsOn(state)), { offset });
     return body.features;
@@ -308,10 +367,12 @@ function follow(framing) {
     const view = state.view;
     const known = sel && data.sel && data.sel.id === sel ? data.sel : null;
     if (view) map.setView([view.lat, view.lng], view.zoom, { animate: false });
-    else if (framing && known) frame(known.bounds);
+    else if (framing && known && known.bounds) frame(known.bounds);
     else if (framing && (state.sentence || state.article)) ready = ready.then(frameShown); // the text's
     else if (framing && NARROW.matches) map.fitBounds(data.home, { animate: false }); // no legend below
-    if (sel) {
+    if (sel && known && !known.bounds) showDetails(known); // an event drawn nowhere
+    else if (sel) {
+      hideDetails();
       const bounds = known ? known.bounds : null;
       registry.open(sel, { autoPan: !view, at: bounds, zoomIn: !view }).then((opened) => {
         if (opened || state.sel !== sel) return;
@@ -319,7 +380,10 @@ function follow(framing) {
         list.highlight(null);
         writeUrl(false);
       });
-    } else map.closePopup();
+    } else {
+      map.closePopup();
+      hideDetails();
+    }
     list.highlight(sel);
     const c = map.getCenter();
     state.view = view || { zoom: map.getZoom(), lat: c.lat, lng: c.lng };
@@ -332,8 +396,9 @@ function follow(framing) {
 /** Frame the features the state shows (the first page of them). */
 async function frameShown() {
   const shown = await features(stateParams(state));
-  if (!shown.features.length) return;
-  frame(L.latLngBounds(shown.features.flatMap((r) => r.bounds)));
+  const placed = shown.features.filter((r) => r.bounds);
+  if (!placed.length) return;
+  frame(L.latLngBounds(placed.flatMap((r) => r.bounds)));
 }
 
 /** Frame bounds in the part of the map the layer list leaves free. */
