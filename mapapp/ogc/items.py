@@ -52,7 +52,9 @@ def _filter(api: Service, layer_id: str, query: ItemsQuery) -> Filter:
         layers=(layer_id,),
         boxes=query.boxes,
         days=query.span,
-        undated=query.span is None,
+        # A feature with no date has no temporal geometry: every datetime matches it
+        # (/req/core/fc-time-response C).
+        undated=True,
         equals=tuple((k, values[k]) for k in ("kind", "event_type") if k in values),
         article=values.get("article_id"),
     )

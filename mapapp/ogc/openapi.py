@@ -75,13 +75,14 @@ def _parameters(api: Service) -> dict:
         },
         "bbox": _query(
             "bbox",
-            "minlon,minlat,maxlon,maxlat in WGS 84 (CRS84); features whose geometry "
-            "intersects the box. minlon > maxlon crosses the antimeridian.",
+            "minlon,minlat,maxlon,maxlat in WGS 84 (CRS84), or minlon,minlat,minheight,"
+            "maxlon,maxlat,maxheight (CRS84h; the features have no height, so any height "
+            "range holds them); features whose geometry intersects the box. minlon > maxlon "
+            "crosses the antimeridian.",
             {
                 "type": "array",
-                "minItems": 4,
-                "maxItems": 4,
-                "items": {"type": "number", "minimum": -180, "maximum": 180},
+                "oneOf": [{"minItems": 4, "maxItems": 4}, {"minItems": 6, "maxItems": 6}],
+                "items": {"type": "number"},
             },
             style="form",
             explode=False,
@@ -91,12 +92,12 @@ def _parameters(api: Service) -> dict:
             "An instant (YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 date-time) or an interval "
             "start/end, either end may be '..'. Matches features whose date (at its own "
             "precision: 2020-11 is the whole month) through date_end overlaps it, at day "
-            "resolution. Features without a date never match.",
+            "resolution. Features without a date (no temporal geometry) always match.",
             _string("Instant or interval", pattern=DATETIME_PATTERN),
         ),
         "limit": _query(
             "limit",
-            "Features per page.",
+            "Features per page; a value above the maximum is taken as the maximum.",
             {
                 "type": "integer",
                 "minimum": 1,

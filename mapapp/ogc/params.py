@@ -57,24 +57,33 @@ def check_names(params: tuple[tuple[str, str], ...], allowed: tuple[str, ...]) -
 
 
 def parse_bbox(value: str) -> tuple[Box, ...]:
-    """Return the boxes to search for ``minlon,minlat,maxlon,maxlat`` (WGS 84, CRS84 order).
+    """Return the boxes to search for ``minlon,minlat,maxlon,maxlat`` (WGS 84, CRS84 order),
+    or the six numbers of a CRS84h box (``minlon,minlat,minh,maxlon,maxlat,maxh``).
 
     A box whose west edge lies east of its east edge crosses the antimeridian and is split in
     two. Latitudes must be in [-90, 90] with south <= north, longitudes in [-180, 180].
     """
     parts = value.split(",")
-    if len(parts) == 6:
-        raise BadParameter("bbox", "3D bounding boxes are not supported; give 4 numbers")
-    if len(parts) != 4:
+    if len(parts) not in (4, 6):
         raise BadParameter(
-            "bbox", "expected 4 comma-separated numbers: minlon,minlat,maxlon,maxlat"
+            "bbox",
+            "expected 4 comma-separated numbers (minlon,minlat,maxlon,maxlat) or 6 "
+            "(minlon,minlat,minheight,maxlon,maxlat,maxheight)",
         )
     try:
-        west, south, east, north = (float(part) for part in parts)
+        numbers = [float(part) for part in parts]
     except ValueError:
         raise BadParameter("bbox", "every corner coordinate must be a number") from None
-    if not all(math.isfinite(v) for v in (west, south, east, north)):
+    if not all(math.isfinite(v) for v in numbers):
         raise BadParameter("bbox", "coordinates must be finite numbers")
+    if len(numbers) == 6:
+        # CRS84h (/req/core/fc-bbox-definition D): the features have no height, so every
+        # height range holds them; only a range whose bottom is above its top is wrong.
+        west, south, low, east, north, high = numbers
+        if low > high:
+            raise BadParameter("bbox", "the minimum height is above the maximum height")
+    else:
+        west, south, east, north = numbers
     if not (-180 <= west <= 180 and -180 <= east <= 180):
         raise BadParameter("bbox", "longitudes must be within [-180, 180]")
     if not (-90 <= south <= 90 and -90 <= north <= 90):
@@ -111,7 +120,9 @@ def parse_items_query(values: dict[str, str], max_limit: int) -> ItemsQuery:
     filters = tuple(
         (name, _filter_value(name, values[name])) for name in FILTER_NAMES if name in values
     )
-    limit = parse_int("limit", values["limit"], 1, max_limit) if "limit" in values else None
+    # A limit above the maximum is not an error: the maximum is used (/req/core/
+    # fc-limit-response-1 C).
+    limit = min(parse_int("limit", values["limit"], 1), max_limit) if "limit" in values else None
     offset = parse_int("offset", values["offset"], 0) if "offset" in values else None
     passthrough = tuple((name, values[name]) for name in FILTER_PARAMS if name in values)
     return ItemsQuery(boxes, span, filters, limit, offset, passthrough)

@@ -49,7 +49,8 @@ def schemas() -> dict:
         "properties": {
             "type": {"type": "string", "enum": ["Feature"]},
             "id": {"type": "string"},
-            "geometry": ref("schemas", "geometryGeoJSON"),
+            # null for an unlocated feature (RFC 7946 3.2): an event its text does not place.
+            "geometry": {"allOf": [ref("schemas", "geometryGeoJSON")], "nullable": True},
             "properties": {"type": "object", "nullable": True},
             "links": links,
         },
@@ -146,9 +147,10 @@ def schemas() -> dict:
                 "numberReturned": {"type": "integer", "minimum": 0},
             },
         },
+        # Part 1's exception.yaml.
         "exception": {
             "type": "object",
-            "required": ["error"],
-            "properties": {"error": {"type": "string"}},
+            "required": ["code"],
+            "properties": {"code": {"type": "string"}, "description": {"type": "string"}},
         },
     }

@@ -83,9 +83,11 @@ def parse_datetime(value: str) -> Query:
 
 
 def overlaps(span: DaySpan | None, query: Query) -> bool:
-    """Return whether a feature's span overlaps a query span (an undated feature never does)."""
+    """Return whether a feature matches a query span: its span overlaps it, or it has none
+    (a feature without a temporal geometry matches every ``datetime``,
+    /req/core/fc-time-response C)."""
     if span is None:
-        return False
+        return True
     start, end = query
     return (end is None or span[0] <= end) and (start is None or span[1] >= start)
 

@@ -73,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from mapapp.web import (
         caching,
+        cors,
         errors,
         language,
         map_page,
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.check_config(app.config)
     errors.register(app)
     security.register(app)
+    cors.register(app)
     language.register(app)
     # Compress pages and data answers whole (gzip); streamed downloads go as they are.
     # Registered before caching: after-request hooks run last-registered first, so the ETag

@@ -28,8 +28,23 @@ def _stylesheet() -> str:
     return f"{request.script_root}/static/pages.css"
 
 
+#: The ``code`` of an OGC API exception (Part 1, openapi/schemas/exception.yaml) by status.
+_OGC_CODES = {
+    400: "InvalidParameterValue",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    413: "PayloadTooLarge",
+    503: "ServiceUnavailable",
+}
+
+
 def _respond(status: int, message: str):
     if _wants_json():
+        if request.path.startswith("/ogc/"):
+            # The OGC exception schema: a required "code", and a "description".
+            code = _OGC_CODES.get(status, "ServerError" if status >= 500 else "BadRequest")
+            return jsonify(code=code, description=message), status
         return jsonify(error=message), status
     page = render_template("error.html", status=status, message=message, stylesheet=_stylesheet())
     return page, status
