@@ -281,6 +281,8 @@ def test_a_place_after_a_preposition_of_place_is_where_it_happened(tmp_path, gaz
         ("Ngày 8/9, Thủ tướng đã tới Quảng Ninh kiểm tra công tác khắc phục hậu quả bão.", "visit"),
         ("Ngày 8/9, Tổng thống Armenia có chuyến thăm chính thức tới Nga.", "visit"),
         ("Ngày 8/9, 300 chiến sĩ được điều động tới Quảng Ninh để tìm kiếm cứu nạn.", "relief"),
+        ("Ngày 8/9, Thủ tướng Nhật Bản thăm Hà Nội.", "visit"),  # "thăm" and a name
+        ("Ngày 8/9, Chủ tịch nước tiếp đoàn đại biểu Nhật Bản tại Hà Nội.", "meeting"),
     ],
 )
 def test_visits_and_rescue_have_their_own_types(tmp_path, gaz, body, event_type):
@@ -339,3 +341,58 @@ def test_an_event_without_a_place_takes_the_one_before_it_in_its_paragraph(tmp_p
     assert first.to_properties()["place_basis"] == "context"
     # A new paragraph starts afresh: no place is made up for it.
     assert (second.location, second.place_basis) == (None, "text")
+
+
+def test_a_survey_or_asking_after_is_no_visit(tmp_path, gaz):
+    body = "Ngày 8/9, cơ quan này thăm dò ý kiến và thăm hỏi các gia đình ở Hà Nội."
+    (event,) = propose_events(_article(tmp_path, body, "2024-09-10"), gaz)
+    assert event.event_type != "visit"
+
+
+def test_a_sentence_with_two_dated_happenings_gives_two_events(tmp_path, gaz):
+    body = (
+        "Ngày 3/6, quân đội Azerbaijan tấn công thị trấn Shusha, và ngày 5/6, hai bên ký thỏa "
+        "thuận ngừng bắn tại Moskva.\n\n"
+        "Sáng 2/6, lũ quét làm 3 người chết ở tỉnh Lào Cai; chiều 4/6, lực lượng cứu hộ đã sơ "
+        "tán 200 hộ dân tại Yên Bái."
+    )
+    found = propose_events(_article(tmp_path, body, "2024-06-10"), gaz)
+    got = [(e.id, e.sentence, e.date, e.event_type, e.location) for e in found]
+    assert got == [
+        ("event-test-s1", 1, "2024-06-03", "combat", "shusha"),
+        ("event-test-s1-2", 1, "2024-06-05", "ceasefire", "moscow"),
+        ("event-test-s2", 2, "2024-06-02", "casualties", "lao-cai-province"),
+        ("event-test-s2-2", 2, "2024-06-04", "relief", "yen-bai-province"),
+    ]
+    # Each keeps the whole sentence as its quote, and only its own clause's figures.
+    assert found[0].quote == found[1].quote
+    assert found[2].quantities == {"killed": 3} and found[3].quantities == {"households": 200}
+    # The second clause names its own place; the first clause's is not among it.
+    assert found[1].places == ("moscow",)
+
+
+def test_a_clause_without_a_place_or_an_actor_takes_the_clauses_before_it(tmp_path, gaz):
+    body = (
+        "Ngày 3/6, Tổng thống Azerbaijan Ilham Aliyev tới thăm thị trấn Shusha, rồi ngày 5/6 "
+        "chủ trì cuộc họp an ninh."
+    )
+    first, second = propose_events(_article(tmp_path, body, "2024-06-10"), gaz)
+    assert (first.event_type, second.event_type) == ("visit", "meeting")
+    assert second.location == first.location == "shusha"
+    assert "Ilham Aliyev" in first.actors and second.actors == first.actors
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # One happening dated twice: the second clause reports nothing of its own.
+        "Ngày 3/6, hai bên ký thỏa thuận ngừng bắn, có hiệu lực từ ngày 5/6.",
+        # Two days of one month: one date span, one event.
+        "Hội nghị diễn ra tại Hà Nội trong hai ngày 7 và 8-6.",
+        # A range.
+        "Từ ngày 3/6 đến ngày 5/6, giao tranh diễn ra ở Shusha.",
+    ],
+)
+def test_one_happening_with_two_dates_stays_one_event(tmp_path, gaz, body):
+    (event,) = propose_events(_article(tmp_path, body, "2024-06-10"), gaz)
+    assert event.id == "event-test-s1"

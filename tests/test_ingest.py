@@ -310,3 +310,22 @@ def test_points_are_written_as_shapely_writes_them_without_loading_it() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_each_happening_of_a_sentence_is_a_feature_of_its_own(data_dir: Path, gazetteer) -> None:
+    path = Path(__file__).parent / "articles" / "2024-06-10-two-happenings.md"
+    ingest([path], data_dir, gazetteer)
+    part = json.loads((data_dir / "features" / f"{path.stem}.geojson").read_text("utf-8"))
+    events = {f["id"]: f for f in part["features"] if f["properties"]["layer"] == "events"}
+    attack = events[f"event-{path.stem}-s1"]
+    truce = events[f"event-{path.stem}-s1-2"]
+    assert (attack["properties"]["event_type"], attack["properties"]["date"]) == (
+        "combat",
+        "2024-06-03",
+    )
+    assert (truce["properties"]["event_type"], truce["properties"]["date"]) == (
+        "ceasefire",
+        "2024-06-05",
+    )
+    assert attack["geometry"] != truce["geometry"]  # Shusha, Moscow
+    assert attack["properties"]["sources"] == truce["properties"]["sources"]  # one sentence

@@ -70,6 +70,7 @@ _CUE_WORDS = {
     "|pháo kích|đụng độ|nã pháo|bắn phá|chiến dịch quân sự|nổ ra|bùng phát|oanh tạc"
     "|phóng tên lửa|bắn hạ|đánh chìm|tập kích|tấn công bằng",
     "meeting": "hội đàm|gặp gỡ|cuộc gặp|hội nghị|hội kiến|cuộc họp|thượng đỉnh|làm việc với"
+    "|tiếp đoàn|đón tiếp|tiếp đón"
     "|tiếp thủ tướng|tiếp tổng thống|đã tiếp",
     "diplomacy": "đàm phán|thỏa thuận|thoả thuận|hiệp định|chuyến đi"
     "|ngoại giao|phái đoàn|hòa giải|ký kết|hòa đàm|thảo luận|nâng quan hệ|đối tác chiến lược"
@@ -136,15 +137,27 @@ def _cue_matcher() -> PhraseMatcher:
     return PhraseMatcher(_CUE_TYPE.items())
 
 
+# "thăm" with a name after it ("Thủ tướng thăm Đà Nẵng", "thăm Nga"): a visit. Alone it is
+# also a survey ("thăm dò"), an examination ("thăm khám") or asking after ("thăm hỏi").
+_VISIT_NAMED = re.compile(r"(?<!\w)thăm(?=\s+\w)", re.IGNORECASE)
+
+
 def find_cues(text: str, folded: str | None = None) -> list[Cue]:
     """Return the event cues in ``text`` (NFC), in order; ``folded`` is ``fold(text)`` if known.
 
     Spans index ``text``: to judge a cue's strength, shift it to its sentence first.
     """
-    return [
+    cues = [
         Cue(hit.start, hit.end, hit.payload, text[hit.start].isupper())
         for hit in _cue_matcher().find(text, folded)
     ]
+    named = [
+        Cue(m.start(), m.end(), "visit", text[m.start()].isupper())
+        for m in _VISIT_NAMED.finditer(text)
+        if text[m.end() :].lstrip()[:1].isupper()
+        and not any(c.start < m.end() and m.start() < c.end for c in cues)
+    ]
+    return sorted(cues + named, key=lambda c: c.start) if named else cues
 
 
 def _best(cues: list[Cue]) -> str:

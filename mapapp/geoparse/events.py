@@ -123,11 +123,14 @@ class EventProposal:
     location_names: tuple[str, str] | None = None  # the location's (English, Vietnamese) names
     year_inferred: bool = False  # the text gives no year: the publication date's context did
     place_basis: str = "text"  # "context": the place of a sentence before it in its paragraph
+    part: int = 1  # the happening's number in its sentence (a sentence may report several)
 
     @property
     def id(self) -> str:
-        """A feature id unique across the dataset: one proposal per sentence."""
-        return f"event-{self.article_id}-s{self.sentence}"
+        """A feature id unique across the dataset: ``event-<article>-s<sentence>``, and
+        ``-<part>`` after it for a sentence's second happening onwards."""
+        base = f"event-{self.article_id}-s{self.sentence}"
+        return base if self.part == 1 else f"{base}-{self.part}"
 
     def to_properties(self) -> dict:
         """Return the feature properties of the data contract (see DESIGN.md)."""
@@ -352,6 +355,24 @@ def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
         today = None if own else _today(article, sentence)
         if today is not None and found.cues:
             own = [today]
+        clauses = _clauses(sentence, found, own) if len(own) > 1 else []
+        if clauses:
+            # Several dated happenings: one event each, placed by its own clause (else by the
+            # clause before it) and done by its own actors (else by the sentence's subject).
+            place = where
+            for part, (clause, in_clause, date) in enumerate(clauses, start=1):
+                own_place = _location(gazetteer, clause, in_clause.mentions)
+                if own_place:
+                    place = (own_place, "text")
+                if not in_clause.actors:
+                    in_clause.actors = [a for a in found.actors if a.start < clause.start]
+                proposal = _proposal(
+                    article, gazetteer, context, place, clause, in_clause, date, "text"
+                )
+                yield replace(proposal, quote=text, part=part)
+                last_place = place[0] or last_place
+            anchor = (sentence, clauses[-1][2])
+            continue
         if own:
             anchor = (sentence, own[0])
             yield _proposal(article, gazetteer, context, where, sentence, found, own[0], "text")
@@ -374,6 +395,53 @@ def _propose(article: Article, gazetteer: Gazetteer, parts: dict[int, _Parts]):
             published = article.published.isoformat()
             date = DateMention(sentence.start, sentence.start, "", published, None, "day")
             yield _proposal(article, gazetteer, context, where, sentence, found, date, "published")
+
+
+# What joins a sentence's happenings: a comma, a semicolon or a conjunction between the end of
+# one dated clause and the date of the next ("..., và ngày 5/6, hai bên ký ...", "...; chiều
+# 4/6, ...", "... và dự kiến ngày 9/6 sẽ ..."). Only a few words may stand between it and the
+# date (no figures: "ngày 3 và 5/6" is one list of days, read by the date scanner).
+_CLAUSE_JOIN = re.compile(
+    r"(?:[;,]\s*(?:và|còn|rồi|sau đó|trong khi|nhưng)?|\s(?:và|rồi|sau đó|còn|nhưng))"
+    r"(?P<lead>[^\d;,.]{0,30})$",
+    re.IGNORECASE,
+)
+
+
+def _clauses(
+    sentence: Sentence, found: _Parts, dates: list[DateMention]
+) -> list[tuple[Sentence, _Parts, DateMention]]:
+    """Split a sentence at each of its own dates that opens a clause of its own, when every
+    clause has an event cue: ``(clause, what it holds, its date)`` each, spans as in the
+    sentence. Empty when the sentence reports one happening."""
+    text = sentence.text
+    cuts = [0]
+    starts = [dates[0]]
+    for previous, date in zip(dates, dates[1:], strict=False):
+        lo, hi = previous.end - sentence.start, date.start - sentence.start
+        join = _CLAUSE_JOIN.search(text[lo:hi])
+        if join is None:
+            continue
+        cuts.append(lo + join.start())
+        starts.append(date)
+    if len(cuts) < 2:
+        return []
+    bounds = list(zip(cuts, [*cuts[1:], len(text)], strict=True))
+    out = []
+    for (a, b), date in zip(bounds, starts, strict=True):
+        lo, hi = sentence.start + a, sentence.start + b
+        clause = Sentence(sentence.number, text[a:b], lo, hi, sentence.paragraph)
+        held = _Parts(
+            mentions=[m for m in found.mentions if lo <= m.start < hi],
+            dates=[d for d in found.dates if lo <= d.start < hi],
+            quantities=[q for q in found.quantities if lo <= q.start < hi],
+            actors=[x for x in found.actors if lo <= x.start < hi],
+            cues=[c.shifted(a) for c in found.cues if a <= c.start < b],
+        )
+        if not held.cues:
+            return []  # a clause that reports nothing: one happening, dated twice
+        out.append((clause, held, date))
+    return out
 
 
 def _proposal(

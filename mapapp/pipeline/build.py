@@ -220,24 +220,27 @@ class Builder:
 
     def events(self, article_id: str, proposals: list[dict]) -> list[dict]:
         """Merge one article's geoparser proposals with the curation file's entries for it."""
-        by_ref: dict[SentenceRef, dict] = {}
+        # A sentence may report several happenings: its proposals, in order.
+        by_ref: dict[SentenceRef, list[dict]] = {}
         for proposal in proposals:
-            by_ref.setdefault(SentenceRef(proposal["article_id"], proposal["sentence"]), proposal)
+            ref = SentenceRef(proposal["article_id"], proposal["sentence"])
+            by_ref.setdefault(ref, []).append(proposal)
         entries: list[tuple[dict, list[SentenceRef], dict]] = []
         consumed: set[SentenceRef] = set()
         for entry in self._events_at(article_id):
             where = f"curation event {entry['id']!r}"
             at = self._refs(entry, ("at",), where)
             also = [r for r in self._refs(entry, ("also",), where) if r != at[0]]
-            # A proposal from a sentence the editor cited is covered by this entry.
+            # The proposals from a sentence the editor cited are covered by this entry (it
+            # builds on the sentence's first).
             consumed.update([at[0], *also])
             if entry.get("drop"):
                 continue
-            base = dict(by_ref.get(at[0], {}))
+            base = dict(by_ref.get(at[0], [{}])[0])
             entries.append((entry, at + also, base))
-        for ref, proposal in sorted(by_ref.items()):
+        for ref, found in sorted(by_ref.items()):
             if ref not in consumed:
-                entries.append(({"id": proposal["id"]}, [ref], proposal))
+                entries.extend(({"id": proposal["id"]}, [ref], proposal) for proposal in found)
         return sorted(
             (self._event(*e) for e in entries),
             key=lambda f: (f["properties"]["date"], f["id"]),
