@@ -17,6 +17,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -53,6 +54,20 @@ t0, c0 = time.perf_counter(), time.process_time()
 from mapapp.geoparse import Lexicons
 from mapapp.store import DataDir, bundled_data_dir
 Lexicons.load(DataDir(bundled_data_dir()))
+print(time.perf_counter() - t0, time.process_time() - c0)
+"""
+
+# What a command pays (``mapapp ingest``, ``mapapp parse``): the gazetteer read back from the
+# cache beside the index, built by an earlier command.
+_CACHED = """
+import sys, time
+sys.path.insert(0, {root!r})
+t0, c0 = time.perf_counter(), time.process_time()
+from pathlib import Path
+from mapapp.geoparse import Lexicons
+from mapapp.store import DataDir, bundled_data_dir
+from mapapp.store.cache import FileCache
+Lexicons.load(DataDir(bundled_data_dir()), cache=FileCache(Path({folder!r}), "gazetteer"))
 print(time.perf_counter() - t0, time.process_time() - c0)
 """
 
@@ -153,7 +168,16 @@ def startup(runs: int) -> dict:
         ]
         for _ in range(runs)
     ]
+    with tempfile.TemporaryDirectory() as folder:
+        script = _CACHED.format(root=str(ROOT), folder=folder)
+        subprocess.check_output([sys.executable, "-c", script])  # builds the cache
+        cached = [
+            [float(x) for x in subprocess.check_output([sys.executable, "-c", script]).split()]
+            for _ in range(runs)
+        ]
     result = dict(details[-1])
+    result["cached_seconds"] = statistics.median(wall for wall, _ in cached)
+    result["cached_seconds_max"] = max(wall for wall, _ in cached)
     result["cold_seconds"] = statistics.median(wall for wall, _ in cold)
     result["cold_seconds_max"] = max(wall for wall, _ in cold)
     result["cold_cpu_seconds"] = statistics.median(cpu for _, cpu in cold)
@@ -209,9 +233,15 @@ def main(argv: list[str] | None = None) -> int:
     print("| measure | value | target |")
     print("|---|---|---|")
     print(
-        f"| start-up, import + `Lexicons.load()`, fresh process (median of {args.runs}) "
+        f"| start-up, import + `Lexicons.load()` building the gazetteer, fresh process (median of "
+        f"{args.runs}) "
         f"| {start['cold_seconds']:.2f} s wall (max {start['cold_seconds_max']:.2f} s), "
         f"{start['cold_cpu_seconds']:.2f} s CPU | < 2 s |"
+    )
+    print(
+        f"| start-up of a command, import + `Lexicons.load()` from the built gazetteer's cache, "
+        f"fresh process (median of {args.runs}) | {start['cached_seconds']:.2f} s wall (max "
+        f"{start['cached_seconds_max']:.2f} s) | < 2 s |"
     )
     print(f"| `Lexicons.load()` again in a warm process | {start['seconds']:.2f} s | |")
     print(f"| peak traced memory during load (tracemalloc) | {start['peak_mb']:.0f} MB | |")

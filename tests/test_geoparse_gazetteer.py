@@ -386,7 +386,12 @@ def test_an_abbreviated_town_word_does_not_make_a_name(gaz):
 
 def test_a_vietnamese_reading_of_a_foreign_city_needs_its_country(gaz):
     """ "Kinh Môn" is a town in Hải Dương and the Vietnamese reading of Jingmen (China)."""
+    # With its kind word it is the town of the administrative units list, not Jingmen.
     assert _found(gaz, "Lũ quét ở thị xã Kinh Môn, tỉnh Hải Dương.") == [
+        ("Kinh Môn", "vn-292"),
+        ("Hải Dương", "hai-duong-province"),
+    ]
+    assert _found(gaz, "Lũ quét ở Kinh Môn, tỉnh Hải Dương.") == [
         ("Hải Dương", "hai-duong-province")
     ]
     assert _found(gaz, "Tại Côn Sơn và Hoàng Sơn.") == [], "they do not vouch for each other"

