@@ -5,20 +5,15 @@ and listed after one plural kind word."""
 from __future__ import annotations
 
 import pytest
+from test_geoparse_gazetteer import _found
 
 from mapapp.geoparse import vnadmin
 
 
 @pytest.fixture(scope="module")
 def gaz(gazetteer):
+    """The bundled data's gazetteer, GeoNames cities and administrative units included."""
     return gazetteer
-
-
-def _found(gaz, text):
-    mentions = gaz.find(text)
-    for mention in mentions:
-        assert text[mention.start : mention.end] == mention.surface
-    return [(m.surface, m.entity_id) for m in mentions]
 
 
 def test_a_district_is_named_with_its_kind_word(gaz) -> None:
