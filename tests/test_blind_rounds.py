@@ -8,9 +8,9 @@ from goldscore import score
 
 ROUNDS = Path(__file__).resolve().parent / "blind"
 
-#: The scores recorded after the fixes of 2026-12-01 (round 4; districts and communes added): F1 of places, dates and
-#: quantities; events all right, and events found in their sentence with their date, of which
-#: with the right place and the right type.
+#: The scores recorded after the fixes of 2026-12-01 (round 4, districts and communes added):
+#: F1 of places, dates and quantities; events all right, and events found in their sentence
+#: with their date, of which with the right place and the right type.
 FLOORS = {
     "round4": {
         "places": 0.92,

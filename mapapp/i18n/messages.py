@@ -145,6 +145,13 @@ _EN = {
     "list.count": "{shown} of {total} events",
     "list.empty": "No event matches the overlays, time window and filters.",
     "list.details": "Event not on the map",
+    "url.ignored": "Part of this link was left out:",
+    "url.no_feature": "no such feature",
+    "url.no_overlay": "no such layer",
+    "url.no_type": "no events of this type",
+    "url.no_article": "no such article",
+    "url.no_sentence": "no such sentence",
+    "url.dismiss": "Dismiss",
     "list.help": "↑ ↓ move, Enter selects",
 }
 
@@ -282,6 +289,13 @@ _VI = {
     "list.count": "{shown} trên {total} sự kiện",
     "list.empty": "Không có sự kiện nào khớp với các lớp, khoảng thời gian và bộ lọc.",
     "list.details": "Sự kiện không có trên bản đồ",
+    "url.ignored": "Một phần của liên kết này đã bị bỏ qua:",
+    "url.no_feature": "không có đối tượng này",
+    "url.no_overlay": "không có lớp này",
+    "url.no_type": "không có sự kiện thuộc loại này",
+    "url.no_article": "không có bài báo này",
+    "url.no_sentence": "không có câu này",
+    "url.dismiss": "Đóng",
     "list.help": "↑ ↓ để di chuyển, Enter để chọn",
 }
 

@@ -21,6 +21,8 @@ __all__ = [
     "ViewState",
     "STATE_PARAMS",
     "parse_state",
+    "forgiving_state",
+    "Ignored",
     "date_span",
     "feature_span",
     "overlay_id",
@@ -120,6 +122,43 @@ def parse_state(args: Mapping[str, str]) -> ViewState:
             raise BadParameter("sentence", "expected <article id>:<sentence number>")
         sentence = (match["article"], int(match["n"]))
     return ViewState(overlays, start, end, event_type, article, sentence)
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A part of a shared link left out: the parameter, its value, and why."""
+
+    param: str
+    value: str
+    why: str
+
+
+def forgiving_state(args: Mapping[str, str]) -> tuple[ViewState, dict[str, str], list[Ignored]]:
+    """Read the state as ``parse_state`` does, but leave out each malformed parameter instead
+    of refusing the whole: return the state, the parameters kept (to write the URL back),
+    and what was left out. (The map page forgives a bad link; the API refuses one.)"""
+    kept: dict[str, str] = {}
+    ignored: list[Ignored] = []
+    for name in STATE_PARAMS:
+        value = args.get(name)
+        if value is None:
+            continue
+        try:
+            parse_state({name: value})
+        except BadParameter as exc:
+            ignored.append(Ignored(name, value, _why(exc)))
+            continue
+        kept[name] = value
+    try:
+        state = parse_state(kept)
+    except BadParameter as exc:  # the window ends before it starts: its end is left out
+        ignored.append(Ignored(exc.parameter, kept.pop(exc.parameter), _why(exc)))
+        state = parse_state(kept)
+    return state, kept, ignored
+
+
+def _why(exc: BadParameter) -> str:
+    return str(exc).split(": ", 1)[-1]
 
 
 def matches(layer_id: str, feature: dict, state: ViewState) -> bool:

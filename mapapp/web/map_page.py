@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import threading
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from jinja2.utils import htmlsafe_json_dumps
@@ -94,6 +95,58 @@ def _sentence(store, sentence: tuple[str, int] | None) -> dict | None:
     }
 
 
+STATE_KEYS = viewfilter.STATE_PARAMS
+
+
+def _forgiven(store, args, t) -> tuple:
+    """Read the feature to focus and the explorer's state from a shared link, leaving out
+    what is malformed or names nothing here (an unknown overlay, event type, article,
+    sentence or feature): ``(focus, state, parameters kept, what was left out)``. A bad link
+    still opens the map; the page says what it ignored."""
+    ignored: list[viewfilter.Ignored] = []
+    focus = args.get("focus")
+    if focus is not None and not _exists(store.feature_layer, focus):
+        ignored.append(viewfilter.Ignored("focus", focus, t("url.no_feature")))
+        focus = None
+    state, kept, dropped = viewfilter.forgiving_state(args)
+    ignored += dropped
+    overlays = store.overlays()
+    if state.overlays is not None:
+        known = {o for o in state.overlays if o in overlays}
+        unknown = sorted(state.overlays - known)
+        if unknown:
+            ignored.append(viewfilter.Ignored("layers", ",".join(unknown), t("url.no_overlay")))
+            if known or not kept["layers"].strip(","):
+                kept["layers"] = ",".join(sorted(known))
+            else:
+                kept.pop("layers")  # nothing left of it: every overlay, as without it
+    if state.event_type is not None and f"events-{css_token(state.event_type)}" not in overlays:
+        ignored.append(viewfilter.Ignored("type", state.event_type, t("url.no_type")))
+        kept.pop("type")
+    if state.article is not None and not _exists(store.article_info, state.article):
+        ignored.append(viewfilter.Ignored("article", state.article, t("url.no_article")))
+        kept.pop("article")
+    if state.sentence is not None and not _has_sentence(store, state.sentence):
+        ignored.append(viewfilter.Ignored("sentence", kept.pop("sentence"), t("url.no_sentence")))
+    return focus, viewfilter.parse_state(kept), kept, ignored
+
+
+def _exists(read, key: str) -> bool:
+    """True if ``read(key)`` (an index lookup) finds something."""
+    try:
+        read(key)
+    except NotFound:
+        return False
+    return True
+
+
+def _has_sentence(store, sentence: tuple[str, int]) -> bool:
+    try:
+        return 1 <= sentence[1] <= len(store.article(sentence[0]).sentences)
+    except NotFound:
+        return False
+
+
 def _render(store, options: mapview.MapOptions, focus: str | None, t) -> tuple:
     """Return the map's parts, its set-up as JSON safe inside a script element, and the
     event types: what the store's counts say, never a feature but the one to focus."""
@@ -167,16 +220,11 @@ def index():
     """Show the map; ``?focus=<feature id>`` frames that feature with its popup open.
 
     The explorer's state (``layers``, ``from``, ``to``, ``type``, ``article``, ``sentence``) is
-    checked here, so a malformed shared link is a 400 naming the parameter.
+    checked here: what is malformed or names nothing is left out, and the page says so.
     """
     store = get_store()
-    focus = request.args.get("focus")
-    if focus is not None:
-        if not focus:
-            raise BadParameter("focus", "expected a feature id")
-        store.feature(focus)  # NotFound (404) names the id
-    state = viewfilter.parse_state(request.args)
     t = translator(g.lang)
+    focus, state, kept, ignored = _forgiven(store, request.args, t)
     options = _map_options()
     rendered, drawing, event_types, counts = _render_cache().get(
         store.version(), (t.lang, focus, options), lambda: _render(store, options, focus, t)
@@ -195,6 +243,14 @@ def index():
         "home": maplayout.HOME_BOUNDS,
     }
     explore["sel"] = _selected(store, request.args.get("sel") or focus)
+    clean = None
+    if ignored:
+        # The page writes its URL back without what it ignored (history.replaceState) before
+        # the map asks for anything.
+        others = [(k, v) for k, v in request.args.items() if k not in (*STATE_KEYS, "focus")]
+        if focus:
+            others.append(("focus", focus))
+        clean = "?" + urlencode([*others, *kept.items()]) if others or kept else ""
     return render_template(
         "map.html",
         map=rendered,
@@ -211,4 +267,6 @@ def index():
         article_count=_render_cache().get(store.version(), ("articles",), store.article_count),
         article_newest=ARTICLE_CHOICES,
         sentence=_sentence(store, state.sentence),
+        ignored=ignored,
+        clean=clean,
     )

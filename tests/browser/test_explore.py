@@ -242,3 +242,40 @@ def test_list_is_sortable_and_driven_by_the_keyboard(open_page, explore_server) 
         }"""
     )
     assert row.get_attribute("aria-selected") == "true"
+
+
+def test_a_bad_link_still_opens_the_map_and_says_what_it_left_out(
+    open_page, explore_server
+) -> None:
+    watched = open_page(explore_server)
+    watched.open_explorer("/?from=garbage&type=bogus&map=99/999.5/-540")
+    page = watched.page
+    notice = page.locator("#url-notice")
+    assert notice.is_visible()
+    assert "from=garbage" in notice.inner_text() and "type=bogus" in notice.inner_text()
+    # The map is drawn, within the world and the map's zooms, and the address lost the parts.
+    map_state = page.evaluate(
+        """() => { const m = mapappRegistry.map, c = m.getCenter();
+                   return [m.getZoom(), m.getMaxZoom(), c.lat, c.lng]; }"""
+    )
+    assert map_state[0] == map_state[1] and -85 <= map_state[2] <= 85
+    assert abs(map_state[3]) == 180  # -540 wrapped
+    assert "from=" not in page.url and "type=" not in page.url
+    assert page.evaluate("() => document.body.dataset.shown") != "0"
+    page.locator("#url-notice-close").click()
+    assert page.locator("#url-notice").count() == 0
+
+
+def test_switching_layers_adds_no_history_entry(open_page, explore_server) -> None:
+    watched = open_page(explore_server)
+    watched.open_explorer()
+    page = watched.page
+    before = page.evaluate("() => history.length")
+    box = page.locator(
+        '.leaflet-control-layers-overlays label:has(.ov[data-overlay="places"]) input'
+    )
+    box.uncheck()
+    page.wait_for_function("() => location.search.includes('layers=')")
+    box.check()
+    page.wait_for_function("() => !location.search.includes('layers=')")
+    assert page.evaluate("() => history.length") == before

@@ -14,6 +14,12 @@
 
   window.mapappDraw = function (map, control, elementId) {
     const data = JSON.parse(document.getElementById(elementId).textContent);
+    // A shared link with parts the server left out (its notice says which): the address is
+    // written back without them before anything reads it.
+    const notice = document.getElementById("url-notice");
+    if (notice && notice.dataset.clean !== undefined) {
+      history.replaceState(history.state, "", location.pathname + notice.dataset.clean + location.hash);
+    }
     const params = new URLSearchParams(location.search);
     const wanted = params.has("layers") ? new Set(params.get("layers").split(",")) : null;
     const overlays = {};

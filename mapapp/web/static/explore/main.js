@@ -13,6 +13,10 @@ const NARROW = window.matchMedia("(max-width: 760px)");
 
 const registry = window.mapappRegistry;
 const data = JSON.parse(document.getElementById("explore-data").textContent);
+// A shared link with parts the page ignored (malformed, or naming nothing here): mapdraw.js
+// wrote the address back without them; the notice says what they were.
+const notice = document.getElementById("url-notice");
+if (notice) document.getElementById("url-notice-close").addEventListener("click", () => notice.remove());
 const map = registry.map;
 const tiles = registry.tiles;
 const overlayIds = Object.keys(registry.overlays);
@@ -344,7 +348,7 @@ map.on("overlayadd overlayremove", () => {
   if (applying) return;
   state.overlays = overlaysOn();
   applyFilters();
-  writeUrl(true);
+  writeUrl(false); // switching layers is no step to go back to: the entry is replaced
 });
 map.on("moveend", () => {
   if (applying) return; // the view being restored stays exactly as the URL says
@@ -366,7 +370,7 @@ function follow(framing) {
     const sel = state.sel;
     const view = state.view;
     const known = sel && data.sel && data.sel.id === sel ? data.sel : null;
-    if (view) map.setView([view.lat, view.lng], view.zoom, { animate: false });
+    if (view) map.setView(...clampView(view), { animate: false });
     else if (framing && known && known.bounds) frame(known.bounds);
     else if (framing && (state.sentence || state.article)) ready = ready.then(frameShown); // the text's
     else if (framing && NARROW.matches) map.fitBounds(data.home, { animate: false }); // no legend below
@@ -391,6 +395,15 @@ function follow(framing) {
     applying = false;
   }
   return ready;
+}
+
+/** A view from a link kept within the world: latitudes Web Mercator draws, longitudes
+ * wrapped, the zoom within the map's. */
+function clampView({ zoom, lat, lng }) {
+  const y = Math.max(-85, Math.min(85, lat));
+  const x = ((((lng + 180) % 360) + 360) % 360) - 180;
+  const z = Math.max(map.getMinZoom(), Math.min(map.getMaxZoom(), zoom));
+  return [[y, x], z];
 }
 
 /** Frame the features the state shows (the first page of them). */
