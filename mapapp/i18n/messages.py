@@ -152,6 +152,10 @@ _EN = {
     "url.no_article": "no such article",
     "url.no_sentence": "no such sentence",
     "url.dismiss": "Dismiss",
+    "skip.label": "Skip links",
+    "skip.search": "Skip to search",
+    "skip.list": "Skip to the list of events",
+    "skip.controls": "Skip to the map's layers",
     "list.help": "↑ ↓ move, Enter selects",
 }
 
@@ -296,6 +300,10 @@ _VI = {
     "url.no_article": "không có bài báo này",
     "url.no_sentence": "không có câu này",
     "url.dismiss": "Đóng",
+    "skip.label": "Liên kết chuyển nhanh",
+    "skip.search": "Chuyển tới ô tìm kiếm",
+    "skip.list": "Chuyển tới danh sách sự kiện",
+    "skip.controls": "Chuyển tới các lớp bản đồ",
     "list.help": "↑ ↓ để di chuyển, Enter để chọn",
 }
 

@@ -109,3 +109,28 @@ def test_map_in_use_has_no_serious_accessibility_violation(open_page, server) ->
         "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
     )
     check(page, "/ with an event chosen in the list and its popup open")
+
+
+def test_skip_links_lead_the_keyboard_to_search_list_and_layers(open_page, explore_server):
+    """The first Tab stops are skip links: search is one Tab and Enter away, not dozens of
+    markers later; the markers are no Tab stops (the list and search reach the features)."""
+    watched = open_page(explore_server)
+    page = watched.page
+    focused = """() => { const e = document.activeElement; if (!e) return null;
+                         return e.getAttribute('role') === 'option' ? 'option'
+                                : e.id || e.className; }"""
+
+    def skip(tabs: int) -> str:
+        watched.open_explorer()  # the keyboard starts from the top of a fresh page
+        for _ in range(tabs):
+            page.keyboard.press("Tab")
+        assert "skip-link" in page.evaluate(focused)
+        assert page.locator(".skip-link:focus").is_visible()  # shown while focused
+        page.keyboard.press("Enter")
+        return page.evaluate(focused)
+
+    assert skip(1) == "search-input"  # 1 Tab from the top
+    assert skip(2) == "option"  # the list's current row
+    assert skip(3) == "map-controls"
+    assert page.locator(".leaflet-marker-icon[tabindex='0']").count() == 0
+    assert page.locator(".leaflet-marker-icon").count() > 0

@@ -36,7 +36,11 @@
     control.addTo(map);
     const view = data.view;
     map.fitBounds(view.bounds, view.options);
-    const right = (control.getContainer().offsetWidth || 0) + 20;
+    // The layer list is where "Skip to the map's layers" leads.
+    const controls = control.getContainer();
+    controls.id = "map-controls";
+    controls.tabIndex = -1;
+    const right = (controls.offsetWidth || 0) + 20;
     const popup = { ...data.popup, autoPanPaddingTopLeft: [56, 12], autoPanPaddingBottomRight: [right, 12] };
     const tiles = window.mapappTilesAttach(map, { popup, tooltip: data.tooltip, state: location.search });
 

@@ -66,6 +66,8 @@
     if (spec.marker) {
       return L.marker(spec.marker, {
         icon: new TemplateIcon(spec.icon),
+        // Not a Tab stop each: the keyboard reaches features through the list and search.
+        keyboard: false,
         riseOnHover: true,
         zIndexOffset: spec.zIndexOffset || 0,
       });
@@ -234,7 +236,7 @@
         iconAnchor: [size / 2, size / 2],
       }),
       title: cluster.label,
-      keyboard: true,
+      keyboard: false,
       riseOnHover: true,
       zIndexOffset: 1000,
     });

@@ -16,6 +16,18 @@ const data = JSON.parse(document.getElementById("explore-data").textContent);
 // A shared link with parts the page ignored (malformed, or naming nothing here): mapdraw.js
 // wrote the address back without them; the notice says what they were.
 const notice = document.getElementById("url-notice");
+// A skip link moves the keyboard's focus, not only the view, to where it leads.
+for (const link of document.querySelectorAll(".skip-link")) {
+  link.addEventListener("click", (e) => {
+    const target = document.querySelector(link.getAttribute("href"));
+    if (!target) return;
+    e.preventDefault();
+    // The list: its current row (the one Tab reaches); anything else: itself.
+    const into = target.getAttribute("role") === "listbox" ? target.querySelector('[tabindex="0"]') : null;
+    if (!into && !target.hasAttribute("tabindex") && target.tabIndex < 0) target.tabIndex = -1;
+    (into || target).focus();
+  });
+}
 if (notice) document.getElementById("url-notice-close").addEventListener("click", () => notice.remove());
 const map = registry.map;
 const tiles = registry.tiles;
