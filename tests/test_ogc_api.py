@@ -301,6 +301,7 @@ def test_openapi_document(ogc) -> None:
             "/collections",
             "/collections/{collectionId}",
             "/collections/{collectionId}/items",
+            "/collections/{collectionId}/queryables",
             "/collections/{collectionId}/items/{featureId}",
         ]
     )
@@ -317,6 +318,11 @@ def test_openapi_document(ogc) -> None:
         ("event_type", "query"),
         ("article_id", "query"),
         ("kind", "query"),
+        ("q", "query"),
+        ("sortby", "query"),
+        ("properties", "query"),
+        ("skipGeometry", "query"),
+        ("resulttype", "query"),
         ("limit", "query"),
         ("offset", "query"),
     ]
@@ -360,3 +366,61 @@ def test_past_the_count_limit_a_page_leaves_out_number_matched_and_still_pages(t
     assert ogc.get(f"{ITEMS}?limit=2").get_json()["numberMatched"] == len(EVENT_IDS)
     page = ogc.get(f"{ITEMS}?datetime=2020/..&limit=2&f=html").get_data(as_text=True)
     assert "of more than 3 matching" in page
+
+
+def test_sortby_orders_by_date_or_id_either_way(ogc) -> None:
+    dated = [i for i in EVENTS_IN_ORDER if i != "ev-undated"]
+    ascending = item_ids(ogc, "sortby=date")
+    assert ascending[-1] == "ev-undated" and len(ascending) == len(EVENTS_IN_ORDER)
+    descending = item_ids(ogc, "sortby=-date")
+    assert descending[-1] == "ev-undated"  # undated last both ways
+    assert set(ascending) == set(descending) == set(EVENTS_IN_ORDER)
+    assert item_ids(ogc, "sortby=id") == sorted(EVENTS_IN_ORDER)
+    assert item_ids(ogc, "sortby=-id") == sorted(EVENTS_IN_ORDER, reverse=True)
+    assert ascending.index("ev-old") == 0 and descending.index("ev-old") == len(dated) - 1
+    response = ogc.get("/ogc/collections/events/items?sortby=name")
+    assert response.status_code == 400 and "sortby" in response.get_json()["description"]
+
+
+def test_properties_and_skip_geometry_shape_each_feature(ogc) -> None:
+    body = ogc.get(
+        "/ogc/collections/events/items?properties=date,event_type&skipGeometry=true&limit=3"
+    ).get_json()
+    assert body["numberReturned"] == 3
+    for feature in body["features"]:
+        assert feature["geometry"] is None
+        assert set(feature["properties"]) <= {"date", "event_type"}
+        assert feature["properties"]["event_type"]
+    assert "properties=date,event_type" in rels(body)["next"][0]["href"]
+    bad = ogc.get("/ogc/collections/events/items?skipGeometry=yes")
+    assert bad.status_code == 400 and "skipGeometry" in bad.get_json()["description"]
+
+
+def test_resulttype_hits_counts_without_features(ogc) -> None:
+    body = ogc.get("/ogc/collections/events/items?resulttype=hits&event_type=phone_call")
+    doc = body.get_json()
+    assert doc["features"] == [] and doc["numberReturned"] == 0
+    assert doc["numberMatched"] == 2
+    assert "next" not in rels(doc)
+
+
+def test_q_searches_names_actors_and_quotes(ogc) -> None:
+    found = item_ids(ogc, "q=shoigu")
+    assert found and "ev-day" in found  # an actor of the 16 November airlift
+    assert item_ids(ogc, "q=zzzzzz") == []
+
+
+def test_queryables_describe_the_filters(ogc) -> None:
+    response = ogc.get("/ogc/collections/events/queryables")
+    assert response.status_code == 200
+    assert response.mimetype == "application/schema+json"
+    doc = response.get_json()
+    assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert doc["$id"] == f"{BASE}/collections/events/queryables" and doc["type"] == "object"
+    assert {"geometry", "datetime", "kind", "article_id", "event_type"} <= set(doc["properties"])
+    assert "phone_call" in doc["properties"]["event_type"]["enum"]
+    places = ogc.get("/ogc/collections/places/queryables").get_json()
+    assert "event_type" not in places["properties"]
+    collection = ogc.get("/ogc/collections/events").get_json()
+    rel = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+    assert [x["href"] for x in collection["links"] if x["rel"] == rel] == [doc["$id"]]

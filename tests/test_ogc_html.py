@@ -129,6 +129,7 @@ def test_openapi_page_lists_operations_and_parameters(ogc) -> None:
         "GET /collections",
         "GET /collections/{collectionId}",
         "GET /collections/{collectionId}/items",
+        "GET /collections/{collectionId}/queryables",
         "GET /collections/{collectionId}/items/{featureId}",
     ]
     items = soup.select("section.operation")[5]
@@ -140,6 +141,11 @@ def test_openapi_page_lists_operations_and_parameters(ogc) -> None:
         "event_type",
         "article_id",
         "kind",
+        "q",
+        "sortby",
+        "properties",
+        "skipGeometry",
+        "resulttype",
         "limit",
         "offset",
     ]

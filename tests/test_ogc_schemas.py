@@ -61,6 +61,9 @@ def test_the_service_documents_validate(ogc) -> None:
         "?bbox=44,38,-1000,48,41,9000",
         "?datetime=2020-11-10",
         "?datetime=../2020-11-10",
+        "?sortby=-date&properties=name,date&skipGeometry=true",
+        "?resulttype=hits",
+        "?q=stepanakert",
     ],
 )
 def test_every_items_page_and_item_validates(ogc, query: str) -> None:

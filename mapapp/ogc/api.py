@@ -91,6 +91,10 @@ class FeaturesApi:
         """``GET /collections/{collectionId}``"""
         return metadata.collection(self, req, collection_id)
 
+    def queryables(self, req: OgcRequest, collection_id: str) -> OgcResponse:
+        """``GET /collections/{collectionId}/queryables``"""
+        return metadata.queryables(self, req, collection_id)
+
     def items(self, req: OgcRequest, collection_id: str) -> OgcResponse:
         """``GET /collections/{collectionId}/items``"""
         return items.items(self, req, collection_id)

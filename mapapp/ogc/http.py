@@ -19,6 +19,7 @@ __all__ = [
     "GEOJSON",
     "HTML",
     "OPENAPI_JSON",
+    "SCHEMA_JSON",
     "json_response",
     "html_response",
     "href",
@@ -30,6 +31,7 @@ JSON = "application/json"
 GEOJSON = GEOJSON_MEDIA_TYPE
 HTML = "text/html"
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
+SCHEMA_JSON = "application/schema+json"
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ def _filter(api: Service, layer_id: str, query: ItemsQuery) -> Filter:
         undated=True,
         equals=tuple((k, values[k]) for k in ("kind", "event_type") if k in values),
         article=values.get("article_id"),
+        text=query.text,
     )
 
 
@@ -161,12 +162,21 @@ def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
     if fmt in exports.FORMATS:
         paged = query.limit is not None or query.offset is not None
         return _download(api, flt, fmt, layer.id, (limit, offset) if paged else None)
+    order = query.order or ("rank" if query.text else "layer")
+    shaped = query.properties is not None or query.skip_geometry
     # Written as JSON, the features stored whole go out as stored, not parsed and written again.
-    features = api.store.select(flt, limit, offset, raw=fmt == "json")
+    features: list = []
+    if not query.hits:
+        features = api.store.select(
+            flt, limit, offset, order=order, raw=fmt == "json" and not shaped
+        )
+    if shaped:
+        features = [_shaped(f, query.properties, query.skip_geometry) for f in features]
     # Counting every match costs as many as there are: past ``count_limit`` the page says
     # nothing of their number (/req/core/fc-numberMatched B), and has a next page if full.
     matched = api.store.count_upto(flt, api.count_limit)
     more = offset + limit < matched if matched is not None else len(features) == limit
+    more = more and not query.hits
     links = _links(req, layer.id, query, fmt, (limit, offset, more))
     doc: dict = {
         "type": "FeatureCollection",
@@ -187,6 +197,17 @@ def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
         }
         return html_response(req, "ogc/items.html", {**context, "page_title": layer.title})
     return json_response(doc, GEOJSON)
+
+
+def _shaped(feature: dict, properties: tuple[str, ...] | None, skip_geometry: bool) -> dict:
+    """A feature with only the properties asked for, and no geometry if asked so."""
+    out = dict(feature)
+    if properties is not None:
+        props = feature.get("properties") or {}
+        out["properties"] = {k: props[k] for k in properties if k in props}
+    if skip_geometry:
+        out["geometry"] = None
+    return out
 
 
 def item(api: Service, req: OgcRequest, collection_id: str, feature_id: str) -> OgcResponse:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from mapapp.core.model import LAYERS, Layer
+from mapapp.core.vocabulary import EVENT_TYPE_KEYS
 from mapapp.ogc.http import (
     GEOJSON,
     HTML,
     JSON,
     OPENAPI_JSON,
+    SCHEMA_JSON,
     OgcRequest,
     OgcResponse,
     href,
@@ -132,6 +134,14 @@ def collection_document(
             href(base, items, [*passthrough, ("f", "html")]), "items", HTML, "The features (HTML)"
         ),
     ]
+    links.append(
+        link(
+            href(base, f"/collections/{layer.id}/queryables"),
+            QUERYABLES_REL,
+            SCHEMA_JSON,
+            "The properties the features can be filtered by",
+        )
+    )
     links += [
         link(
             href(base, items, [*passthrough, ("f", name)]),
@@ -174,3 +184,39 @@ def collection(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse
     doc = collection_document(api, req, layer, passthrough)
     doc["links"][:0] = self_links(req.base_url, f"/collections/{layer.id}", fmt, passthrough)
     return _respond(req, fmt, doc, "ogc/collection.html", page_title=layer.title)
+
+
+#: The link relation of a collection's queryables (OGC API – Features – Part 3).
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+
+
+def queryables(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
+    """Return the properties a collection's items can be filtered by, as a JSON Schema: the
+    geometry (``bbox``), the date span (``datetime``), and the property filters."""
+    values = check_names(req.params, ("f",))
+    choose_format(values.get("f"), req.accept, {"json": (SCHEMA_JSON, JSON)}, ("json",))
+    layer = api.layer(collection_id)
+    properties: dict = {
+        "geometry": {"title": "Geometry (the bbox parameter)", "format": "geometry-any"},
+        "datetime": {
+            "title": "The date, through date_end (the datetime parameter)",
+            "type": "string",
+            "format": "date-time",
+        },
+        "kind": {"title": "Kind of feature", "type": "string"},
+        "article_id": {"title": "An article a source cites", "type": "string"},
+    }
+    if layer.id == "events":
+        properties["event_type"] = {
+            "title": "Event type",
+            "type": "string",
+            "enum": list(EVENT_TYPE_KEYS),
+        }
+    doc = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": href(req.base_url, f"/collections/{layer.id}/queryables"),
+        "type": "object",
+        "title": layer.title,
+        "properties": properties,
+    }
+    return json_response(doc, SCHEMA_JSON)

@@ -8,6 +8,7 @@ from mapapp.ogc.http import (
     HTML,
     JSON,
     OPENAPI_JSON,
+    SCHEMA_JSON,
     OgcRequest,
     OgcResponse,
     html_response,
@@ -15,7 +16,7 @@ from mapapp.ogc.http import (
 )
 from mapapp.ogc.metadata import self_links
 from mapapp.ogc.negotiate import choose_format
-from mapapp.ogc.params import check_names
+from mapapp.ogc.params import MAX_QUERY, SHAPE_PARAMS, SORTS, check_names
 from mapapp.ogc.schemas import ref, schemas
 from mapapp.ogc.service import Service
 from mapapp.ogc.temporal import DATETIME_PATTERN
@@ -54,6 +55,7 @@ def _parameters(api: Service) -> dict:
             "The response format (else chosen from the Accept header).",
             {"type": "string", "enum": formats},
         ),
+        "fJson": _query("f", "The response format.", {"type": "string", "enum": ["json"]}),
         "fItems": _query(
             "f",
             "json/html: a page of features; geojson/csv/kml/gpkg: a download (an attachment "
@@ -119,6 +121,35 @@ def _parameters(api: Service) -> dict:
             "article_id", "Only features with a source in this article.", _string("An article id")
         ),
         "kind": _query("kind", "Only features of this kind.", _string("e.g. city, road")),
+        "q": _query(
+            "q",
+            "Only features whose names, actors or quotes hold these words (any case, with or "
+            "without diacritics), best match first unless sortby is given.",
+            _string("Words", maxLength=MAX_QUERY),
+        ),
+        "sortby": _query(
+            "sortby",
+            "The order of the features: by date (undated last) or by id, ascending (+, the "
+            "default) or descending (-).",
+            {"type": "string", "enum": list(SORTS)},
+        ),
+        "properties": _query(
+            "properties",
+            "Only these properties in each feature (comma-separated names).",
+            {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}},
+            style="form",
+            explode=False,
+        ),
+        "skipGeometry": _query(
+            "skipGeometry",
+            "true: every feature's geometry is null (a lighter page for tables).",
+            {"type": "boolean", "default": False},
+        ),
+        "resulttype": _query(
+            "resulttype",
+            "hits: no features, only numberMatched (the count, up to the count limit).",
+            {"type": "string", "enum": ["results", "hits"], "default": "results"},
+        ),
     }
 
 
@@ -209,10 +240,23 @@ def openapi_document(api: Service, base_url: str) -> dict:
             "/collections/{collectionId}/items": _get(
                 "The features of a collection",
                 "getFeatures",
-                ["collectionId", "fItems", *filters, "limit", "offset"],
+                ["collectionId", "fItems", *filters, *SHAPE_PARAMS, "limit", "offset"],
                 _with_link(
                     _responses("featureCollectionGeoJSON", GEOJSON, errors=(400, 404), files=True)
                 ),
+            ),
+            "/collections/{collectionId}/queryables": _get(
+                "The properties a collection's items can be filtered by (JSON Schema)",
+                "getQueryables",
+                ["collectionId", "fJson"],
+                {
+                    "200": {
+                        "description": "The queryables",
+                        "content": {SCHEMA_JSON: {"schema": {"type": "object"}}},
+                    },
+                    "400": ref("responses", "400"),
+                    "404": ref("responses", "404"),
+                },
             ),
             "/collections/{collectionId}/items/{featureId}": _get(
                 "One feature",

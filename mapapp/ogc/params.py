@@ -26,7 +26,14 @@ __all__ = [
 FILTER_NAMES = ("event_type", "article_id", "kind")
 #: What narrows an items query; a collection accepts these too and carries them into its links.
 FILTER_PARAMS = ("bbox", "datetime", *FILTER_NAMES)
-ITEMS_PARAMS = ("f", *FILTER_PARAMS, "limit", "offset")
+#: What shapes an items page besides its filters: order, text search, the parts returned.
+SHAPE_PARAMS = ("q", "sortby", "properties", "skipGeometry", "resulttype")
+ITEMS_PARAMS = ("f", *FILTER_PARAMS, *SHAPE_PARAMS, "limit", "offset")
+#: ``sortby`` values and the store's order each is (the orders an index holds).
+SORTS = {"date": "+date", "+date": "+date", "-date": "date", "id": "id", "+id": "id",
+         "-id": "-id"}  # fmt: skip
+_PROPERTY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+MAX_QUERY = 200
 _INT = re.compile(r"^[0-9]{1,9}$")
 
 
@@ -41,6 +48,15 @@ class ItemsQuery:
     offset: int | None
     #: The filter parameters as given, canonically ordered, for building links.
     passthrough: tuple[tuple[str, str], ...]
+    #: ``q``: words to search (names, actors, quotes), best match first unless sorted.
+    text: str | None = None
+    #: The store's order (``SORTS``), or None for the collection's own.
+    order: str | None = None
+    #: Only these properties in each feature (None: all of them).
+    properties: tuple[str, ...] | None = None
+    skip_geometry: bool = False
+    #: ``resulttype=hits``: the count only, no features.
+    hits: bool = False
 
 
 def check_names(params: tuple[tuple[str, str], ...], allowed: tuple[str, ...]) -> dict[str, str]:
@@ -124,5 +140,33 @@ def parse_items_query(values: dict[str, str], max_limit: int) -> ItemsQuery:
     # fc-limit-response-1 C).
     limit = min(parse_int("limit", values["limit"], 1), max_limit) if "limit" in values else None
     offset = parse_int("offset", values["offset"], 0) if "offset" in values else None
-    passthrough = tuple((name, values[name]) for name in FILTER_PARAMS if name in values)
-    return ItemsQuery(boxes, span, filters, limit, offset, passthrough)
+    text = values.get("q")
+    if text is not None and not 0 < len(text) <= MAX_QUERY:
+        raise BadParameter("q", f"give 1 to {MAX_QUERY} characters")
+    order = None
+    if "sortby" in values:
+        order = SORTS.get(values["sortby"].replace(" ", "+"))  # "+" arrives as a space
+        if order is None:
+            raise BadParameter("sortby", f"one of {', '.join(SORTS)}")
+    properties = None
+    if "properties" in values:
+        properties = tuple(p for p in values["properties"].split(",") if p)
+        bad = [p for p in properties if not _PROPERTY.match(p)]
+        if bad:
+            raise BadParameter("properties", f"not a property name: {bad[0]!r}")
+    skip = _flag("skipGeometry", values.get("skipGeometry", "false"))
+    resulttype = values.get("resulttype", "results")
+    if resulttype not in ("results", "hits"):
+        raise BadParameter("resulttype", "one of results, hits")
+    shaping = (*FILTER_PARAMS, *SHAPE_PARAMS)
+    passthrough = tuple((name, values[name]) for name in shaping if name in values)
+    return ItemsQuery(
+        boxes, span, filters, limit, offset, passthrough,
+        text, order, properties, skip, resulttype == "hits",
+    )  # fmt: skip
+
+
+def _flag(name: str, value: str) -> bool:
+    if value.lower() not in ("true", "false"):
+        raise BadParameter(name, "true or false")
+    return value.lower() == "true"

@@ -295,6 +295,7 @@ _ORDERS = {
     "+date": "f.day_start IS NULL, f.day_start, f.id",
     "name": "f.name COLLATE NOCASE, f.id",
     "id": "f.id",
+    "-id": "f.id DESC",
 }
 
 

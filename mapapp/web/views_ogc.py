@@ -87,6 +87,12 @@ def collection(collection_id: str):
     return _response(_api().collection(_request(), collection_id))
 
 
+@bp.get("/collections/<collection_id>/queryables")
+def queryables(collection_id: str):
+    """Describe what a collection's items can be filtered by."""
+    return _response(_api().queryables(_request(), collection_id))
+
+
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id: str):
     """Return a page of features, or a download."""
