@@ -173,3 +173,25 @@ def test_a_failing_export_still_removes_its_files(private_tmp, monkeypatch) -> N
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown export format 'shp'"):
         exports.export([], "shp", "x")
+
+
+def test_kml_places_have_a_time_span_from_their_dates(ogc, tmp_path) -> None:
+    """Google Earth's time slider reads a Placemark's TimeSpan: the date as written (a month
+    stays a month) through date_end; an undated place has none."""
+    import xml.etree.ElementTree as ET
+
+    path = download(ogc, tmp_path, "/ogc/collections/events/items?f=kml", "kml", "events")
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    spans = {}
+    for mark in ET.parse(path).getroot().iter("{http://www.opengis.net/kml/2.2}Placemark"):
+        fid = mark.find("k:ExtendedData/k:SchemaData/k:SimpleData[@name='feature_id']", ns)
+        span = mark.find("k:TimeSpan", ns)
+        spans[fid.text] = (
+            None
+            if span is None
+            else (span.findtext("k:begin", namespaces=ns), span.findtext("k:end", namespaces=ns))
+        )
+    assert spans["ev-day"] == ("2020-11-21", "2020-11-21")
+    assert spans["ev-month"] == ("2020-11", "2020-11")
+    assert spans["ev-range"] == ("2020-11-23", "2020-11-24")
+    assert spans["ev-undated"] is None

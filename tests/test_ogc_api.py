@@ -424,3 +424,10 @@ def test_queryables_describe_the_filters(ogc) -> None:
     collection = ogc.get("/ogc/collections/events").get_json()
     rel = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
     assert [x["href"] for x in collection["links"] if x["rel"] == rel] == [doc["$id"]]
+
+
+def test_the_outlines_name_their_licence(ogc) -> None:
+    regions = ogc.get("/ogc/collections/regions").get_json()
+    licence = [x for x in regions["links"] if x["rel"] == "license"]
+    assert [x["href"] for x in licence] == ["https://www.naturalearthdata.com/about/terms-of-use/"]
+    assert "public domain" in licence[0]["title"]

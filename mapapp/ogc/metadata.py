@@ -142,6 +142,8 @@ def collection_document(
             "The properties the features can be filtered by",
         )
     )
+    if layer.id in LICENSES:
+        links.append(link(*LICENSES[layer.id]))
     links += [
         link(
             href(base, items, [*passthrough, ("f", name)]),
@@ -185,6 +187,18 @@ def collection(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse
     doc["links"][:0] = self_links(req.base_url, f"/collections/{layer.id}", fmt, passthrough)
     return _respond(req, fmt, doc, "ogc/collection.html", page_title=layer.title)
 
+
+#: The licence of a collection whose geometry is another's data, as a ``license`` link
+#: (an IANA link relation, RFC 8288): the country outlines are
+#: Natural Earth's, in the public domain (geodata/reference/README.md).
+LICENSES = {
+    "regions": (
+        "https://www.naturalearthdata.com/about/terms-of-use/",
+        "license",
+        "text/html",
+        "Natural Earth outlines: public domain",
+    )
+}
 
 #: The link relation of a collection's queryables (OGC API – Features – Part 3).
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"

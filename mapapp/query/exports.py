@@ -136,9 +136,16 @@ def _ogr(features: Sequence[dict], driver: str, suffix: str, layer: str) -> byte
     columns, rows = flat_rows(features)
     if driver == "LIBKML":
         # A Placemark's id attribute is not shown by KML viewers nor read back by GDAL.
-        columns = ["feature_id", *columns]
-        for row in rows:
+        # "begin" and "end" become the Placemark's TimeSpan (LIBKML's default time fields):
+        # the date as written, its precision kept (a month is a gYearMonth), through
+        # date_end; Google Earth's time slider reads it.
+        columns = ["feature_id", *columns, "begin", "end"]
+        for row, feature in zip(rows, features, strict=True):
             row["feature_id"] = row["id"]
+            props = feature.get("properties") or {}
+            if isinstance(props.get("date"), str):
+                row["begin"] = props["date"]
+                row["end"] = props.get("date_end") or props["date"]
     data = {c: _column_values([row.get(c) for row in rows]) for c in columns}
     frame = geopandas.GeoDataFrame(
         data, geometry=[_shape(f) for f in features], crs="EPSG:4326", columns=columns
