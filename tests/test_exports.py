@@ -14,6 +14,7 @@ from clients.samples import LAYERS, QUOTE, write_data_dir
 from clients.tools import feature_count, feature_ids, ogrinfo
 
 from mapapp import create_app
+from mapapp.core.links import absolute_sources
 from mapapp.core.model import LAYER_IDS
 from mapapp.query import exports
 
@@ -87,12 +88,14 @@ def test_vietnamese_text_and_nested_values_round_trip(ogc, tmp_path, fmt) -> Non
     frame = pyogrio.read_dataframe(path)
     id_column = "feature_id" if fmt == "kml" else "id"
     row = frame[frame[id_column] == "ev-multi"].iloc[0]
-    expected = LAYERS["events"][4]["properties"]
+    expected = absolute_sources(LAYERS["events"][4], "http://localhost")["properties"]
+    assert expected["sources"][0]["url"].startswith("http://localhost/articles/")
     if fmt == "geojson":
         # GeoJSON keeps the nesting: pyogrio hands the JSON field back already parsed.
         assert row["sources"] == expected["sources"]
         return
     assert json.loads(row["sources"]) == expected["sources"]
+    assert row["url"].startswith("http://localhost/articles/")  # the provenance column
     assert row["name_vi"] == "cuộc điện đàm"
     assert row["quote"] == QUOTE + " | " + "Nga điều động 20 máy bay vận tải."
     day = frame[frame[id_column] == "ev-day"].iloc[0]
@@ -195,3 +198,45 @@ def test_kml_places_have_a_time_span_from_their_dates(ogc, tmp_path) -> None:
     assert spans["ev-month"] == ("2020-11", "2020-11")
     assert spans["ev-range"] == ("2020-11-23", "2020-11-24")
     assert spans["ev-undated"] is None
+
+
+def test_source_links_are_absolute_everywhere_a_gis_reads(ogc) -> None:
+    site = "http://localhost/articles/"
+    # The layer API keeps the data's site paths (the data contract).
+    layer = json.loads(ogc.get("/api/layers/events").get_data())
+    assert all(
+        s["url"].startswith("/articles/")
+        for f in layer["features"]
+        for s in f["properties"]["sources"]
+    )
+    page = ogc.get("/ogc/collections/events/items?limit=3").get_json()
+    assert all(
+        s["url"].startswith(site) for f in page["features"] for s in f["properties"]["sources"]
+    )
+    places = ogc.get("/ogc/collections/places/items?limit=3").get_json()
+    assert all(
+        s["url"].startswith(site) for f in places["features"] for s in f["properties"]["sources"]
+    )
+    text = ogc.get("/download/view.csv?layers=events-phone_call").get_data().decode("utf-8-sig")
+    assert all(r["url"].startswith(site) for r in csv.DictReader(io.StringIO(text)))
+    # The HTML pages keep links on this site.
+    html = ogc.get("/ogc/collections/events/items/ev-multi?f=html").get_data(as_text=True)
+    assert 'href="/articles/' in html and 'href="http://localhost/articles/' not in html
+
+
+def test_behind_a_trusted_proxy_links_name_the_public_address(tmp_path) -> None:
+    data = write_data_dir(tmp_path / "data")
+    forwarded = {"X-Forwarded-Host": "maps.example.org", "X-Forwarded-Proto": "https"}
+    trusting = create_app({"DATA_DIR": str(data), "TESTING": True, "TRUST_PROXY": 1})
+    page = trusting.test_client().get("/ogc/collections/events/items?limit=1", headers=forwarded)
+    doc = page.get_json()
+    assert doc["features"][0]["properties"]["sources"][0]["url"].startswith(
+        "https://maps.example.org/articles/"
+    )
+    assert doc["links"][0]["href"].startswith("https://maps.example.org/ogc/")
+    # Not configured to trust a proxy: the headers are anybody's, and ignored.
+    plain = create_app({"DATA_DIR": str(data), "TESTING": True}).test_client()
+    doc = plain.get("/ogc/collections/events/items?limit=1", headers=forwarded).get_json()
+    assert doc["features"][0]["properties"]["sources"][0]["url"].startswith("http://localhost/")
+    with pytest.raises(ValueError, match="TRUST_PROXY"):
+        create_app({"DATA_DIR": str(data), "TESTING": True, "TRUST_PROXY": "yes"})

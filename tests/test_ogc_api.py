@@ -19,6 +19,7 @@ from clients.samples import (
 from wholelayers import write_layers
 
 from mapapp import create_app
+from mapapp.core.links import absolute_sources
 from mapapp.core.model import LAYER_IDS
 
 BASE = "http://localhost/ogc"
@@ -262,7 +263,8 @@ def test_single_feature(ogc) -> None:
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     doc = response.get_json()
-    expected = LAYERS["events"][4]
+    # The sources' links to their sentences are absolute, for a GIS to open.
+    expected = absolute_sources(LAYERS["events"][4], "http://localhost")
     assert {k: doc[k] for k in ("type", "id", "geometry", "properties")} == expected
     assert [(x["rel"], x["href"]) for x in doc["links"]] == [
         ("self", f"{BASE}/collections/events/items/ev-multi?f=json"),

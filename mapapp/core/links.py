@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import urlsplit
 
-__all__ = ["http_url_problem", "is_http_url", "safe_href"]
+__all__ = ["http_url_problem", "is_http_url", "safe_href", "absolute_sources", "absolute_raw"]
 
 _WEB_SCHEMES = ("http", "https")
 
@@ -49,3 +49,34 @@ def safe_href(value) -> str | None:
         return value
     on_site = value.startswith("/") and not value.startswith(("//", "/\\"))
     return value if on_site and not _has_hidden_characters(value) else None
+
+
+#: How a source's link to its sentence is stored: a path on this site ("/articles/x#s3").
+_SENTENCE_PATH = "/articles/"
+
+
+def absolute_sources(feature: dict, base: str) -> dict:
+    """Return ``feature`` with its sources' links to their sentences made absolute below
+    ``base`` (``https://maps.example``), so that a GIS or a spreadsheet can open them."""
+    props = feature.get("properties")
+    if not isinstance(props, dict) or not props.get("sources"):
+        return feature
+    sources = props["sources"]
+    fixed = [
+        {**s, "url": base + s["url"]}
+        if isinstance(s, dict) and isinstance(s.get("url"), str)
+        and s["url"].startswith(_SENTENCE_PATH)
+        else s
+        for s in sources
+    ]  # fmt: skip
+    return {**feature, "properties": {**props, "sources": fixed}}
+
+
+def absolute_raw(body: str, base: str) -> str:
+    """``absolute_sources`` for a feature stored as compact JSON text: every
+    ``"url":"/articles/`` there is a source's link (inside a string a quotation mark is
+    escaped, so text cannot hold the pattern)."""
+    needle = '"url":"' + _SENTENCE_PATH
+    if needle not in body or '"' in base or "\\" in base:
+        return body
+    return body.replace(needle, '"url":"' + base + _SENTENCE_PATH)

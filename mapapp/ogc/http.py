@@ -45,6 +45,9 @@ class OgcRequest:
     base_url: str
     params: tuple[tuple[str, str], ...] = ()
     accept: str | None = None
+    #: The site's root URL without its trailing slash (``http://host``): the sources' links
+    #: to their sentences are made absolute below it.
+    site_url: str = ""
 
     def param(self, name: str) -> str | None:
         """Return the first value of a query parameter, or None."""

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import quote
 
+import orjson
+
 from mapapp.core.errors import BadParameter, NotFound
+from mapapp.core.links import absolute_raw, absolute_sources
 from mapapp.ogc.http import (
     GEOJSON,
     HTML,
@@ -61,14 +64,15 @@ def _filter(api: Service, layer_id: str, query: ItemsQuery) -> Filter:
     )
 
 
-def _pages(api: Service, flt: Filter, window: tuple[int, int] | None) -> Iterator[dict]:
-    """Yield the matching features (only those in ``window``, (limit, offset), if given)."""
+def _pages(api: Service, flt: Filter, window: tuple[int, int] | None, site: str) -> Iterator[dict]:
+    """Yield the matching features (only those in ``window``, (limit, offset), if given),
+    their sources' links absolute below ``site``."""
     limit, offset = window if window else (None, 0)
     batch = 500
     while limit is None or limit > 0:
         size = batch if limit is None else min(batch, limit)
         page = api.store.select(flt, size, offset)
-        yield from page
+        yield from (absolute_sources(f, site) for f in page)
         if len(page) < size:
             return
         offset += size
@@ -77,7 +81,12 @@ def _pages(api: Service, flt: Filter, window: tuple[int, int] | None) -> Iterato
 
 
 def _download(
-    api: Service, flt: Filter, fmt: str, collection_id: str, window: tuple[int, int] | None
+    api: Service,
+    flt: Filter,
+    fmt: str,
+    collection_id: str,
+    window: tuple[int, int] | None,
+    site: str,
 ) -> OgcResponse:
     spec = exports.FORMATS[fmt]
     headers = {
@@ -85,7 +94,7 @@ def _download(
         "Content-Disposition": f'attachment; filename="{collection_id}.{spec.extension}"',
         "Vary": "Accept",
     }
-    features = _pages(api, flt, window)
+    features = _pages(api, flt, window, site)
     if fmt == "geojson":
         return OgcResponse(headers, 200, stream_collection(features))
     matched = api.store.count(flt) if window is None else window[0]
@@ -161,15 +170,25 @@ def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
     limit, offset = query.limit or api.default_limit, query.offset or 0
     if fmt in exports.FORMATS:
         paged = query.limit is not None or query.offset is not None
-        return _download(api, flt, fmt, layer.id, (limit, offset) if paged else None)
+        window = (limit, offset) if paged else None
+        return _download(api, flt, fmt, layer.id, window, req.site_url)
     order = query.order or ("rank" if query.text else "layer")
     shaped = query.properties is not None or query.skip_geometry
     # Written as JSON, the features stored whole go out as stored, not parsed and written again.
     features: list = []
     if not query.hits:
+        site = req.site_url
         features = api.store.select(
-            flt, limit, offset, order=order, raw=fmt == "json" and not shaped
+            flt,
+            limit,
+            offset,
+            order=order,
+            raw=fmt == "json" and not shaped,
+            rewrite=lambda body: absolute_raw(body, site),
         )
+        if fmt == "json":  # a GIS opens the sources' links: absolute (HTML keeps them local)
+            features = [f if isinstance(f, orjson.Fragment) else absolute_sources(f, site)
+                        for f in features]  # fmt: skip
     if shaped:
         features = [_shaped(f, query.properties, query.skip_geometry) for f in features]
     # Counting every match costs as many as there are: past ``count_limit`` the page says
@@ -221,6 +240,8 @@ def item(api: Service, req: OgcRequest, collection_id: str, feature_id: str) -> 
         feature = None
     if feature is None or (feature.get("properties") or {}).get("layer") != layer.id:
         raise NotFound(f"collection {layer.id!r} has no feature {feature_id!r}")
+    if fmt == "json":
+        feature = absolute_sources(feature, req.site_url)
     base = req.base_url
     path = f"/collections/{layer.id}/items/{quote(feature_id, safe='')}"
     doc = {

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from mapapp.core.errors import BadParameter, NotFound
+from mapapp.core.links import absolute_sources
 from mapapp.core.model import GEOJSON_MEDIA_TYPE, LAYER_IDS, LAYERS
 from mapapp.query import exports, viewfilter
 from mapapp.store import Filter, Store
@@ -61,6 +62,11 @@ def layer_body(store: Store, layer_id: str) -> Iterator[bytes]:
     """Return a layer as streamed GeoJSON (NotFound for an unknown layer id, at once)."""
     features = store.iter_layer(layer_id)
     return stream_collection(features)
+
+
+def _absolute(features: Iterable[dict], site: str) -> Iterator[dict]:
+    for feature in features:
+        yield absolute_sources(feature, site) if site else feature
 
 
 def _all(store: Store) -> Iterator[dict]:
@@ -120,7 +126,7 @@ def iter_matching(store: Store, flt: Filter, batch: int = 500) -> Iterator[dict]
 
 
 def download_view(
-    store: Store, fmt: str, args: Mapping[str, str]
+    store: Store, fmt: str, args: Mapping[str, str], site: str = ""
 ) -> tuple[str, str, Iterable[bytes]]:
     """Return ``(file name, media type, body)`` of the features the map shows in state ``args``.
 
@@ -138,12 +144,13 @@ def download_view(
     spec = VIEW_FORMATS[fmt]
     name = f"mapapp-view.{spec.extension}"
     if fmt == "geojson":
-        return name, spec.media_type, stream_collection(iter_matching(store, flt))
+        body = stream_collection(_absolute(iter_matching(store, flt), site))
+        return name, spec.media_type, body
     if store.count(flt) > MAX_WHOLE_EXPORT:
         raise BadParameter(
             "layers",
             f"the view holds more than {MAX_WHOLE_EXPORT:,} features, too many for "
             f"{spec.title}: narrow it, or download GeoJSON",
         )
-    features = list(iter_matching(store, flt))
+    features = list(_absolute(iter_matching(store, flt), site))
     return name, spec.media_type, [exports.export(features, fmt, "view")]

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -307,6 +307,7 @@ def select(
     order: str = "layer",
     max_sources: int | None = None,
     raw: bool = False,
+    rewrite: Callable[[str], str] | None = None,
 ) -> list:
     """Return a page of matching features, whole (places with their sources, at most
     ``max_sources`` of them if given), in ``order`` (a key of ``_ORDERS``; ``rank`` ranks a
@@ -314,12 +315,13 @@ def select(
 
     ``raw``: for a page that is only serialised, a feature stored whole (any but a place,
     whose sources are gathered from its mentions) comes as its stored JSON, an
-    ``orjson.Fragment``, not parsed to be written again.
+    ``orjson.Fragment``, not parsed to be written again (``rewrite`` applied to its text).
     """
     rows = _page(db, flt, limit, offset, order)
     if raw:
+        keep = rewrite or (lambda body: body)
         return [
-            orjson.Fragment(row[4]) if row[1] != "places" else _whole(db, row, max_sources)
+            orjson.Fragment(keep(row[4])) if row[1] != "places" else _whole(db, row, max_sources)
             for row in rows
         ]
     return [_whole(db, row, max_sources) for row in rows]

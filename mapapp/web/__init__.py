@@ -24,6 +24,10 @@ DEFAULTS = {
     "TILE_MAX_ZOOM": 19,
     # Who may show the pages in a frame (CSP frame-ancestors): e.g. "'self' https://news.example".
     "FRAME_ANCESTORS": "'self'",
+    # How many reverse proxies in front of the app to believe about the client's address:
+    # 0 ignores X-Forwarded-* headers; 1 takes the scheme, host and prefix the nearest proxy
+    # sets (links and the sources' absolute URLs then name the public address).
+    "TRUST_PROXY": 0,
     "JSON_AS_ASCII": False,
 }
 
@@ -86,6 +90,15 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     security.check_config(app.config)
+    hops = app.config["TRUST_PROXY"]
+    if not isinstance(hops, int) or isinstance(hops, bool) or not 0 <= hops <= 5:
+        raise ValueError(f"TRUST_PROXY must be a number of proxies from 0 to 5: {hops!r}")
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
     errors.register(app)
     security.register(app)
     cors.register(app)

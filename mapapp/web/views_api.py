@@ -12,6 +12,13 @@ __all__ = ["bp"]
 bp = Blueprint("api", __name__)
 
 
+def _site() -> str:
+    """The site's root URL (behind a trusted proxy, as the client addressed it): a view
+    download's sources link their sentences below it, to be opened from a GIS. (The layers
+    and their downloads keep the data's site paths, ``/articles/<id>#s<N>``.)"""
+    return request.url_root.rstrip("/")
+
+
 @bp.get("/api/layers")
 def layers():
     """List the layers with their feature counts and URLs."""
@@ -37,7 +44,7 @@ def download(filename: str):
 @bp.get("/download/view.<fmt>")
 def download_view(fmt: str):
     """Return what the map shows in the state given as query parameters, as an attachment."""
-    name, media_type, body = api.download_view(get_store(), fmt, request.args)
+    name, media_type, body = api.download_view(get_store(), fmt, request.args, _site())
     response = Response(body, mimetype=media_type.split(";")[0], direct_passthrough=True)
     response.headers["Content-Type"] = media_type
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

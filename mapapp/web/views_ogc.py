@@ -40,6 +40,7 @@ def _request() -> OgcRequest:
         base_url=request.url_root.rstrip("/") + PREFIX,
         params=tuple(request.args.items(multi=True)),
         accept=request.headers.get("Accept"),
+        site_url=request.url_root.rstrip("/"),
     )
 
 
