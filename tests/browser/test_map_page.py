@@ -137,3 +137,30 @@ def test_screenshot_of_the_bundled_map(open_page, request) -> None:
         assert bundled, "docs/ shows the bundled data: build geodata/ first"
         DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
         shutil.copyfile(SCREENSHOT, DOCS_SCREENSHOT)
+
+
+def test_a_thin_line_opens_from_a_click_beside_it(open_page, server) -> None:
+    """A phone call's line is 2 px wide: a click 6 px beside it still opens its popup."""
+    watched = open_page(server)
+    watched.open_map()
+    page = watched.page
+    target = "route-call-moscow-ankara"
+    point = page.evaluate(
+        """(id) => {
+            const map = mapappRegistry.map, group = mapappTiles.feature(id);
+            let line = null;
+            group.eachLayer((l) => {
+                if (!line && l.getLatLngs && l.options.opacity !== 0) line = l;
+            });
+            const ll = line.getLatLngs(), last = ll.length - 1;
+            const a = map.latLngToContainerPoint(ll[0]);
+            const b = map.latLngToContainerPoint(ll[last]);
+            const mid = a.add(b).divideBy(2), d = b.subtract(a), n = Math.hypot(d.x, d.y);
+            const off = L.point((-d.y / n) * 6, (d.x / n) * 6);  // 6 px across the line
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + mid.x + off.x, box.top + mid.y + off.y];
+        }""",
+        target,
+    )
+    page.mouse.click(*point)
+    page.locator(f'.leaflet-popup .fp[data-feature-id="{target}"]').wait_for()

@@ -113,6 +113,21 @@
       layer.mapappId = spec.id; // a popup opened on the group names one of its parts
       return layer.addTo(group);
     });
+    // A line is a thin target: an invisible stroke 18 px wide over it takes the pointer (SVG
+    // paints a transparent stroke for pointer events). Not one of the parts: badges index them.
+    for (const p of spec.parts) {
+      if (p.marker || p.path === "circle" || p.path === "polygon") continue;
+      const options = p.options || {};
+      const hit = L.polyline(p.where, {
+        pane: options.pane || "overlayPane",
+        weight: 18,
+        opacity: 0,
+        fill: false,
+        className: "mf-hit",
+      });
+      hit.mapappId = spec.id;
+      hit.addTo(group);
+    }
     group.bindTooltip(spec.tooltip, tooltipOptions);
     const { url, lang, loading, failed, ...options } = popupOptions;
     // The popup's first content is made when it first opens (most never do).
