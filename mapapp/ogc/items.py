@@ -26,6 +26,7 @@ from mapapp.ogc.negotiate import choose_format
 from mapapp.ogc.params import ITEMS_PARAMS, ItemsQuery, check_names, parse_items_query
 from mapapp.ogc.service import Service
 from mapapp.query import exports
+from mapapp.query.cqlfilter import parse_filter
 from mapapp.query.layers import stream_collection
 from mapapp.store import Filter
 
@@ -51,9 +52,16 @@ MAX_WHOLE_DOWNLOAD = 100_000
 def _filter(api: Service, layer_id: str, query: ItemsQuery) -> Filter:
     """Return the index filter of an items query (a bbox is tested against the shapes)."""
     values = dict(query.filters)
+    boxes, where = query.boxes, None
+    if query.cql is not None:
+        text, lang, crs = query.cql
+        condition = parse_filter(text, lang, crs, layer_id, has_boxes=boxes is not None)
+        boxes = condition.boxes if boxes is None else boxes
+        where = (condition.sql, condition.args) if condition.sql != "1" else None
     return Filter(
         layers=(layer_id,),
-        boxes=query.boxes,
+        boxes=boxes,
+        where=where,
         days=query.span,
         # A feature with no date has no temporal geometry: every datetime matches it
         # (/req/core/fc-time-response C).

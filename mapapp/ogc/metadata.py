@@ -21,6 +21,8 @@ from mapapp.ogc.negotiate import choose_format
 from mapapp.ogc.params import FILTER_PARAMS, check_names, parse_items_query
 from mapapp.ogc.service import Service
 from mapapp.ogc.temporal import interval_strings
+from mapapp.query.cqlfilter import CONFORMANCE as CQL_CONFORMANCE
+from mapapp.query.cqlfilter import queryables as cql_queryables
 from mapapp.query.exports import FORMATS
 
 __all__ = [
@@ -40,6 +42,11 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    # Part 3: queryables, and CQL2 filters on the items.
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    *CQL_CONFORMANCE,
 ]
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
@@ -210,27 +217,17 @@ def queryables(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse
     values = check_names(req.params, ("f",))
     choose_format(values.get("f"), req.accept, {"json": (SCHEMA_JSON, JSON)}, ("json",))
     layer = api.layer(collection_id)
-    properties: dict = {
-        "geometry": {"title": "Geometry (the bbox parameter)", "format": "geometry-any"},
-        "datetime": {
-            "title": "The date, through date_end (the datetime parameter)",
-            "type": "string",
-            "format": "date-time",
-        },
-        "kind": {"title": "Kind of feature", "type": "string"},
-        "article_id": {"title": "An article a source cites", "type": "string"},
-    }
-    if layer.id == "events":
-        properties["event_type"] = {
-            "title": "Event type",
-            "type": "string",
-            "enum": list(EVENT_TYPE_KEYS),
-        }
+    # A collection may hold more than one geometry type.
+    properties = {q.name: q.schema("geometry-any") for q in cql_queryables(layer.id).values()}
+    if "event_type" in properties:
+        properties["event_type"]["enum"] = list(EVENT_TYPE_KEYS)
     doc = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": href(req.base_url, f"/collections/{layer.id}/queryables"),
         "type": "object",
         "title": layer.title,
         "properties": properties,
+        # A filter naming anything else is refused (/req/queryables/get-queryables-response G).
+        "additionalProperties": False,
     }
     return json_response(doc, SCHEMA_JSON)

@@ -16,10 +16,12 @@ from mapapp.ogc.http import (
 )
 from mapapp.ogc.metadata import self_links
 from mapapp.ogc.negotiate import choose_format
-from mapapp.ogc.params import MAX_QUERY, SHAPE_PARAMS, SORTS, check_names
+from mapapp.ogc.params import CQL_PARAMS, MAX_QUERY, SHAPE_PARAMS, SORTS, check_names
 from mapapp.ogc.schemas import ref, schemas
 from mapapp.ogc.service import Service
 from mapapp.ogc.temporal import DATETIME_PATTERN
+from mapapp.query.cqlfilter import CRS84 as CQL_CRS84
+from mapapp.query.cqlfilter import FILTER_LANGS, MAX_FILTER
 from mapapp.query.exports import FORMATS
 
 __all__ = ["openapi_document", "openapi"]
@@ -121,6 +123,30 @@ def _parameters(api: Service) -> dict:
             "article_id", "Only features with a source in this article.", _string("An article id")
         ),
         "kind": _query("kind", "Only features of this kind.", _string("e.g. city, road")),
+        "filter": _query(
+            "filter",
+            "A CQL2 expression (Part 3) on the collection's queryables "
+            "(/collections/{collectionId}/queryables), joined to the other filters by AND: "
+            "comparisons, LIKE, BETWEEN, IN, IS NULL, CASEI, ACCENTI, the spatial functions "
+            "(S_INTERSECTS ...) and the temporal functions (T_INTERSECTS ...; time has the "
+            "resolution of a day).",
+            _string("A CQL2 expression", maxLength=MAX_FILTER),
+        ),
+        "filter-lang": _query(
+            "filter-lang",
+            "The encoding of filter.",
+            {"type": "string", "enum": list(FILTER_LANGS), "default": FILTER_LANGS[0]},
+        ),
+        "filter-crs": _query(
+            "filter-crs",
+            "The CRS of the geometries in filter (only CRS84, the default).",
+            {
+                "type": "string",
+                "format": "uri-reference",
+                "enum": [CQL_CRS84],
+                "default": CQL_CRS84,
+            },
+        ),  # fmt: skip
         "q": _query(
             "q",
             "Only features whose names, actors or quotes hold these words (any case, with or "
@@ -201,7 +227,7 @@ def _get(summary: str, operation_id: str, params: list[str], responses: dict) ->
 
 def openapi_document(api: Service, base_url: str) -> dict:
     """Return the OpenAPI 3.0 document for a server whose landing page is ``base_url``."""
-    filters = ["bbox", "datetime", "event_type", "article_id", "kind"]
+    filters = ["bbox", "datetime", "event_type", "article_id", "kind", *CQL_PARAMS]
     error = {
         "description": "{}",
         "content": {JSON: {"schema": ref("schemas", "exception")}, **_html()},

@@ -12,6 +12,7 @@ from mapapp.ogc.temporal import Query, parse_datetime
 from mapapp.store.queries import Box
 
 __all__ = [
+    "CQL_PARAMS",
     "FILTER_NAMES",
     "FILTER_PARAMS",
     "ITEMS_PARAMS",
@@ -24,8 +25,10 @@ __all__ = [
 
 #: Property filters: equality on ``event_type`` and ``kind``; ``article_id`` matches any source.
 FILTER_NAMES = ("event_type", "article_id", "kind")
+#: A CQL2 filter (Part 3), its encoding and the CRS of its geometries.
+CQL_PARAMS = ("filter", "filter-lang", "filter-crs")
 #: What narrows an items query; a collection accepts these too and carries them into its links.
-FILTER_PARAMS = ("bbox", "datetime", *FILTER_NAMES)
+FILTER_PARAMS = ("bbox", "datetime", *FILTER_NAMES, *CQL_PARAMS)
 #: What shapes an items page besides its filters: order, text search, the parts returned.
 SHAPE_PARAMS = ("q", "sortby", "properties", "skipGeometry", "resulttype")
 ITEMS_PARAMS = ("f", *FILTER_PARAMS, *SHAPE_PARAMS, "limit", "offset")
@@ -57,6 +60,8 @@ class ItemsQuery:
     skip_geometry: bool = False
     #: ``resulttype=hits``: the count only, no features.
     hits: bool = False
+    #: ``filter``, ``filter-lang`` and ``filter-crs`` as given (translated per collection).
+    cql: tuple[str, str | None, str | None] | None = None
 
 
 def check_names(params: tuple[tuple[str, str], ...], allowed: tuple[str, ...]) -> dict[str, str]:
@@ -158,11 +163,17 @@ def parse_items_query(values: dict[str, str], max_limit: int) -> ItemsQuery:
     resulttype = values.get("resulttype", "results")
     if resulttype not in ("results", "hits"):
         raise BadParameter("resulttype", "one of results, hits")
+    for name in CQL_PARAMS[1:]:
+        if name in values and "filter" not in values:
+            raise BadParameter(name, "given without a filter")
+    cql = None
+    if "filter" in values:
+        cql = (values["filter"], values.get("filter-lang"), values.get("filter-crs"))
     shaping = (*FILTER_PARAMS, *SHAPE_PARAMS)
     passthrough = tuple((name, values[name]) for name in shaping if name in values)
     return ItemsQuery(
         boxes, span, filters, limit, offset, passthrough,
-        text, order, properties, skip, resulttype == "hits",
+        text, order, properties, skip, resulttype == "hits", cql,
     )  # fmt: skip
 
 

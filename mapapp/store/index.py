@@ -22,6 +22,7 @@ from pathlib import Path
 import orjson
 
 from mapapp.core.errors import InvalidData
+from mapapp.store import sqlfuncs
 from mapapp.store.rows import (
     CELL_ZOOMS,
     MAX_MEMBERS,
@@ -113,6 +114,7 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=10000")
+    sqlfuncs.register(db)
     return db
 
 

@@ -64,6 +64,9 @@ class Filter:
     equals: tuple[tuple[str, str], ...] = ()
     #: Feature ids left out.
     exclude: tuple[str, ...] | None = None
+    #: A further SQL condition on the row (``{f}`` standing for its alias) and its arguments:
+    #: a CQL2 filter, translated by ``mapapp.query.cqlfilter``.
+    where: tuple[str, tuple] | None = None
 
 
 def fts_query(text: str) -> str | None:
@@ -141,6 +144,9 @@ def _where(
     elif flt.article is not None:
         clauses.append(f"{alias}.n IN (SELECT n FROM cites WHERE article_id = ?)")
         args.append(flt.article)
+    if flt.where is not None:
+        clauses.append(f"({flt.where[0].replace('{f}', alias)})")
+        args.extend(flt.where[1])
     if flt.text is not None:
         match = fts_query(flt.text)
         if match is None:
@@ -231,6 +237,7 @@ def _tree_only(flt: Filter) -> bool:
         and flt.text is None
         and not flt.equals
         and not flt.exclude
+        and flt.where is None
     )
 
 
@@ -574,6 +581,7 @@ def _counted(flt: Filter) -> bool:
         and flt.ids is None
         and not flt.equals
         and not flt.exclude
+        and flt.where is None
     )
 
 
