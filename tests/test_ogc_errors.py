@@ -38,7 +38,8 @@ def test_not_found_is_json(ogc, url: str, message: str) -> None:
     ("url", "parameter", "problem"),
     [
         (f"{ITEMS}?color=red", "color", "unknown parameter"),
-        (f"{ITEMS}?bbox-crs=x", "bbox-crs", "unknown parameter"),
+        (f"{ITEMS}?bbox=1,2,3,4&bbox-crs=x", "bbox-crs", "not a supported CRS"),
+        (f"{ITEMS}?crs=x", "crs", "not a supported CRS"),
         ("/ogc/?limit=5", "limit", "unknown parameter"),
         ("/ogc/collections/events/items/ev-day?bbox=1,2,3,4", "bbox", "unknown parameter"),
         (f"{ITEMS}?bbox=1,2,3", "bbox", "expected 4"),

@@ -137,6 +137,7 @@ def test_openapi_page_lists_operations_and_parameters(ogc) -> None:
         "collectionId",
         "f",
         "bbox",
+        "bbox-crs",
         "datetime",
         "event_type",
         "article_id",
@@ -149,6 +150,7 @@ def test_openapi_page_lists_operations_and_parameters(ogc) -> None:
         "properties",
         "skipGeometry",
         "resulttype",
+        "crs",
         "limit",
         "offset",
     ]

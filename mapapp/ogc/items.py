@@ -9,6 +9,8 @@ import orjson
 
 from mapapp.core.errors import BadParameter, NotFound
 from mapapp.core.links import absolute_raw, absolute_sources
+from mapapp.ogc.crs import CRS84, check_crs, movers_to_crs84, reproject
+from mapapp.ogc.crs import header as crs_header
 from mapapp.ogc.http import (
     GEOJSON,
     HTML,
@@ -55,7 +57,8 @@ def _filter(api: Service, layer_id: str, query: ItemsQuery) -> Filter:
     boxes, where = query.boxes, None
     if query.cql is not None:
         text, lang, crs = query.cql
-        condition = parse_filter(text, lang, crs, layer_id, has_boxes=boxes is not None)
+        movers = movers_to_crs84(check_crs("filter-crs", crs))
+        condition = parse_filter(text, lang, layer_id, boxes is not None, movers)
         boxes = condition.boxes if boxes is None else boxes
         where = (condition.sql, condition.args) if condition.sql != "1" else None
     return Filter(
@@ -72,15 +75,17 @@ def _filter(api: Service, layer_id: str, query: ItemsQuery) -> Filter:
     )
 
 
-def _pages(api: Service, flt: Filter, window: tuple[int, int] | None, site: str) -> Iterator[dict]:
+def _pages(
+    api: Service, flt: Filter, window: tuple[int, int] | None, site: str, crs: str = CRS84
+) -> Iterator[dict]:
     """Yield the matching features (only those in ``window``, (limit, offset), if given),
-    their sources' links absolute below ``site``."""
+    their sources' links absolute below ``site``, their geometries in ``crs``."""
     limit, offset = window if window else (None, 0)
     batch = 500
     while limit is None or limit > 0:
         size = batch if limit is None else min(batch, limit)
         page = api.store.select(flt, size, offset)
-        yield from (absolute_sources(f, site) for f in page)
+        yield from (reproject(absolute_sources(f, site), crs) for f in page)
         if len(page) < size:
             return
         offset += size
@@ -95,6 +100,7 @@ def _download(
     collection_id: str,
     window: tuple[int, int] | None,
     site: str,
+    crs: str,
 ) -> OgcResponse:
     spec = exports.FORMATS[fmt]
     headers = {
@@ -102,9 +108,12 @@ def _download(
         "Content-Disposition": f'attachment; filename="{collection_id}.{spec.extension}"',
         "Vary": "Accept",
     }
-    features = _pages(api, flt, window, site)
     if fmt == "geojson":
-        return OgcResponse(headers, 200, stream_collection(features))
+        features = _pages(api, flt, window, site, crs)
+        return OgcResponse({**headers, **crs_header(crs)}, 200, stream_collection(features))
+    if crs != CRS84:
+        raise BadParameter("crs", f"{spec.title} files are written in WGS 84 longitude, latitude")
+    features = _pages(api, flt, window, site)
     matched = api.store.count(flt) if window is None else window[0]
     if matched > MAX_WHOLE_DOWNLOAD:
         raise BadParameter(
@@ -179,7 +188,7 @@ def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
     if fmt in exports.FORMATS:
         paged = query.limit is not None or query.offset is not None
         window = (limit, offset) if paged else None
-        return _download(api, flt, fmt, layer.id, window, req.site_url)
+        return _download(api, flt, fmt, layer.id, window, req.site_url, query.crs)
     order = query.order or ("rank" if query.text else "layer")
     shaped = query.properties is not None or query.skip_geometry
     # Written as JSON, the features stored whole go out as stored, not parsed and written again.
@@ -191,12 +200,14 @@ def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
             limit,
             offset,
             order=order,
-            raw=fmt == "json" and not shaped,
+            raw=fmt == "json" and not shaped and query.crs == CRS84,
             rewrite=lambda body: absolute_raw(body, site),
         )
         if fmt == "json":  # a GIS opens the sources' links: absolute (HTML keeps them local)
             features = [f if isinstance(f, orjson.Fragment) else absolute_sources(f, site)
                         for f in features]  # fmt: skip
+    if query.crs != CRS84:
+        features = [reproject(f, query.crs) for f in features]
     if shaped:
         features = [_shaped(f, query.properties, query.skip_geometry) for f in features]
     # Counting every match costs as many as there are: past ``count_limit`` the page says
@@ -223,7 +234,13 @@ def items(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse:
             "count_limit": api.count_limit,
         }
         return html_response(req, "ogc/items.html", {**context, "page_title": layer.title})
-    return json_response(doc, GEOJSON)
+    return _with_crs(json_response(doc, GEOJSON), query.crs)
+
+
+def _with_crs(response: OgcResponse, crs: str) -> OgcResponse:
+    """The response with its ``Content-Crs`` header (/req/crs/ogc-crs-header)."""
+    response.headers.update(crs_header(crs))
+    return response
 
 
 def _shaped(feature: dict, properties: tuple[str, ...] | None, skip_geometry: bool) -> dict:
@@ -239,8 +256,9 @@ def _shaped(feature: dict, properties: tuple[str, ...] | None, skip_geometry: bo
 
 def item(api: Service, req: OgcRequest, collection_id: str, feature_id: str) -> OgcResponse:
     """Return one feature of a collection (NotFound if that collection has no such feature)."""
-    values = check_names(req.params, ("f",))
+    values = check_names(req.params, ("f", "crs"))
     fmt = choose_format(values.get("f"), req.accept, {"json": (GEOJSON, JSON), "html": (HTML,)})
+    crs = check_crs("crs", values.get("crs"))
     layer = api.layer(collection_id)
     try:
         feature = api.store.feature(feature_id)
@@ -249,7 +267,7 @@ def item(api: Service, req: OgcRequest, collection_id: str, feature_id: str) -> 
     if feature is None or (feature.get("properties") or {}).get("layer") != layer.id:
         raise NotFound(f"collection {layer.id!r} has no feature {feature_id!r}")
     if fmt == "json":
-        feature = absolute_sources(feature, req.site_url)
+        feature = reproject(absolute_sources(feature, req.site_url), crs)
     base = req.base_url
     path = f"/collections/{layer.id}/items/{quote(feature_id, safe='')}"
     doc = {
@@ -262,4 +280,4 @@ def item(api: Service, req: OgcRequest, collection_id: str, feature_id: str) -> 
     if fmt == "html":
         context = {"doc": doc, "layer": layer, "page_title": feature_id}
         return html_response(req, "ogc/item.html", context)
-    return json_response(doc, GEOJSON)
+    return _with_crs(json_response(doc, GEOJSON), crs)

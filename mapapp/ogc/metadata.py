@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from mapapp.core.model import LAYERS, Layer
 from mapapp.core.vocabulary import EVENT_TYPE_KEYS
+from mapapp.ogc.crs import CRS84
+from mapapp.ogc.crs import SUPPORTED as SUPPORTED_CRS
 from mapapp.ogc.http import (
     GEOJSON,
     HTML,
@@ -42,13 +44,14 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    # Part 2: responses and bbox in EPSG:4326 and EPSG:3857 besides CRS84.
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     # Part 3: queryables, and CQL2 filters on the items.
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
     *CQL_CONFORMANCE,
 ]
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 #: The formats of every resource other than items: name -> media types (first is ours).
 PAGE_FORMATS = {"json": (JSON,), "html": (HTML,)}
@@ -165,7 +168,8 @@ def collection_document(
         "title": layer.title,
         "description": layer.description,
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(SUPPORTED_CRS),
+        "storageCrs": CRS84,
         "extent": _extent(api, layer.id),
         "links": links,
     }

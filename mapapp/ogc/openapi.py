@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from mapapp.core.model import LAYER_IDS
+from mapapp.ogc.crs import CRS84
+from mapapp.ogc.crs import SUPPORTED as SUPPORTED_CRS
 from mapapp.ogc.http import (
     GEOJSON,
     HTML,
@@ -20,7 +22,6 @@ from mapapp.ogc.params import CQL_PARAMS, MAX_QUERY, SHAPE_PARAMS, SORTS, check_
 from mapapp.ogc.schemas import ref, schemas
 from mapapp.ogc.service import Service
 from mapapp.ogc.temporal import DATETIME_PATTERN
-from mapapp.query.cqlfilter import CRS84 as CQL_CRS84
 from mapapp.query.cqlfilter import FILTER_LANGS, MAX_FILTER
 from mapapp.query.exports import FORMATS
 
@@ -123,6 +124,23 @@ def _parameters(api: Service) -> dict:
             "article_id", "Only features with a source in this article.", _string("An article id")
         ),
         "kind": _query("kind", "Only features of this kind.", _string("e.g. city, road")),
+        "crs": _query(
+            "crs",
+            "The CRS of the geometries returned (Part 2): CRS84 (the default), EPSG:4326 "
+            "(latitude first) or EPSG:3857 (metres); the Content-Crs header names it. JSON "
+            "and GeoJSON only: CSV, KML and GeoPackage files are in CRS84.",
+            {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS), "default": CRS84},
+            style="form",
+            explode=False,
+        ),
+        "bbox-crs": _query(
+            "bbox-crs",
+            "The CRS of bbox (Part 2), in its own axis order: CRS84 (the default), EPSG:4326 "
+            "(minlat,minlon,maxlat,maxlon) or EPSG:3857 (metres).",
+            {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS), "default": CRS84},
+            style="form",
+            explode=False,
+        ),
         "filter": _query(
             "filter",
             "A CQL2 expression (Part 3) on the collection's queryables "
@@ -139,14 +157,10 @@ def _parameters(api: Service) -> dict:
         ),
         "filter-crs": _query(
             "filter-crs",
-            "The CRS of the geometries in filter (only CRS84, the default).",
-            {
-                "type": "string",
-                "format": "uri-reference",
-                "enum": [CQL_CRS84],
-                "default": CQL_CRS84,
-            },
-        ),  # fmt: skip
+            "The CRS of the geometries in filter, in its own axis order: CRS84 (the default), "
+            "EPSG:4326 (latitude first) or EPSG:3857.",
+            {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS), "default": CRS84},
+        ),
         "q": _query(
             "q",
             "Only features whose names, actors or quotes hold these words (any case, with or "
@@ -227,7 +241,7 @@ def _get(summary: str, operation_id: str, params: list[str], responses: dict) ->
 
 def openapi_document(api: Service, base_url: str) -> dict:
     """Return the OpenAPI 3.0 document for a server whose landing page is ``base_url``."""
-    filters = ["bbox", "datetime", "event_type", "article_id", "kind", *CQL_PARAMS]
+    filters = ["bbox", "bbox-crs", "datetime", "event_type", "article_id", "kind", *CQL_PARAMS]
     error = {
         "description": "{}",
         "content": {JSON: {"schema": ref("schemas", "exception")}, **_html()},
@@ -287,7 +301,7 @@ def openapi_document(api: Service, base_url: str) -> dict:
             "/collections/{collectionId}/items/{featureId}": _get(
                 "One feature",
                 "getFeature",
-                ["collectionId", "featureId", "f"],
+                ["collectionId", "featureId", "f", "crs"],
                 _responses("featureGeoJSON", GEOJSON, errors=(400, 404)),
             ),
         },

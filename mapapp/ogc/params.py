@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from mapapp.core.errors import BadParameter
 from mapapp.core.text import nfc
+from mapapp.ogc.crs import CRS84, box_to_crs84, check_crs
 from mapapp.ogc.temporal import Query, parse_datetime
 from mapapp.store.queries import Box
 
@@ -28,9 +29,9 @@ FILTER_NAMES = ("event_type", "article_id", "kind")
 #: A CQL2 filter (Part 3), its encoding and the CRS of its geometries.
 CQL_PARAMS = ("filter", "filter-lang", "filter-crs")
 #: What narrows an items query; a collection accepts these too and carries them into its links.
-FILTER_PARAMS = ("bbox", "datetime", *FILTER_NAMES, *CQL_PARAMS)
+FILTER_PARAMS = ("bbox", "bbox-crs", "datetime", *FILTER_NAMES, *CQL_PARAMS)
 #: What shapes an items page besides its filters: order, text search, the parts returned.
-SHAPE_PARAMS = ("q", "sortby", "properties", "skipGeometry", "resulttype")
+SHAPE_PARAMS = ("q", "sortby", "properties", "skipGeometry", "resulttype", "crs")
 ITEMS_PARAMS = ("f", *FILTER_PARAMS, *SHAPE_PARAMS, "limit", "offset")
 #: ``sortby`` values and the store's order each is (the orders an index holds).
 SORTS = {"date": "+date", "+date": "+date", "-date": "date", "id": "id", "+id": "id",
@@ -62,6 +63,8 @@ class ItemsQuery:
     hits: bool = False
     #: ``filter``, ``filter-lang`` and ``filter-crs`` as given (translated per collection).
     cql: tuple[str, str | None, str | None] | None = None
+    #: The CRS of the geometries returned (Part 2).
+    crs: str = CRS84
 
 
 def check_names(params: tuple[tuple[str, str], ...], allowed: tuple[str, ...]) -> dict[str, str]:
@@ -77,9 +80,10 @@ def check_names(params: tuple[tuple[str, str], ...], allowed: tuple[str, ...]) -
     return values
 
 
-def parse_bbox(value: str) -> tuple[Box, ...]:
+def parse_bbox(value: str, crs: str = CRS84) -> tuple[Box, ...]:
     """Return the boxes to search for ``minlon,minlat,maxlon,maxlat`` (WGS 84, CRS84 order),
-    or the six numbers of a CRS84h box (``minlon,minlat,minh,maxlon,maxlat,maxh``).
+    or the six numbers of a CRS84h box (``minlon,minlat,minh,maxlon,maxlat,maxh``); in
+    another CRS (``bbox-crs``), its four corner coordinates in that CRS's axis order.
 
     A box whose west edge lies east of its east edge crosses the antimeridian and is split in
     two. Latitudes must be in [-90, 90] with south <= north, longitudes in [-180, 180].
@@ -97,6 +101,10 @@ def parse_bbox(value: str) -> tuple[Box, ...]:
         raise BadParameter("bbox", "every corner coordinate must be a number") from None
     if not all(math.isfinite(v) for v in numbers):
         raise BadParameter("bbox", "coordinates must be finite numbers")
+    if crs != CRS84:
+        if len(numbers) != 4:
+            raise BadParameter("bbox", f"give 4 numbers in {crs}")
+        numbers = list(box_to_crs84((numbers[0], numbers[1], numbers[2], numbers[3]), crs))
     if len(numbers) == 6:
         # CRS84h (/req/core/fc-bbox-definition D): the features have no height, so every
         # height range holds them; only a range whose bottom is above its top is wrong.
@@ -136,7 +144,10 @@ def _filter_value(name: str, value: str) -> str:
 
 def parse_items_query(values: dict[str, str], max_limit: int) -> ItemsQuery:
     """Validate the filter and paging parameters of an items (or collection) request."""
-    boxes = parse_bbox(values["bbox"]) if "bbox" in values else None
+    bbox_crs = check_crs("bbox-crs", values.get("bbox-crs"))
+    if "bbox-crs" in values and "bbox" not in values:
+        raise BadParameter("bbox-crs", "given without a bbox")
+    boxes = parse_bbox(values["bbox"], bbox_crs) if "bbox" in values else None
     span = parse_datetime(values["datetime"]) if "datetime" in values else None
     filters = tuple(
         (name, _filter_value(name, values[name])) for name in FILTER_NAMES if name in values
@@ -174,6 +185,7 @@ def parse_items_query(values: dict[str, str], max_limit: int) -> ItemsQuery:
     return ItemsQuery(
         boxes, span, filters, limit, offset, passthrough,
         text, order, properties, skip, resulttype == "hits", cql,
+        check_crs("crs", values.get("crs")),
     )  # fmt: skip
 
 

@@ -35,7 +35,6 @@ from mapapp.core.model import LAYER_IDS
 
 __all__ = [
     "CONFORMANCE",
-    "CRS84",
     "FILTER_LANGS",
     "MAX_FILTER",
     "Condition",
@@ -59,7 +58,6 @@ CONFORMANCE = tuple(
         "temporal-functions",
     )
 )
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 FILTER_LANGS = ("cql2-text", "cql2-json")
 #: The longest filter accepted, in characters, and its deepest nesting of brackets.
 MAX_FILTER = 4096
@@ -558,23 +556,57 @@ def _top_box(node: object) -> tuple[Box, ...] | None:
     return ((west, south, east, north),)
 
 
+#: Moves a position, and a BBOX's numbers, from the filter's CRS into CRS84.
+Movers = tuple[Callable[[list], list], Callable[[list], list]]
+
+
+def _to_crs84(node: object, movers: Movers) -> object:
+    """``node`` with its geometry literals moved into CRS84 (``filter-crs``)."""
+    position, bbox = movers
+    if isinstance(node, list):
+        return [_to_crs84(n, movers) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if isinstance(node.get("bbox"), list) and len(node) == 1:
+        return {"bbox": bbox(node["bbox"])}
+    if node.get("type") in _TYPES:
+        if node["type"] == "GeometryCollection":
+            return {**node, "geometries": _to_crs84(node.get("geometries"), movers)}
+        return {**node, "coordinates": _move(node.get("coordinates"), position)}
+    if "args" in node:
+        return {**node, "args": _to_crs84(node["args"], movers)}
+    return node
+
+
+def _move(coords: object, position: Callable[[list], list]) -> object:
+    if isinstance(coords, list) and coords and all(isinstance(c, (int, float)) for c in coords):
+        return position(coords)
+    if isinstance(coords, list):
+        return [_move(part, position) for part in coords]
+    return coords
+
+
 def parse_filter(
-    text: str, lang: str | None, crs: str | None, layer_id: str, has_boxes: bool = False
+    text: str,
+    lang: str | None,
+    layer_id: str,
+    has_boxes: bool = False,
+    movers: Movers | None = None,
 ) -> Condition:
     """Return the condition of a ``filter`` parameter on a layer's features.
 
-    ``lang``: ``filter-lang`` (default cql2-text); ``crs``: ``filter-crs`` (CRS84 only).
-    ``has_boxes``: the request has a ``bbox`` already, so a BBOX in the filter is tested as
-    SQL rather than given to the R*Tree.
+    ``lang``: ``filter-lang`` (default cql2-text). ``has_boxes``: the request has a ``bbox``
+    already, so a BBOX in the filter is tested as SQL rather than given to the R*Tree.
+    ``movers``: for a ``filter-crs`` other than CRS84, what moves its coordinates into CRS84.
     """
     if layer_id not in LAYER_IDS:
         raise ValueError(layer_id)
     lang = lang or "cql2-text"
     if lang not in FILTER_LANGS:
         raise BadParameter("filter-lang", f"one of {', '.join(FILTER_LANGS)}")
-    if crs is not None and crs != CRS84:
-        raise BadParameter("filter-crs", f"the only CRS filters are read in is {CRS84}")
     tree = _parse(text, lang)
+    if movers is not None:
+        tree = _to_crs84(tree, movers)
     translator = _Translator(layer_id)
     conjuncts = (
         list(tree["args"])
