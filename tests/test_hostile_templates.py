@@ -128,6 +128,9 @@ def test_popups_fetched_on_open_show_the_text_literally(
     assert response.status_code == 200 and response.mimetype == "application/json"
     html = response.get_json()["html"]
     assert_literal(html, f"popup {feature_id} {lang}")
+    # The source link names the article by its (hostile) title, shown as text.
+    link = BeautifulSoup(html, "html.parser").select_one("a.fp-source-link").get_text()
+    assert f"Tiêu đề {ALL}" in link
 
 
 def test_an_unknown_popup_is_a_json_404(hostile_client) -> None:

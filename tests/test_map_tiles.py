@@ -468,7 +468,8 @@ def test_search_ignores_case_and_diacritics(client, q: str, found: str) -> None:
 
 def test_search_ranks_the_best_match_first_and_finds_nothing_for_nonsense(client) -> None:
     assert _list(client, q="stepanakert")["features"][0]["id"] == "place-stepanakert"
-    assert _list(client, q="zzzqqq") == {"total": 0, "limit": 50, "offset": 0, "features": []}
+    empty = {"total": 0, "limit": 50, "offset": 0, "features": [], "articles": []}
+    assert _list(client, q="zzzqqq") == empty
     assert _list(client, q="(*)")["total"] == 0, "FTS syntax is not an operator"
 
 

@@ -180,6 +180,11 @@ def test_event_popup_shows_date_type_actors_figures_position_and_quote(client) -
     assert popup.select_one(".fp-kind").get_text() == "Events · Casualties"
     quote = popup.select_one("blockquote").get_text()
     assert quote.startswith("Trong một tháng rưỡi xung đột, hơn 4.000 người đã thiệt mạng")
+    link = popup.select_one("a.fp-source-link").get_text()
+    assert link == (
+        "“Nga lập trung tâm ứng phó nhân đạo ở Nagorno-Karabakh, tiếp tục điều quân gìn giữ "
+        "hòa bình”, sentence 1 →"
+    )
     call = popups_by_id(client)["event-putin-erdogan-call"]
     assert call.select_one(".fp-name-other").get_text() == "cuộc điện đàm"
     assert call.select_one(".fp-date").get_text(" ", strip=True) == "24 November 2020 (exact day)"

@@ -207,12 +207,18 @@ def _pane(layer_id: str, kind: str) -> str:
     return "mapapp-areas" if kind == "area" else "overlayPane"
 
 
-def popup(feature: dict, layer: Layer, t: Translator | None = None) -> str:
-    """Return a feature's popup (HTML, escaped once): what the map shows when it is opened."""
+def popup(
+    feature: dict,
+    layer: Layer,
+    t: Translator | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> str:
+    """Return a feature's popup (HTML, escaped once): what the map shows when it is opened;
+    ``titles``: the cited articles' titles by id."""
     t = t or Translator("en")
     props = feature.get("properties") or {}
     symbol = mapstyle.point_symbol(layer.id, props)
-    return popups.popup_html(feature, maplayout.layer_title(layer, t), symbol, t)
+    return popups.popup_html(feature, maplayout.layer_title(layer, t), symbol, t, titles)
 
 
 def event_type_of(overlay_id: str, types: Mapping[str, str] | None = None) -> str:

@@ -3,6 +3,7 @@ in our own templates, or by ``escape_html``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import quote as url_quote
 
 import jinja2
@@ -78,7 +79,7 @@ _POPUP = _ENV.from_string(
 {% if sources %}<ol class="fp-sources">
 {% for s in sources %}<li><blockquote lang="vi">{{ s.quote }}</blockquote>
 {% if s.href %}<a class="fp-source-link" href="{{ s.href }}">
-{{- t("popup.source", article=s.article_id, n=s.sentence) }}</a>{% endif %}</li>
+{{- t("popup.source", article=s.title, n=s.sentence) }}</a>{% endif %}</li>
 {% endfor %}</ol>{% endif %}
 </article>"""
 )
@@ -135,8 +136,16 @@ def _text(props: dict, key: str, t: Translator) -> dict:
     return {"text": text, "lang": lang}
 
 
-def popup_html(feature: dict, layer_title: str, symbol: Symbol, t: Translator = _ENGLISH) -> str:
-    """Return the popup of a feature: names, date, type, actors, figures, position, sources."""
+def popup_html(
+    feature: dict,
+    layer_title: str,
+    symbol: Symbol,
+    t: Translator = _ENGLISH,
+    titles: Mapping[str, str] | None = None,
+) -> str:
+    """Return the popup of a feature: names, date, type, actors, figures, position, sources
+    (each linked by its article's title, from ``titles``, else its id)."""
+    titles = titles or {}
     props = feature.get("properties") or {}
     qualifiers = props.get("quantity_qualifiers") or {}
     event_type = props.get("event_type")
@@ -160,7 +169,7 @@ def popup_html(feature: dict, layer_title: str, symbol: Symbol, t: Translator = 
         {
             "quote": _quote_markup(str(s.get("quote", "")), s.get("spans") or []),
             "href": _source_href(s.get("article_id"), s.get("sentence")),
-            "article_id": s.get("article_id"),
+            "title": titles.get(str(s.get("article_id"))) or s.get("article_id"),
             "sentence": s.get("sentence"),
         }
         for s in props.get("sources") or []

@@ -23,6 +23,9 @@ from mapapp.store.layers import Store
 
 __all__ = ["ArticleReader", "Builder", "article_meta"]
 
+#: The most other spellings a place feature lists (``alt_names``).
+MAX_ALT_NAMES = 12
+
 # Free text is written in English, with an optional Vietnamese version under ``<key>_vi``.
 _EVENT_KEYS = (
     "name", "name_vi", "event_type", "date", "date_end", "date_note", "date_note_vi", "actors",
@@ -192,9 +195,12 @@ class Builder:
             facts = self.curation.places.get(entity_id) or {}
             surfaces = [surface for refs in by_ref.values() for _, _, surface in refs]
             name_vi = facts.get("name_vi") or _written_name(entity.name_vi, surfaces)
+            name = facts.get("name") or entity.name
             props = {
-                "name": facts.get("name") or entity.name,
+                "name": name,
                 "name_vi": name_vi,
+                # Other spellings the gazetteer knows, so a search finds it under any of them.
+                "alt_names": [n for n in entity.names if n not in (name, name_vi)][:MAX_ALT_NAMES],
                 "kind": entity.kind,
                 "geo_precision": entity.precision,
                 "geometry_source": entity.source,

@@ -22,6 +22,7 @@ from pathlib import Path
 import orjson
 
 from mapapp.core.errors import InvalidData
+from mapapp.core.text import fold
 from mapapp.store import sqlfuncs
 from mapapp.store.rows import (
     CELL_ZOOMS,
@@ -65,6 +66,9 @@ CREATE VIRTUAL TABLE members_bbox USING rtree(m, west, east, south, north, first
 CREATE TABLE members(m INTEGER PRIMARY KEY, lon REAL NOT NULL, lat REAL NOT NULL);
 CREATE VIRTUAL TABLE features_text USING fts5(
     names, words, tokenize = 'unicode61 remove_diacritics 2');
+-- Article titles, folded, by the articles row's rowid.
+CREATE VIRTUAL TABLE articles_text USING fts5(
+    title, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE cites(article_id TEXT NOT NULL, sentence INTEGER NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY(article_id, sentence, n)) WITHOUT ROWID;
 CREATE INDEX cites_n ON cites(n);
@@ -183,7 +187,14 @@ class IndexWriter:
                 self._drop_row(row[0])
             else:
                 self._refresh_place(place, row[0])
-        db.execute("DELETE FROM articles WHERE id = ?", (part,))
+        self._drop_article(part)
+
+    def _drop_article(self, article_id: str) -> None:
+        found = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (article_id,))
+        row = found.fetchone()
+        if row is not None:
+            self.db.execute("DELETE FROM articles_text WHERE rowid = ?", (row[0],))
+            self.db.execute("DELETE FROM articles WHERE rowid = ?", (row[0],))
 
     def _count(self, overlay: str, layer: str, qk, lon, lat, sign: int) -> None:
         """Add (sign 1) or take away (-1) one feature from its overlay's count and, if it is a
@@ -319,8 +330,9 @@ class IndexWriter:
             )
             count += 1
         if isinstance(article, dict):
-            self.db.execute(
-                "INSERT OR REPLACE INTO articles(id, title, published, source, url, language, "
+            self._drop_article(part)
+            cursor = self.db.execute(
+                "INSERT INTO articles(id, title, published, source, url, language, "
                 "published_note, sentences, feature_count) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     part, article.get("title"), article.get("published"), article.get("source"),
@@ -328,6 +340,12 @@ class IndexWriter:
                     article.get("sentences"), count,
                 ),
             )  # fmt: skip
+            title = article.get("title")
+            if isinstance(title, str) and title:
+                self.db.execute(
+                    "INSERT INTO articles_text(rowid, title) VALUES (?, ?)",
+                    (cursor.lastrowid, fold(title)),
+                )
 
     def _add_mention(self, part: str, feature: dict, published: str) -> None:
         props = dict(feature.get("properties") or {})
@@ -350,6 +368,7 @@ class IndexWriter:
         if found is not None and found[1] != "":
             raise InvalidData(f"feature id {place!r} is in both {found[1]!r} and {part!r}")
         fresh = found is None
+        renamed = False
         if fresh:
             n = self._insert_row(row, "")
         else:
@@ -362,6 +381,7 @@ class IndexWriter:
             # most mentions repeat them, and then nothing is rewritten.
             if before[5] != row.body:
                 self._replace_place_facts(n, row, before[:5])
+                renamed = True  # its other names may have changed: its search text too
         db.execute(
             "UPDATE features SET n_sources = n_sources + ?, n_named = n_named + ? WHERE n = ?",
             (len(sources), named, n),
@@ -383,7 +403,7 @@ class IndexWriter:
                 "latest = max(latest, excluded.latest)",
                 (place, name_vi, published),
             )
-        if fresh or (name_vi and name_vi != surfaces_before):
+        if fresh or renamed or (name_vi and name_vi != surfaces_before):
             self._refresh_place(place, n)
 
     def _replace_place_facts(self, n: int, row: FeatureRow, before: tuple) -> None:
@@ -415,11 +435,12 @@ class IndexWriter:
                 (place,),
             )
         ]
-        name = self.db.execute("SELECT name FROM features WHERE n = ?", (n,)).fetchone()[0]
+        name, body = self.db.execute("SELECT name, body FROM features WHERE n = ?", (n,)).fetchone()
         self.db.execute(
             "UPDATE features SET name_vi = ? WHERE n = ?", (surfaces[0] if surfaces else name, n)
         )
-        names = search_names({"name": name, "actors": surfaces})
+        alt_names = (orjson.loads(body).get("properties") or {}).get("alt_names")
+        names = search_names({"name": name, "alt_names": alt_names, "actors": surfaces})
         self.db.execute("UPDATE features_text SET names = ? WHERE rowid = ?", (names, n))
 
     def apply(self, changes: Iterable[tuple[str, dict | None, tuple[int, int] | None]]) -> None:

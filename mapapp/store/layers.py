@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -353,6 +353,21 @@ class Store:
             (limit, offset),
         )
         return [ArticleInfo(*row) for row in rows]
+
+    def search_articles(self, text: str, limit: int = 5) -> list[tuple[str, str, str]]:
+        """Return ``(id, title, published)`` of the articles whose titles match ``text`` best."""
+        return queries.search_articles(self.db(), text, limit)
+
+    def article_titles(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Return the titles of those of ``article_ids`` the index knows, by id."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: dict[str, str] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db().execute(f"SELECT id, title FROM articles WHERE id IN ({marks})", chunk)
+            found.update((row[0], row[1]) for row in rows if row[1])
+        return found
 
     def article_count(self) -> int:
         """Return how many articles the map is built from."""

@@ -69,17 +69,28 @@ class Filter:
     where: tuple[str, tuple] | None = None
 
 
-def fts_query(text: str) -> str | None:
-    """Return an FTS5 query for a search box's text: every folded word, the last as a prefix.
-
-    Quoting each word keeps FTS5 syntax in the text from being read as operators.
-    """
-    words = [w for w in "".join(c if c.isalnum() else " " for c in fold(text)).split() if w]
+def _fts_words(text: str) -> str | None:
+    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
     if not words:
         return None
     quoted = [f'"{w}"' for w in words[:12]]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def fts_query(text: str) -> str | None:
+    """Return an FTS5 query for a search box's text: every folded word, the last as a prefix;
+    a word written with hyphens is also looked for joined up ("Mát-xcơ-va" finds "Mátxcơva",
+    indexed as one word; names written with hyphens are indexed both ways).
+
+    Quoting each word keeps FTS5 syntax in the text from being read as operators.
+    """
+    folded = fold(text)
+    split = _fts_words(folded)
+    if split is None or "-" not in folded:
+        return split
+    joined = _fts_words(folded.replace("-", ""))
+    return split if joined in (None, split) else f"({split}) OR ({joined})"
 
 
 def _where(
@@ -157,6 +168,20 @@ def _where(
             )
             args.append(match)
     return (" AND ".join(clauses) or "1"), args
+
+
+def search_articles(db: sqlite3.Connection, text: str, limit: int) -> list[tuple[str, str, str]]:
+    """Return ``(id, title, published)`` of the articles whose titles best match ``text``."""
+    match = fts_query(text)
+    if match is None:
+        return []
+    rows = db.execute(
+        "SELECT a.id, a.title, a.published FROM articles_text t "
+        "JOIN articles a ON a.rowid = t.rowid WHERE articles_text MATCH ? "
+        "ORDER BY t.rank LIMIT ?",
+        (match, limit),
+    )
+    return [(str(r[0]), str(r[1]), str(r[2] or "")) for r in rows]
 
 
 def count(db: sqlite3.Connection, flt: Filter) -> int:

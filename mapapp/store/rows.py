@@ -151,11 +151,14 @@ def _text(value: object) -> str:
 
 
 def search_names(props: dict) -> str:
-    """Return the folded text a search matches a feature's names and actors against."""
+    """Return the folded text a search matches a feature's names, other spellings and actors
+    against; a name written with hyphens ("Mát-xcơ-va") is there joined up too ("matxcova")."""
     parts = [_text(props.get("name")), _text(props.get("name_vi"))]
-    actors = props.get("actors")
-    if isinstance(actors, list):
-        parts.extend(_text(a) for a in actors)
+    for key in ("alt_names", "actors"):
+        values = props.get(key)
+        if isinstance(values, list):
+            parts.extend(_text(v) for v in values)
+    parts += [p.replace("-", "") for p in parts if "-" in p]
     return fold(" ".join(p for p in parts if p))
 
 

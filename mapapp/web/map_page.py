@@ -197,7 +197,13 @@ def popup(feature_id: str):
     store = get_store()
     feature = store.feature(feature_id)  # NotFound (404) names the id
     layer = _LAYER_BY_ID[store.feature_layer(feature_id)]
-    return jsonify(id=feature_id, html=mapview.popup(feature, layer, translator(g.lang)))
+    cited = [
+        str(s.get("article_id"))
+        for s in (feature.get("properties") or {}).get("sources") or []
+        if isinstance(s, dict)
+    ]
+    titles = store.article_titles(cited)
+    return jsonify(id=feature_id, html=mapview.popup(feature, layer, translator(g.lang), titles))
 
 
 #: How many articles the map's article filter lists (the newest); the list of articles pages

@@ -202,6 +202,10 @@ def shapes(z: int, x: int, y: int):
     return _tile_answer((z, x, y), (max(z - SHAPE_SHIFT, 0), x, y), points=False)
 
 
+#: How many articles whose titles match a search the answer lists.
+ARTICLE_MATCHES = 5
+
+
 @bp.get("/api/map/features")
 def features():
     """Return a page of the features the state shows: ``{"total", "limit", "offset",
@@ -229,8 +233,13 @@ def features():
         page = store.select(flt, limit, offset, order=order, max_sources=0)
         t = translator(lang)
         records = [maptiles.list_record(f, t) for f in page]
-        return _json(
-            {"total": store.count(flt), "limit": limit, "offset": offset, "features": records}
-        )
+        answer = {"total": store.count(flt), "limit": limit, "offset": offset, "features": records}
+        if text and offset == 0:
+            # The articles whose titles match, to open the map on one (search box only).
+            answer["articles"] = [
+                {"id": aid, "title": title, "published": published, "label": t("search.article")}
+                for aid, title, published in store.search_articles(text, ARTICLE_MATCHES)
+            ]
+        return _json(answer)
 
     return Response(_answers().get(key, make), mimetype="application/json")

@@ -65,6 +65,10 @@ def test_event_popup_links_to_its_sentence_highlighted(open_page, server) -> Non
     href = link.get_attribute("href")
     quote = popup.locator("blockquote").first.inner_text()
     assert href == "/articles/2020-11-25-putin-erdogan-call#s14"
+    # The link names the article by its title, not its id.
+    assert link.inner_text().startswith(
+        "“Tổng thống Nga V.Putin điện đàm với Tổng thống Thổ Nhĩ Kỳ T.Erdogan về Nagorno-Karabakh”"
+    )
     watched.click_in_popup(link)
     page.wait_for_url(server.url + href)
     target = page.locator(":target")

@@ -337,11 +337,27 @@ async function find(query) {
     features(stateParams(state), { limit: PAGE, q: query }),
   ]);
   const showing = new Set(shown.features.map((r) => r.id));
-  return all.features.map((r) => ({ ...r, hidden: !showing.has(r.id) }));
+  const articles = (all.articles || []).map((a) => ({
+    article: a.id,
+    id: `article:${a.id}`,
+    name: a.title,
+    label: a.label,
+    when: a.published,
+  }));
+  return [...all.features.map((r) => ({ ...r, hidden: !showing.has(r.id) })), ...articles];
 }
 new Search($("#search-input"), $("#search-results"), $("#search-none"), {
   find,
   onPick: (record) => {
+    if (record.article) {
+      // An article: the map opens on its places and events (however old it is).
+      const url = new URL(location.pathname, location.href);
+      url.searchParams.set("article", record.article);
+      const lang = new URL(location.href).searchParams.get("lang");
+      if (lang) url.searchParams.set("lang", lang);
+      location.assign(url.href);
+      return;
+    }
     byId.set(record.id, record);
     jumpTo(record.id);
   },

@@ -50,7 +50,8 @@ export class Search {
     li.setAttribute("role", "option");
     li.id = `search-${index}`;
     li.dataset.index = index;
-    li.dataset.featureId = record.id;
+    if (record.article) li.dataset.articleId = record.article;
+    else li.dataset.featureId = record.id;
     const name = document.createElement("span");
     name.className = "result-name";
     name.textContent = record.name;
