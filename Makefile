@@ -25,13 +25,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-system-deps: ## Debian packages the tests drive: chromium (browser tests), gdal-bin (ogrinfo)
+system-deps: ## Debian packages the tests drive: chromium (browser tests), gdal-bin (ogrinfo), QGIS (python3-qgis: the OAPIF client test)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v ogrinfo >/dev/null || missing="$$missing gdal-bin"; \
 	if [ -n "$$missing" ]; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; \
+	fi
+	@if ! QT_QPA_PLATFORM=offscreen /usr/bin/python3 -c 'import qgis.core' 2>/dev/null; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo apt-get install -y -qq --no-install-recommends python3-qgis qgis-providers; \
 	fi
 
 lint: setup ## ruff check, ruff format --check and mypy (configured in pyproject.toml)

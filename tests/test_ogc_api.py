@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 import unicodedata
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -21,6 +22,7 @@ from wholelayers import write_layers
 from mapapp import create_app
 from mapapp.core.links import absolute_sources
 from mapapp.core.model import LAYER_IDS
+from mapapp.ogc.collections import COLLECTIONS, collection, served
 
 BASE = "http://localhost/ogc"
 ITEMS = "/ogc/collections/events/items"
@@ -90,20 +92,24 @@ def test_conformance(ogc) -> None:
 
 def test_collections_list_every_layer_with_links(ogc) -> None:
     doc = ogc.get("/ogc/collections").get_json()
-    assert [c["id"] for c in doc["collections"]] == list(LAYER_IDS)
+    # A layer of several geometry families is served as one collection per family: here the
+    # posts' zones beside their points (the sample routes are all lines, so no route areas).
+    assert [c["id"] for c in doc["collections"]] == [
+        "places", "peacekeeping-posts", "peacekeeping-post-zones", "routes", "events", "regions",
+    ]  # fmt: skip
+    assert {c["id"] for c in doc["collections"]} >= set(LAYER_IDS)
     for c in doc["collections"]:
         by_rel = rels(c)
-        assert by_rel["self"][0]["href"] == f"{BASE}/collections/{c['id']}"
-        assert [(x["href"], x["type"]) for x in by_rel["items"]] == [
+        assert by_rel["self"][0]["href"] == f"{BASE}/collections/{c['id']}?f=json"
+        items = [(x["href"], x["type"]) for x in by_rel["items"]]
+        assert items[:2] == [
             (f"{BASE}/collections/{c['id']}/items", "application/geo+json"),
             (f"{BASE}/collections/{c['id']}/items?f=html", "text/html"),
         ]
-        assert [x["href"].rsplit("=", 1)[1] for x in by_rel["enclosure"]] == [
-            "geojson",
-            "csv",
-            "kml",
-            "gpkg",
-        ]
+        # Every encoding of the items, downloads too (/req/core/fc-md-items-links A); the
+        # GeoJSON file is the first encoding again, so an enclosure (GDAL would page it).
+        assert [href.rsplit("=", 1)[1] for href, _ in items[2:]] == ["csv", "kml", "gpkg"]
+        assert [x["href"].rsplit("=", 1)[1] for x in by_rel["enclosure"]] == ["geojson"]
         assert c["itemType"] == "feature"
         assert c["crs"][0] == "http://www.opengis.net/def/crs/OGC/1.3/CRS84"  # the default first
 
@@ -266,7 +272,12 @@ def test_single_feature(ogc) -> None:
     doc = response.get_json()
     # The sources' links to their sentences are absolute, for a GIS to open.
     expected = absolute_sources(LAYERS["events"][4], "http://localhost")
-    assert {k: doc[k] for k in ("type", "id", "geometry", "properties")} == expected
+    # As the events collection serves it: one geometry type, nested values as JSON text.
+    assert doc["geometry"]["type"] == "MultiPoint"
+    assert {k: doc[k] for k in ("type", "id", "geometry", "properties")} == served(
+        expected, collection("events")
+    )
+    assert json.loads(doc["properties"]["sources"]) == expected["properties"]["sources"]
     assert [(x["rel"], x["href"]) for x in doc["links"]] == [
         ("self", f"{BASE}/collections/events/items/ev-multi?f=json"),
         ("alternate", f"{BASE}/collections/events/items/ev-multi?f=html"),
@@ -340,14 +351,31 @@ def test_openapi_document(ogc) -> None:
         "maximum": 10000,
         "default": 10,
     }
-    assert params["collectionId"]["schema"]["enum"] == list(LAYER_IDS)
+    listed = [c["id"] for c in ogc.get("/ogc/collections").get_json()["collections"]]
+    assert params["collectionId"]["schema"]["enum"] == listed
 
 
 def test_bundled_data_is_served_in_full(client) -> None:
-    """Whatever geodata/ holds, every layer's items count equals the plain API's."""
+    """Whatever geodata/ holds, every layer's features are served once, by the collections
+    of that layer (one a geometry family), each feature as the plain API has it."""
     for layer in client.get("/api/layers").get_json():
-        body = client.get(f"/ogc/collections/{layer['id']}/items?limit=10000").get_json()
-        assert body["numberMatched"] == body["numberReturned"] == layer["feature_count"]
+        plain = {
+            f["id"]: f for f in client.get(f"/api/layers/{layer['id']}").get_json()["features"]
+        }
+        seen: list[str] = []
+        for found_in in COLLECTIONS:
+            if found_in.layer_id != layer["id"]:
+                continue
+            body = client.get(f"/ogc/collections/{found_in.id}/items?limit=10000").get_json()
+            assert body["numberMatched"] == body["numberReturned"]
+            for feature in body["features"]:
+                assert feature["geometry"] is None or (
+                    feature["geometry"]["type"] == found_in.geometry_type
+                )
+                stored = absolute_sources(plain[feature["id"]], "http://localhost")
+                assert feature == served(stored, found_in)
+            seen += [f["id"] for f in body["features"]]
+        assert sorted(seen) == sorted(plain) and len(seen) == layer["feature_count"]
 
 
 def test_past_the_count_limit_a_page_leaves_out_number_matched_and_still_pages(tmp_path) -> None:

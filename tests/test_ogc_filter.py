@@ -33,6 +33,9 @@ KARABAKH = box(46.0, 39.0, 47.5, 40.5)
 def _all(client, collection: str) -> list[dict]:
     doc = client.get(f"/ogc/collections/{collection}/items?limit=1000").get_json()
     assert doc["numberReturned"] == doc["numberMatched"]
+    for feature in doc["features"]:  # served as JSON text, for GIS clients
+        if isinstance(feature["properties"].get("sources"), str):
+            feature["properties"]["sources"] = orjson.loads(feature["properties"]["sources"])
     return doc["features"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import urlsplit
 
-__all__ = ["http_url_problem", "is_http_url", "safe_href", "absolute_sources", "absolute_raw"]
+__all__ = ["http_url_problem", "is_http_url", "safe_href", "absolute_sources"]
 
 _WEB_SCHEMES = ("http", "https")
 
@@ -70,13 +70,3 @@ def absolute_sources(feature: dict, base: str) -> dict:
         for s in sources
     ]  # fmt: skip
     return {**feature, "properties": {**props, "sources": fixed}}
-
-
-def absolute_raw(body: str, base: str) -> str:
-    """``absolute_sources`` for a feature stored as compact JSON text: every
-    ``"url":"/articles/`` there is a source's link (inside a string a quotation mark is
-    escaped, so text cannot hold the pattern)."""
-    needle = '"url":"' + _SENTENCE_PATH
-    if needle not in body or '"' in base or "\\" in base:
-        return body
-    return body.replace(needle, '"url":"' + base + _SENTENCE_PATH)

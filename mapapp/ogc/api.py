@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from mapapp.core.errors import NotFound
-from mapapp.core.model import LAYERS, Layer
 from mapapp.ogc import items, metadata, openapi
+from mapapp.ogc.collections import Collection, collection
 from mapapp.ogc.http import OgcRequest, OgcResponse
 from mapapp.store import Filter, Store
 
@@ -54,12 +53,9 @@ class FeaturesApi:
         self._extents: dict[tuple[str, str], Extent] = {}
         self._lock = threading.Lock()
 
-    def layer(self, collection_id: str) -> Layer:
-        """Return a collection's layer (NotFound for an unknown id)."""
-        for layer in LAYERS:
-            if layer.id == collection_id:
-                return layer
-        raise NotFound(f"unknown collection {collection_id!r}")
+    def layer(self, collection_id: str) -> Collection:
+        """Return a collection (NotFound for an unknown id)."""
+        return collection(collection_id)
 
     def extent(self, collection_id: str) -> Extent:
         """Return a collection's extent (computed once per data version)."""
@@ -68,8 +64,9 @@ class FeaturesApi:
         with self._lock:
             found = self._extents.get(key)
         if found is None:
-            flt = Filter(layers=(layer.id,))
-            found = Extent(self.store.bounds(flt), self.store.day_range(layer.id))
+            flt = Filter(layers=(layer.layer_id,), families=layer.families)
+            span = self.store.day_range(layer.layer_id, layer.families)
+            found = Extent(self.store.bounds(flt), span)
             with self._lock:
                 self._extents = {k: v for k, v in self._extents.items() if k[0] == key[0]}
                 self._extents[key] = found

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mapapp.core.model import LAYERS, Layer
 from mapapp.core.vocabulary import EVENT_TYPE_KEYS
-from mapapp.ogc.crs import CRS84
+from mapapp.ogc.collections import COLLECTIONS, Collection
+from mapapp.ogc.crs import CRS84, check_crs, movers_to_crs84
 from mapapp.ogc.crs import SUPPORTED as SUPPORTED_CRS
 from mapapp.ogc.http import (
     GEOJSON,
@@ -24,6 +24,7 @@ from mapapp.ogc.params import FILTER_PARAMS, check_names, parse_items_query
 from mapapp.ogc.service import Service
 from mapapp.ogc.temporal import interval_strings
 from mapapp.query.cqlfilter import CONFORMANCE as CQL_CONFORMANCE
+from mapapp.query.cqlfilter import parse_filter
 from mapapp.query.cqlfilter import queryables as cql_queryables
 from mapapp.query.exports import FORMATS
 
@@ -134,9 +135,10 @@ def _extent(api: Service, layer_id: str) -> dict:
 
 
 def collection_document(
-    api: Service, req: OgcRequest, layer: Layer, passthrough: list[tuple[str, str]]
+    api: Service, req: OgcRequest, layer: Collection, passthrough: list[tuple[str, str]]
 ) -> dict:
-    """Return one collection's description with its extent, items and download links."""
+    """Return one collection's description with its extent and its items in every
+    encoding (/req/core/fc-md-items-links A: pages and downloads alike)."""
     base, items = req.base_url, f"/collections/{layer.id}/items"
     links = [
         link(href(base, items, passthrough), "items", GEOJSON, "The features (GeoJSON)"),
@@ -157,7 +159,9 @@ def collection_document(
     links += [
         link(
             href(base, items, [*passthrough, ("f", name)]),
-            "enclosure",
+            # The GeoJSON download is the items' first encoding again, as one file: a client
+            # paging through the items must not take it for them.
+            "enclosure" if name == "geojson" else "items",
             f.media_type,
             f"Download every feature as {f.title}",
         )
@@ -168,6 +172,8 @@ def collection_document(
         "title": layer.title,
         "description": layer.description,
         "itemType": "feature",
+        # What every feature's geometry is served as (one type a collection, for GIS clients).
+        "geometryType": layer.geometry_type,
         "crs": list(SUPPORTED_CRS),
         "storageCrs": CRS84,
         "extent": _extent(api, layer.id),
@@ -175,15 +181,22 @@ def collection_document(
     }
 
 
+def listed(api: Service) -> list[Collection]:
+    """The collections the service lists: each layer's first, and another of its geometry
+    families only if it holds a feature (the extent, kept per data version, tells)."""
+    return [c for c in COLLECTIONS if c.unplaced or api.extent(c.id).bounds is not None]
+
+
 def collections(api: Service, req: OgcRequest) -> OgcResponse:
     """Return every collection with its extent and links."""
     fmt, _ = _page_format(req)
     docs = []
-    for layer in LAYERS:
+    for layer in listed(api):
         doc = collection_document(api, req, layer, [])
-        doc["links"].insert(
-            0, link(href(req.base_url, f"/collections/{layer.id}"), "self", JSON, layer.title)
-        )
+        # The collection's own ``self`` link, so its page holds every link listed here
+        # (/req/core/sfc-md-success B).
+        own = href(req.base_url, f"/collections/{layer.id}", [("f", "json")])
+        doc["links"].insert(0, link(own, "self", JSON, layer.title))
         docs.append(doc)
     doc = {"links": self_links(req.base_url, "/collections", fmt), "collections": docs}
     return _respond(req, fmt, doc, "ogc/collections.html", page_title="Collections")
@@ -193,7 +206,13 @@ def collection(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse
     """Return one collection; filter parameters given here are carried into its item links."""
     fmt, values = _page_format(req, ("f", *FILTER_PARAMS))
     layer = api.layer(collection_id)
-    passthrough = list(parse_items_query(values, api.max_limit).passthrough)
+    query = parse_items_query(values, api.max_limit)
+    if query.cql is not None:  # checked here too: a bad filter is a 400 wherever it is given
+        text, lang, crs = query.cql
+        parse_filter(
+            text, lang, layer.layer_id, movers=movers_to_crs84(check_crs("filter-crs", crs))
+        )
+    passthrough = list(query.passthrough)
     doc = collection_document(api, req, layer, passthrough)
     doc["links"][:0] = self_links(req.base_url, f"/collections/{layer.id}", fmt, passthrough)
     return _respond(req, fmt, doc, "ogc/collection.html", page_title=layer.title)
@@ -219,10 +238,11 @@ def queryables(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse
     """Return the properties a collection's items can be filtered by, as a JSON Schema: the
     geometry (``bbox``), the date span (``datetime``), and the property filters."""
     values = check_names(req.params, ("f",))
-    choose_format(values.get("f"), req.accept, {"json": (SCHEMA_JSON, JSON)}, ("json",))
+    formats = {"json": (SCHEMA_JSON, JSON), "html": (HTML,)}
+    fmt = choose_format(values.get("f"), req.accept, formats)
     layer = api.layer(collection_id)
-    # A collection may hold more than one geometry type.
-    properties = {q.name: q.schema("geometry-any") for q in cql_queryables(layer.id).values()}
+    geometry = f"geometry-{layer.geometry_type.lower()}"
+    properties = {q.name: q.schema(geometry) for q in cql_queryables(layer.layer_id).values()}
     if "event_type" in properties:
         properties["event_type"]["enum"] = list(EVENT_TYPE_KEYS)
     doc = {
@@ -234,4 +254,18 @@ def queryables(api: Service, req: OgcRequest, collection_id: str) -> OgcResponse
         # A filter naming anything else is refused (/req/queryables/get-queryables-response G).
         "additionalProperties": False,
     }
+    if fmt == "html":
+        path = f"/collections/{layer.id}/queryables"
+        context = {
+            "doc": doc,
+            "layer": layer,
+            "links": [
+                link(href(req.base_url, path, [("f", "json")]), "alternate", SCHEMA_JSON,
+                     "This document as JSON Schema"),
+                link(href(req.base_url, f"/collections/{layer.id}"), "collection", JSON,
+                     layer.title),
+            ],
+            "page_title": f"{layer.title}: queryables",
+        }  # fmt: skip
+        return html_response(req, "ogc/queryables.html", context)
     return json_response(doc, SCHEMA_JSON)

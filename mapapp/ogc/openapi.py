@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from mapapp.core.model import LAYER_IDS
 from mapapp.ogc.crs import CRS84
 from mapapp.ogc.crs import SUPPORTED as SUPPORTED_CRS
 from mapapp.ogc.http import (
@@ -16,7 +15,7 @@ from mapapp.ogc.http import (
     html_response,
     json_response,
 )
-from mapapp.ogc.metadata import self_links
+from mapapp.ogc.metadata import listed, self_links
 from mapapp.ogc.negotiate import choose_format
 from mapapp.ogc.params import CQL_PARAMS, MAX_QUERY, SHAPE_PARAMS, SORTS, check_names
 from mapapp.ogc.schemas import ref, schemas
@@ -58,7 +57,6 @@ def _parameters(api: Service) -> dict:
             "The response format (else chosen from the Accept header).",
             {"type": "string", "enum": formats},
         ),
-        "fJson": _query("f", "The response format.", {"type": "string", "enum": ["json"]}),
         "fItems": _query(
             "f",
             "json/html: a page of features; geojson/csv/kml/gpkg: a download (an attachment "
@@ -70,7 +68,8 @@ def _parameters(api: Service) -> dict:
             "name": "collectionId",
             "in": "path",
             "required": True,
-            "schema": {"type": "string", "enum": list(LAYER_IDS)},
+            # The collections listed (one a geometry family of each layer that has it).
+            "schema": {"type": "string", "enum": [c.id for c in listed(api)]},
         },
         "featureId": {
             "name": "featureId",
@@ -99,6 +98,8 @@ def _parameters(api: Service) -> dict:
             "precision: 2020-11 is the whole month) through date_end overlaps it, at day "
             "resolution. Features without a date (no temporal geometry) always match.",
             _string("Instant or interval", pattern=DATETIME_PATTERN),
+            style="form",
+            explode=False,
         ),
         "limit": _query(
             "limit",
@@ -109,6 +110,8 @@ def _parameters(api: Service) -> dict:
                 "maximum": api.max_limit,
                 "default": api.default_limit,
             },
+            style="form",
+            explode=False,
         ),
         "offset": _query(
             "offset",
@@ -227,14 +230,21 @@ def _with_link(responses: dict) -> dict:
     return responses
 
 
+#: The answers every operation may give besides its own: the 304 of a revalidation (every
+#: answer carries an ETag, mapapp/web/caching.py), and the server's failures (data it cannot
+#: read: 500; its data lock held by a writer: 503), as mapapp/web/errors.py makes them.
+_EVERY_OPERATION = ("304", "500", "503")
+
+
 def _get(summary: str, operation_id: str, params: list[str], responses: dict) -> dict:
+    every = {status: ref("responses", status) for status in _EVERY_OPERATION}
     return {
         "get": {
             "summary": summary,
             "operationId": operation_id,
             "tags": ["Features"],
             "parameters": [ref("parameters", p) for p in params],
-            "responses": responses,
+            "responses": dict(sorted({**responses, **every}.items())),
         }
     }
 
@@ -288,11 +298,11 @@ def openapi_document(api: Service, base_url: str) -> dict:
             "/collections/{collectionId}/queryables": _get(
                 "The properties a collection's items can be filtered by (JSON Schema)",
                 "getQueryables",
-                ["collectionId", "fJson"],
+                ["collectionId", "f"],
                 {
                     "200": {
                         "description": "The queryables",
-                        "content": {SCHEMA_JSON: {"schema": {"type": "object"}}},
+                        "content": {SCHEMA_JSON: {"schema": {"type": "object"}}, **_html()},
                     },
                     "400": ref("responses", "400"),
                     "404": ref("responses", "404"),
@@ -309,8 +319,17 @@ def openapi_document(api: Service, base_url: str) -> dict:
             "parameters": _parameters(api),
             "schemas": schemas(),
             "responses": {
+                "304": {
+                    "description": "Not Modified: the answer named by If-None-Match (its ETag) "
+                    "is still current; no body",
+                },
                 "400": {**error, "description": "A malformed or unknown query parameter"},
                 "404": {**error, "description": "No such collection or feature"},
+                "500": {**error, "description": "A server error (e.g. a data file it cannot read)"},
+                "503": {
+                    **error,
+                    "description": "The data is busy (a writer holds its lock); try again later",
+                },
             },
         },
     }

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-__all__ = ["ref", "schemas"]
+__all__ = ["GEOMETRY_TYPES", "ref", "schemas"]
+
+#: The geometry types of GeoJSON (RFC 7946 3.1).
+GEOMETRY_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+)
 
 
 def ref(kind: str, name: str) -> dict:
@@ -28,18 +39,7 @@ def schemas() -> dict:
         "nullable": True,
         "required": ["type"],
         "properties": {
-            "type": {
-                "type": "string",
-                "enum": [
-                    "Point",
-                    "MultiPoint",
-                    "LineString",
-                    "MultiLineString",
-                    "Polygon",
-                    "MultiPolygon",
-                    "GeometryCollection",
-                ],
-            },
+            "type": {"type": "string", "enum": list(GEOMETRY_TYPES)},
             "coordinates": {"type": "array"},
         },
     }

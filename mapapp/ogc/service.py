@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from mapapp.core.model import Layer
+from mapapp.ogc.collections import Collection
 from mapapp.store import Store
 
 __all__ = ["Service"]
@@ -25,8 +25,8 @@ class Service(Protocol):
     #: Matches beyond this many are not counted: a page then has no ``numberMatched``.
     count_limit: int
 
-    def layer(self, collection_id: str) -> Layer:
-        """Return a collection's layer (NotFound for an unknown id)."""
+    def layer(self, collection_id: str) -> Collection:
+        """Return a collection (NotFound for an unknown id)."""
         ...
 
     def extent(self, collection_id: str):

@@ -47,9 +47,13 @@ def list_layers(store: Store) -> list[dict]:
     ]
 
 
-def stream_collection(features: Iterable[dict]) -> Iterator[bytes]:
-    """Yield a FeatureCollection as UTF-8 JSON, one feature per chunk (memory: one feature)."""
-    yield b'{"type": "FeatureCollection", "features": ['
+def stream_collection(features: Iterable[dict], links: list | None = None) -> Iterator[bytes]:
+    """Yield a FeatureCollection as UTF-8 JSON, one feature per chunk (memory: one feature),
+    with a ``links`` member first if given."""
+    head = '{"type": "FeatureCollection", '
+    if links is not None:
+        head += f'"links": {json.dumps(links, ensure_ascii=False)}, '
+    yield (head + '"features": [').encode("utf-8")
     first = True
     for feature in features:
         text = json.dumps(feature, ensure_ascii=False)

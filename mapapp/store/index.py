@@ -51,7 +51,7 @@ CREATE TABLE features(
     bw REAL, bs REAL, be REAL, bn REAL,
     name TEXT, name_vi TEXT, sort TEXT NOT NULL,
     n_sources INTEGER NOT NULL DEFAULT 0, n_named INTEGER NOT NULL DEFAULT 0,
-    body TEXT NOT NULL);
+    family TEXT, body TEXT NOT NULL);
 CREATE INDEX features_tile ON features(overlay, qk, day_start, day_end, lon, lat);
 -- The day span and bounds ride along so a walk in this order tests each entry without
 -- reading its row.
@@ -232,12 +232,12 @@ class IndexWriter:
         cur = self.db.execute(
             "INSERT INTO features(id, layer, overlay, part, kind, event_type, geo_precision, "
             "day_start, day_end, date, lon, lat, qk, bw, bs, be, bn, name, name_vi, sort, "
-            "n_sources, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "n_sources, family, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 row.id, row.layer, row.overlay, part, row.kind, row.event_type,
                 row.geo_precision, row.day_start, row.day_end, row.date, row.lon, row.lat,
                 row.qk, *(row.bbox or (None, None, None, None)), row.name, row.name_vi,
-                row.sort, len(row.cites), row.body,
+                row.sort, len(row.cites), row.family, row.body,
             ),
         )  # fmt: skip
         n = int(cur.lastrowid or 0)

@@ -313,9 +313,12 @@ class Store:
         """Return the (west, south, east, north) bounds of the matching features, or None."""
         return queries.bounds(self.db(), flt)
 
-    def day_range(self, layer_id: str) -> tuple[int, int] | None:
-        """Return the first and last day of a layer's dated features, or None."""
-        return queries.day_range(self.db(), layer_id)
+    def day_range(
+        self, layer_id: str, families: tuple[str | None, ...] | None = None
+    ) -> tuple[int, int] | None:
+        """Return the first and last day of a layer's dated features (of those geometry
+        ``families`` only, if given), or None."""
+        return queries.day_range(self.db(), layer_id, families)
 
     def count(self, flt: queries.Filter) -> int:
         """Return how many features match ``flt``."""

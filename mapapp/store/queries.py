@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import math
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import orjson
@@ -67,6 +67,12 @@ class Filter:
     #: A further SQL condition on the row (``{f}`` standing for its alias) and its arguments:
     #: a CQL2 filter, translated by ``mapapp.query.cqlfilter``.
     where: tuple[str, tuple] | None = None
+    #: Only features of these geometry families (``point``, ``line``, ``area``; None: those
+    #: without geometry).
+    families: tuple[str | None, ...] | None = None
+    #: With ``boxes``: a feature without geometry matches them too (as an OGC ``bbox`` does,
+    #: /req/core/fc-bbox-response C).
+    nowhere: bool = False
 
 
 def _fts_words(text: str) -> str | None:
@@ -110,6 +116,18 @@ def _where(
     col = f"+{alias}" if tree else alias
     if flt.boxes is not None:
         sql, found = _in_trees(db, flt, boxes.row_test if rows else boxes.matches)
+        if flt.nowhere and rows:
+            sql = f"({sql} OR {alias}.bw IS NULL)"
+        elif flt.nowhere:
+            # The features without geometry that meet the rest of the filter, found through
+            # the (overlay, tile key) index: few beside those the trees find.
+            placeless = dataclasses.replace(
+                flt, boxes=None, nowhere=False, overlays=_tile_overlays(db, flt)
+            )
+            where, more = _where(db, placeless, "x")
+            sql += f" UNION ALL SELECT x.n FROM features x WHERE {where} "
+            sql += "AND x.qk IS NULL AND x.bw IS NULL"
+            found = [*found, *more]
         clauses.append(sql if rows else f"{alias}.n IN ({sql})")
         args.extend(found)
     if flt.layers is not None and not tree:
@@ -155,6 +173,13 @@ def _where(
     elif flt.article is not None:
         clauses.append(f"{alias}.n IN (SELECT n FROM cites WHERE article_id = ?)")
         args.append(flt.article)
+    if flt.families is not None:
+        named = [f for f in flt.families if f is not None]
+        tests = [f"{alias}.family IN ({','.join('?' * len(named))})"] if named else []
+        if None in flt.families:
+            tests.append(f"{alias}.family IS NULL")
+        clauses.append(f"({' OR '.join(tests) or '0'})")
+        args.extend(named)
     if flt.where is not None:
         clauses.append(f"({flt.where[0].replace('{f}', alias)})")
         args.extend(flt.where[1])
@@ -224,8 +249,10 @@ def _count(db: sqlite3.Connection, flt: Filter, cap: int | None) -> int | None:
         # the trees) counted apart through the (overlay, tile key) index.
         sql, args = _in_trees(db, flt)
         found = _capped(db, sql, args, cap)
-        if flt.boxes is None and (cap is None or found <= cap):
-            narrowed = dataclasses.replace(flt, overlays=_tile_overlays(db, flt))
+        if (flt.boxes is None or flt.nowhere) and (cap is None or found <= cap):
+            narrowed = dataclasses.replace(
+                flt, boxes=None, nowhere=False, overlays=_tile_overlays(db, flt)
+            )
             where, args = _where(db, narrowed)
             nowhere = f"SELECT 1 FROM features f WHERE {where} AND f.qk IS NULL AND f.bw IS NULL"
             found += _capped(db, nowhere, args, None if cap is None else cap - found)
@@ -263,6 +290,7 @@ def _tree_only(flt: Filter) -> bool:
         and not flt.equals
         and not flt.exclude
         and flt.where is None
+        and flt.families is None
     )
 
 
@@ -338,24 +366,12 @@ def select(
     offset: int = 0,
     order: str = "layer",
     max_sources: int | None = None,
-    raw: bool = False,
-    rewrite: Callable[[str], str] | None = None,
 ) -> list:
     """Return a page of matching features, whole (places with their sources, at most
     ``max_sources`` of them if given), in ``order`` (a key of ``_ORDERS``; ``rank`` ranks a
     text search best first).
-
-    ``raw``: for a page that is only serialised, a feature stored whole (any but a place,
-    whose sources are gathered from its mentions) comes as its stored JSON, an
-    ``orjson.Fragment``, not parsed to be written again (``rewrite`` applied to its text).
     """
     rows = _page(db, flt, limit, offset, order)
-    if raw:
-        keep = rewrite or (lambda body: body)
-        return [
-            orjson.Fragment(keep(row[4])) if row[1] != "places" else _whole(db, row, max_sources)
-            for row in rows
-        ]
     return [_whole(db, row, max_sources) for row in rows]
 
 
@@ -536,10 +552,14 @@ def bounds(db: sqlite3.Connection, flt: Filter) -> Box | None:
     return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
 
 
-def day_range(db: sqlite3.Connection, layer_id: str) -> tuple[int, int] | None:
-    """Return the first and last day of a layer's dated features (None if none is dated)."""
+def day_range(
+    db: sqlite3.Connection, layer_id: str, families: tuple[str | None, ...] | None = None
+) -> tuple[int, int] | None:
+    """Return the first and last day of a layer's dated features (None if none is dated),
+    of those geometry ``families`` only if given."""
+    where, args = _where(db, Filter(layers=(layer_id,), families=families))
     row = db.execute(
-        "SELECT min(day_start), max(day_end) FROM features WHERE layer = ?", (layer_id,)
+        f"SELECT min(f.day_start), max(f.day_end) FROM features f WHERE {where}", args
     ).fetchone()
     return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
 
@@ -607,6 +627,7 @@ def _counted(flt: Filter) -> bool:
         and not flt.equals
         and not flt.exclude
         and flt.where is None
+        and flt.families is None
     )
 
 

@@ -128,9 +128,16 @@ class FeatureRow:
     #: (lines, areas: the bounds find candidates, the shape decides).
     shape: int = 0
     members: tuple[tuple[float, float], ...] = ()
+    #: ``point``, ``line`` or ``area`` (of a Point or MultiPoint, ...), None without geometry.
+    family: str | None = None
 
 
 _POINTS = ("Point", "MultiPoint")
+#: The family of each geometry type (a GeometryCollection has none).
+FAMILIES = {
+    "Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line",
+    "Polygon": "area", "MultiPolygon": "area",
+}  # fmt: skip
 
 SHAPE_POINT, SHAPE_MEMBERS, SHAPE_OTHER = range(3)
 #: A multi-point with more points than this is tested as a shape, not point by point.
@@ -219,4 +226,5 @@ def feature_row(feature: dict, with_sources: bool = True) -> FeatureRow:
         cites=cites,
         shape=shape,
         members=tuple(dict.fromkeys(positions)) if shape == SHAPE_MEMBERS else (),
+        family=FAMILIES.get(str(geometry.get("type"))) if isinstance(geometry, dict) else None,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, request
 
 from mapapp.web.helpers import get_store
 
@@ -32,6 +32,17 @@ def _etag() -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
+def _cacheable(response: Response, etag: str) -> Response:
+    """Give a data answer (a 200, or the 304 that stands for it) its validator and caching
+    headers; it varies with the Accept header, which the ETag digests (the other hooks add
+    the Vary of the language and, where it applies, of the Origin)."""
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    response.vary.add("Accept")
+    return response
+
+
 def register(app: Flask) -> None:
     """Give data answers an ETag and Cache-Control, and answer a matching revalidation 304."""
 
@@ -45,11 +56,8 @@ def register(app: Flask) -> None:
         given = request.if_none_match.as_set(include_weak=True)
         matched = next((t for t in given if t == g.etag or t.startswith(g.etag + ":")), None)
         if matched is not None:
-            response = app.response_class(status=304)
-            response.set_etag(matched)
-            response.cache_control.public = True
-            response.cache_control.max_age = MAX_AGE
-            return response
+            # RFC 9110 15.4.5: a 304 carries the ETag, Cache-Control and Vary the 200 would.
+            return _cacheable(app.response_class(status=304), matched)
         return None
 
     @app.after_request
@@ -57,8 +65,5 @@ def register(app: Flask) -> None:
         etag = getattr(g, "etag", None)
         mimetype = response.mimetype or ""
         if etag and response.status_code == 200 and not mimetype.startswith("text/html"):
-            response.set_etag(etag)
-            response.cache_control.public = True
-            response.cache_control.max_age = MAX_AGE
-            response.vary.add("Accept")
+            _cacheable(response, etag)
         return response

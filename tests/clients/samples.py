@@ -214,3 +214,24 @@ EVENTS_IN_ORDER = [
     "ev-multi",
     "ev-hostile",
 ]
+
+
+#: The collections the samples are served as: the posts' zones apart from their points (one
+#: geometry type a collection); the sample routes are all lines, so there is no route-areas.
+SAMPLE_COLLECTIONS = [
+    "places", "peacekeeping-posts", "peacekeeping-post-zones", "routes", "events", "regions",
+]  # fmt: skip
+
+
+def held(collection_id: str) -> list[str]:
+    """The ids of the sample features a collection holds, in the samples' order."""
+    from mapapp.ogc.collections import collection
+    from mapapp.store.rows import FAMILIES
+
+    found_in = collection(collection_id)
+    return [
+        f["id"]
+        for f in LAYERS[found_in.layer_id]
+        if found_in.families is None
+        or FAMILIES.get((f["geometry"] or {}).get("type")) in found_in.families
+    ]
