@@ -73,6 +73,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the generator and the live-server helper
@@ -90,6 +91,19 @@ PYTHON = sys.executable
 ARTICLE = REPO / "geodata" / "articles" / "2020-11-25-putin-erdogan-call.md"
 #: The items query: a box over Armenia, Azerbaijan and eastern Turkey, one year, one page.
 ITEMS = "/ogc/collections/events/items?bbox=44,38,48,41&datetime=2020-01-01/2020-12-31&limit=100"
+#: The same question as CQL2 filters (Part 3): with the box at the top (the R*Tree answers
+#: it), and with a polygon and an OR (shapely tests what the stored bounds let through).
+FILTERED = {
+    "OGC items, CQL2 type + BBOX + T_INTERSECTS": (
+        "event_type IN ('combat','ceasefire','casualties') AND S_INTERSECTS(geometry, "
+        "BBOX(44,38,48,41)) AND T_INTERSECTS(datetime, INTERVAL('2020-01-01','2020-12-31'))"
+    ),
+    "OGC items, CQL2 polygon OR name, T_INTERSECTS": (
+        "(S_INTERSECTS(geometry, POLYGON((44 38, 48 38, 48 41, 44 41, 44 38))) OR "
+        "CASEI(name) LIKE 'stepanakert%') AND T_INTERSECTS(datetime, "
+        "INTERVAL('2020-01-01','2020-12-31'))"
+    ),
+}
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 NA = "n/a"
 
@@ -619,24 +633,14 @@ def bench_server(datadir: Path, requests: int, browser_runs: int = 0) -> dict[st
         rss = _status(pid)
         out["server RSS after start"] = _mb(rss["VmRSS"])
         client = Client(server.port)
-        times, matched, statuses = [], None, set()
-        cpu = _cpu_ticks(pid)
-        for _ in range(requests):
-            seconds, status, body = client.get(ITEMS)
-            statuses.add(status)
-            if status == 200:
-                times.append(seconds)
-                if matched is None:
-                    matched = json.loads(body).get("numberMatched")
-        cpu = (_cpu_ticks(pid) - cpu) / max(1, requests) * 1000
-        if statuses == {200}:
-            out["OGC items, median / p95 (server CPU per request)"] = (
-                f"{_ms(times)} ({cpu:.0f} ms; "
-                + (f"{matched:,} matched)" if matched is not None else "over 1,000 matched)")
-            )
-        else:
-            out["OGC items, median / p95 (server CPU per request)"] = (
-                f"{NA} (HTTP {sorted(statuses)})"
+        queries = {"OGC items": ITEMS}
+        queries.update(
+            (name, "/ogc/collections/events/items?limit=100&" + urlencode({"filter": text}))
+            for name, text in FILTERED.items()
+        )
+        for name, url in queries.items():
+            out[f"{name}, median / p95 (server CPU per request)"] = _timed(
+                client, pid, url, requests
             )
         for zoom, text in bench_map(server.url, client).items():
             out[f"map tiles {zoom}, median / p95"] = text
@@ -648,6 +652,24 @@ def bench_server(datadir: Path, requests: int, browser_runs: int = 0) -> dict[st
     finally:
         server.stop()
     return out
+
+
+def _timed(client: Client, pid: int, url: str, requests: int) -> str:
+    """``requests`` GETs of ``url``: median / p95, the server's CPU a request, the matches."""
+    times, matched, statuses = [], None, set()
+    cpu = _cpu_ticks(pid)
+    for _ in range(requests):
+        seconds, status, body = client.get(url)
+        statuses.add(status)
+        if status == 200:
+            times.append(seconds)
+            if matched is None:
+                matched = json.loads(body).get("numberMatched")
+    cpu = (_cpu_ticks(pid) - cpu) / max(1, requests) * 1000
+    if statuses != {200}:
+        return f"{NA} (HTTP {sorted(statuses)})"
+    counted = f"{matched:,} matched" if matched is not None else "over 1,000 matched"
+    return f"{_ms(times)} ({cpu:.0f} ms; {counted})"
 
 
 def _wrk(url: str, seconds: int) -> str:
