@@ -17,9 +17,9 @@ def test_map_is_rendered_once_per_view_until_the_data_changes(
     calls = []
     real_render = mapview.render
 
-    def counting_render(options, counts, focus=None, t=None, types=None):
+    def counting_render(options, counts, focus=None, t=None, types=None, **kw):
         calls.append((t.lang, focus and focus["id"]))
-        return real_render(options, counts, focus, t, types)
+        return real_render(options, counts, focus, t, types, **kw)
 
     monkeypatch.setattr(mapview, "render", counting_render)
     first = client.get("/").get_data(as_text=True)

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from wholelayers import layer_info, snapshot
 
+from mapapp import create_app
 from mapapp.core.model import LAYER_IDS
 from mapapp.mapview import layout as maplayout
 from mapapp.mapview import tiles as maptiles
@@ -250,11 +251,12 @@ def test_the_page_carries_no_feature(client, data_dir: Path) -> None:
     assert explore["counts"] == counts and explore["days"]["min"] <= explore["days"]["max"]
 
 
-def test_first_view_frames_nagorno_karabakh(client) -> None:
-    soup, drawing = get_page(client)
+def test_first_view_without_articles_is_the_bundled_region(tmp_path) -> None:
+    empty = create_app({"DATA_DIR": str(tmp_path), "TESTING": True}).test_client()
+    soup, drawing = get_page(empty)
     assert drawing["view"]["bounds"] == maplayout.HOME_BOUNDS
     assert drawing["view"]["open"] is None
-    assert "maxBounds" not in script_of(soup), "Moscow and Ankara stay reachable"
+    assert "maxBounds" not in script_of(soup), "the whole world stays reachable"
 
 
 def test_focus_frames_the_feature_and_opens_its_popup(client) -> None:
@@ -401,3 +403,13 @@ def test_events_of_no_known_type_are_labelled_other_events() -> None:
     assert event_label("other", translator("vi")) == "Sự kiện khác"
     assert event_label(None, translator("en")) == "Other events"
     assert event_label("disaster", translator("vi")) == "Thiên tai"
+
+
+def test_the_first_view_frames_the_newest_articles_precise_places(client) -> None:
+    """What the newest articles' events, posts and routes cover, without a country's label
+    point (Russia's lies in Siberia, 88° E)."""
+    _, drawing = get_page(client)
+    (south, west), (north, east) = drawing["view"]["bounds"]
+    for lon, lat in ((37.61781, 55.75204), (32.85427, 39.91987), (46.75194, 39.81528)):
+        assert west <= lon <= east and south <= lat <= north  # Moscow, Ankara, Stepanakert
+    assert east < 60

@@ -269,8 +269,10 @@ def drawing(
     t: Translator | None = None,
     popup_url: str = "/map/popups/",
     types: Mapping[str, str] | None = None,
+    home: list[list[float]] | None = None,
 ) -> dict:
-    """Return what ``mapdraw.js`` needs to set up the map: overlays, first view, options.
+    """Return what ``mapdraw.js`` needs to set up the map: overlays, first view (``home``,
+    [[south, west], [north, east]], else the region of the bundled articles), options.
 
     It carries no feature: ``tiles.js`` fetches what is visible, tile by tile. ``counts`` is
     ``Store.overlays()`` ({overlay id: count}): one entry of the layer control each (``types``:
@@ -281,14 +283,18 @@ def drawing(
     """
     t = t or Translator("en")
     view: dict = {
-        "bounds": maplayout.HOME_BOUNDS,
+        "bounds": home or maplayout.HOME_BOUNDS,
         # Keep the region clear of the open legend along the bottom.
-        "options": {"animate": False, "paddingBottomRight": [0, _LEGEND_HEIGHT]},
+        "options": {
+            "animate": False,
+            "paddingBottomRight": [0, _LEGEND_HEIGHT],
+            "maxZoom": _FOCUS_MAX_ZOOM,
+        },
         "open": None,
     }
     if focus is not None:
         view = {
-            "bounds": maplayout.focus_bounds(focus) or maplayout.HOME_BOUNDS,
+            "bounds": maplayout.focus_bounds(focus) or home or maplayout.HOME_BOUNDS,
             "options": {"animate": False, "maxZoom": _FOCUS_MAX_ZOOM},
             "open": str(focus.get("id")),
         }
@@ -342,9 +348,10 @@ def render(
     focus: dict | None = None,
     t: Translator | None = None,
     types: Mapping[str, str] | None = None,
+    home: list[list[float]] | None = None,
 ) -> MapParts:
     """Render the map into the parts a page template places: head, body, script, and the
-    set-up of the map (``drawing``: no feature, see there)."""
+    set-up of the map (``drawing``: no feature, see there; ``home``: the first view)."""
     figure = build_map(options).get_root()
     assert isinstance(figure, Figure)  # a folium.Map always sits in a Figure
     figure.render()
@@ -354,7 +361,7 @@ def render(
         header=Markup(header),
         html=Markup(figure.html.render()),
         script=Markup(figure.script.render()),
-        drawing=drawing(counts, focus, t, types=types),
+        drawing=drawing(counts, focus, t, types=types, home=home),
     )
 
 

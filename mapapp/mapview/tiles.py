@@ -142,6 +142,10 @@ def list_record(feature: dict, t: Translator | None = None) -> dict:
         "end": span[1].isoformat() if span else None,
         "summary": _summary(props, t) if layer_id == "events" else "",
         "bounds": maplayout.focus_bounds(feature),
+        # How precisely it is placed: a view framing many leaves out countries and regions,
+        # whose point is only a label (Russia's lies in Siberia), unless they are all it has.
+        "precise": props.get("geo_precision", "exact") in ("exact", "approximate")
+        and kind != "country",
     }
 
 

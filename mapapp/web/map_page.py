@@ -21,6 +21,7 @@ from mapapp.mapview import index as mapindex
 from mapapp.mapview import layout as maplayout
 from mapapp.query import layers as api
 from mapapp.query import viewfilter
+from mapapp.store import Filter
 from mapapp.web.helpers import get_store
 
 __all__ = ["bp", "RenderCache"]
@@ -153,9 +154,37 @@ def _render(store, options: mapview.MapOptions, focus: str | None, t) -> tuple:
     counts = store.overlays()
     types = _odd_event_types(store, counts)
     feature = store.feature(focus, max_sources=0) if focus is not None else None
-    rendered = mapview.render(options, counts, feature, t, types)
+    rendered = mapview.render(options, counts, feature, t, types, home=_home(store))
     drawing = htmlsafe_json_dumps(rendered.drawing, ensure_ascii=False)
     return rendered, drawing, mapindex.event_types(counts, t, types), counts
+
+
+#: The first view frames what the newest articles report.
+NEWEST_FRAMED = 5
+#: What frames them: the features placed more precisely than a whole region or country (a
+#: country's point is a label somewhere inside it), of the layers that say where things are.
+_PRECISE = (
+    "{f}.geo_precision IN ('exact', 'approximate') AND coalesce({f}.kind, '') != 'country'",
+    (),
+)
+
+
+def _home(store) -> list[list[float]] | None:
+    """The map's first view, [[south, west], [north, east]]: what the newest articles'
+    events, posts and routes cover (else their places); None if they place nothing."""
+    boxes = []
+    for info in store.articles(NEWEST_FRAMED):
+        for layers in (("events", "peacekeeping-posts", "routes"), ("places",)):
+            flt = Filter(layers=layers, article=info.id, where=_PRECISE)
+            found = store.bounds(flt)
+            if found is not None:
+                boxes.append(found)
+                break
+    if not boxes:
+        return None
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return [[south, west], [north, east]]
 
 
 def _odd_event_types(store, counts: dict[str, int]) -> dict[str, str]:
@@ -246,7 +275,8 @@ def index():
             key: t(f"control.{key}")
             for key in ("layers", "zoom_in", "zoom_out", "close", "more", "failed", "unplaced")
         },
-        "home": maplayout.HOME_BOUNDS,
+        "home": _render_cache().get(store.version(), ("home",), lambda: _home(store))
+        or maplayout.HOME_BOUNDS,
     }
     explore["sel"] = _selected(store, request.args.get("sel") or focus)
     clean = None

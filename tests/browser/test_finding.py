@@ -50,3 +50,17 @@ def test_search_lists_an_article_by_its_title_and_opens_the_map_on_it(
     page.wait_for_url("**article=2020-11-25-putin-erdogan-call**")
     page.wait_for_selector("body[data-explore=ready]")
     assert page.locator("#filter-article").input_value() == "2020-11-25-putin-erdogan-call"
+
+
+def test_a_sentence_is_framed_on_its_places_not_on_a_countrys_label_point(
+    open_page, repo_server
+) -> None:
+    """Sentence 17 names Stepanakert and Russia: the view frames Stepanakert, not the point in
+    Siberia that stands for Russia."""
+    watched = open_page(repo_server)
+    watched.open_explorer("/?sentence=2020-11-25-putin-erdogan-call:17")
+    page = watched.page
+    page.wait_for_function("() => mapappRegistry.map.getZoom() >= 8")
+    contains = "([lat, lng]) => mapappRegistry.map.getBounds().contains([lat, lng])"
+    assert page.evaluate(contains, [39.81528, 46.75194])  # Stepanakert
+    assert not page.evaluate(contains, [59.4646, 88.3875])  # Russia's label point

@@ -127,3 +127,14 @@ def test_an_event_without_a_place_is_listed_and_opens_beside_the_list(open_page,
     assert details.is_hidden()
     page.wait_for_function("() => !location.search.includes('sel=')")
     assert not watched.problems()
+
+
+def test_the_first_view_frames_the_newest_articles(open_page, ingested_server):
+    """The newest article is about northern Vietnam: the map opens on it (and on the other
+    newest articles), not on the region of the bundled ones alone."""
+    watched = open_page(ingested_server)
+    watched.open_explorer()
+    page = watched.page
+    contains = "([lat, lng]) => mapappRegistry.map.getBounds().contains([lat, lng])"
+    assert page.evaluate(contains, [21.03, 105.85])  # Hà Nội
+    assert page.evaluate(contains, [39.82, 46.75])  # Stepanakert: the 2021 article's

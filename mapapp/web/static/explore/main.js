@@ -8,6 +8,9 @@ import { EventList } from "./eventlist.js";
 import { Search } from "./search.js";
 
 const FOCUS_MAX_ZOOM = 12; // as mapview: a point is framed at this zoom at most
+// A country's label point within about 2,000 km of the places given precisely is framed
+// with them; farther, it says nothing of where the text's things are.
+const NEAR_DEGREES = 20;
 const PAGE = 200; // the most records one request of the list asks for (the API's limit)
 const NARROW = window.matchMedia("(max-width: 760px)");
 
@@ -439,7 +442,24 @@ async function frameShown() {
   const shown = await features(stateParams(state));
   const placed = shown.features.filter((r) => r.bounds);
   if (!placed.length) return;
-  frame(L.latLngBounds(placed.flatMap((r) => r.bounds)));
+  // A country or region is drawn at a label point somewhere inside it (Russia's lies in
+  // Siberia): framed only where that point is near the places given precisely.
+  const precise = placed.filter((r) => r.precise);
+  if (!precise.length) return frame(L.latLngBounds(placed.flatMap((r) => r.bounds)));
+  const core = L.latLngBounds(precise.flatMap((r) => r.bounds));
+  const near = nearBounds(core);
+  const kept = placed.filter((r) => r.precise || near.contains(L.latLngBounds(r.bounds)));
+  frame(L.latLngBounds(kept.flatMap((r) => r.bounds)));
+}
+
+/** Bounds widened by their own size, and by at least NEAR_DEGREES, every way. */
+function nearBounds(bounds) {
+  const dLat = Math.max(bounds.getNorth() - bounds.getSouth(), NEAR_DEGREES);
+  const dLng = Math.max(bounds.getEast() - bounds.getWest(), NEAR_DEGREES);
+  return L.latLngBounds(
+    [bounds.getSouth() - dLat, bounds.getWest() - dLng],
+    [bounds.getNorth() + dLat, bounds.getEast() + dLng],
+  );
 }
 
 /** Frame bounds in the part of the map the layer list leaves free. */
