@@ -8,8 +8,9 @@ something the project's venv can install), never imported by the tests::
 For each collection ID it opens ``BASE_URL/ogc`` as ``QgsVectorLayer(uri, ID, "OAPIF")`` and
 records: whether the layer is valid, its geometry type and fields, featureCount(), every
 feature it reads (id, name, kind, geometry type), the ids a ``setFilterRect`` over BBOX
-(``minx,miny,maxx,maxy``, with ``ExactIntersect``, the meaning of the API's ``bbox``) returns,
-and what ``QgsVectorFileWriter.writeAsVectorFormatV3`` says when it saves the layer as
+(``minx,miny,maxx,maxy``, with ``ExactIntersect``, the meaning of the API's ``bbox``)
+returns, how many pixels the layer covers drawn over its extent, and what
+``QgsVectorFileWriter.writeAsVectorFormatV3`` says when it saves the layer as
 ``OUT_DIR/ID.gpkg``. It prints one JSON object, ``{"qgis": VERSION, "collections": {ID:
 {...}}}``, on stdout; each collection also carries the URLs QGIS fetched for it and the
 warnings QGIS logged, so that a failure says why. PyQGIS and the standard library only.
@@ -24,15 +25,21 @@ from qgis.core import (
     QgsApplication,
     QgsCoordinateTransformContext,
     QgsFeatureRequest,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
     QgsNetworkAccessManager,
     QgsRectangle,
     QgsVectorFileWriter,
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
 
 #: Features per request: small, so that reading a collection takes several pages.
 PAGE_SIZE = 3
+#: The side of the image a layer is drawn into, in pixels.
+IMAGE = 160
 #: The attributes reported for every feature (besides its geometry type).
 ATTRIBUTES = ("id", "name", "kind")
 
@@ -53,6 +60,25 @@ def writer_error_name(error):
         if isinstance(member, QgsVectorFileWriter.WriterError) and member == error:
             return name
     return str(int(error))
+
+
+def drawn_pixels(layer):
+    """Draw the layer (its default style) over its extent into an image on white, and return
+    how many pixels are not white."""
+    extent = layer.extent()
+    margin = max(extent.width(), extent.height(), 0.02) * 0.1
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(extent.buffered(margin))
+    settings.setOutputSize(QSize(IMAGE, IMAGE))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    white = QColor(255, 255, 255).rgb()
+    return sum(image.pixel(x, y) != white for x in range(IMAGE) for y in range(IMAGE))
 
 
 def probe(base_url, collection, out_dir, box):
@@ -76,6 +102,7 @@ def probe(base_url, collection, out_dir, box):
     request = QgsFeatureRequest().setFilterRect(QgsRectangle(*box))
     request.setFlags(QgsFeatureRequest.ExactIntersect)
     result["in_box"] = [plain(feature["id"]) for feature in layer.getFeatures(request)]
+    result["drawn_pixels"] = drawn_pixels(layer)
 
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"

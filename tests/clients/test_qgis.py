@@ -165,6 +165,14 @@ def test_opens_the_collection(site: Site, layer_id: str) -> None:
 
 
 @pytest.mark.parametrize("layer_id", COLLECTION_IDS)
+def test_draws_the_collection(site: Site, layer_id: str) -> None:
+    # A layer typed from its first features drew the others (the corridor's area among the
+    # route lines) with no pixel at all.
+    read = site.read(layer_id)
+    assert read.get("drawn_pixels", 0) > 0, f"QGIS drew nothing of {layer_id}"
+
+
+@pytest.mark.parametrize("layer_id", COLLECTION_IDS)
 def test_counts_the_features_the_api_serves(site: Site, layer_id: str) -> None:
     read = site.read(layer_id)
     served = site.items(layer_id)
