@@ -227,6 +227,18 @@ LITERALS = [
     ("LINESTRING(44 39.5, 50 39.5)", shape({"type": "LineString", "coordinates": [
         [44, 39.5], [50, 39.5]]})),
     ("POINT(46.7519 39.8177)", shape({"type": "Point", "coordinates": [46.7519, 39.8177]})),
+    # Every other geometry type (basic-spatial-functions-plus).
+    ("MULTIPOINT((37.61781 55.75204), (46.75194 39.81528))", shape({
+        "type": "MultiPoint", "coordinates": [[37.61781, 55.75204], [46.75194, 39.81528]]})),
+    ("MULTILINESTRING((30 40, 50 40), (37 50, 38 60))", shape({"type": "MultiLineString",
+        "coordinates": [[[30, 40], [50, 40]], [[37, 50], [38, 60]]]})),
+    ("MULTIPOLYGON(((44 38, 50 38, 50 42, 44 38)), ((30 35, 36 35, 36 41, 30 41, 30 35)))",
+     shape({"type": "MultiPolygon", "coordinates": [[[[44, 38], [50, 38], [50, 42], [44, 38]]],
+            [[[30, 35], [36, 35], [36, 41], [30, 41], [30, 35]]]]})),
+    ("GEOMETRYCOLLECTION(POINT(32.85427 39.91987), LINESTRING(44 40.5, 48 40.5))", shape({
+        "type": "GeometryCollection", "geometries": [
+            {"type": "Point", "coordinates": [32.85427, 39.91987]},
+            {"type": "LineString", "coordinates": [[44, 40.5], [48, 40.5]]}]})),
 ]  # fmt: skip
 
 
@@ -355,6 +367,8 @@ BAD = [
     ({"filter": "kind"}, "filter", "join predicates"),
     ({"filter": "S_INTERSECTS(geometry, POINT(200 10))"}, "filter", "within ±180"),
     ({"filter": "S_INTERSECTS(geometry, geometry)"}, "filter", "literal geometry"),
+    ({"filter": "S_CROSSES(geometry, POLYGON((0 0, 1 1, 1 0, 0 1, 0 0)))"}, "filter",
+     "not a valid geometry: Self-intersection"),
     ({"filter": "T_INTERSECTS(datetime, DATE('2020-02-30'))"}, "filter", "not an RFC 3339"),
     ({"filter": "T_BEFORE(kind, DATE('2020-02-03'))"}, "filter", "two times"),
     ({"filter": "UPPER(kind) = 'X'"}, "filter", "not an operator or function"),

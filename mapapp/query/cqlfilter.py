@@ -417,6 +417,13 @@ class _Translator:
             first, second = second, first
             name = _CONVERSE.get(name, name)
         assert second.literal is not None
+        problem = _invalid(second.literal)
+        if problem:
+            raise _fail(f"not a valid geometry: {problem}")
+        try:  # what GEOS cannot evaluate is refused here, not met in the query
+            _literal_test(name, {"type": "Point", "coordinates": [0.0, 0.0]}, second.literal)
+        except Exception:
+            raise _fail(f"S_{name.upper()} cannot be evaluated with this geometry") from None
         call = "cql_spatial(?, ?, {f}.bw, {f}.bs, {f}.be, {f}.bn, {f}.body)"
         args: tuple = (name, second.args[0])
         if name == "disjoint":
@@ -522,6 +529,15 @@ def _bounds(geometry: dict) -> Box:
     points = list(walk(geometry))
     lons, lats = [p[0] for p in points], [p[1] for p in points]
     return min(lons), min(lats), max(lons), max(lats)
+
+
+def _invalid(geometry: dict) -> str:
+    """Why a literal geometry is invalid (a self-crossing ring...), or ""."""
+    from shapely.geometry import shape  # noqa: PLC0415 - only for spatial filters
+    from shapely.validation import explain_validity  # noqa: PLC0415
+
+    found = shape(geometry)
+    return "" if found.is_valid else explain_validity(found)
 
 
 def _literal_test(name: str, first: dict, second: dict) -> bool:

@@ -84,7 +84,10 @@ def _spatial(
             return None
         geometry = shape(found)
     # Asked of the literal (prepared once, so each feature's test is quick): the converse.
-    return int(getattr(_literal(literal), _CONVERSE.get(name, name))(geometry))
+    try:
+        return int(getattr(_literal(literal), _CONVERSE.get(name, name))(geometry))
+    except Exception:  # GEOS gives up on a stored shape it cannot compare: unknown, NULL
+        return None
 
 
 def register(db: sqlite3.Connection) -> None:
