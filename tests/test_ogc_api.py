@@ -467,3 +467,17 @@ def test_the_outlines_name_their_licence(ogc) -> None:
     licence = [x for x in regions["links"] if x["rel"] == "license"]
     assert [x["href"] for x in licence] == ["https://www.naturalearthdata.com/about/terms-of-use/"]
     assert "public domain" in licence[0]["title"]
+
+
+def test_a_window_pages_undated_events_first_then_the_walk_in_order(ogc) -> None:
+    """A closed time window over events matches the undated ones too (read first, as they
+    sort) and then walks the dated ones in order: every page, across that seam, is the slice
+    of the whole answer."""
+    query = f"{ITEMS}?datetime=2020-01-01/2020-12-31"
+    whole = [f["id"] for f in ogc.get(f"{query}&limit=100").get_json()["features"]]
+    assert whole[0] == "ev-undated" and len(whole) > 3
+    for limit in (1, 2, 3):
+        for offset in range(len(whole) + 1):
+            body = ogc.get(f"{query}&limit={limit}&offset={offset}").get_json()
+            page = [f["id"] for f in body["features"]]
+            assert page == whole[offset : offset + limit], (limit, offset)

@@ -30,7 +30,7 @@ from mapapp.query import exports
 from mapapp.query.cqlfilter import parse_filter
 from mapapp.query.layers import stream_collection
 from mapapp.store import Filter
-from mapapp.store.rows import FAMILIES
+from mapapp.store.rows import FAMILIES, overlay_of
 
 __all__ = ["ITEMS_FORMATS", "download_links", "items", "item"]
 
@@ -55,23 +55,29 @@ def filter_of(found_in: Collection, query: ItemsQuery) -> Filter:
     """Return the index filter of an items query (a bbox is tested against the shapes, and
     matches the features without geometry too, /req/core/fc-bbox-response C)."""
     values = dict(query.filters)
-    boxes, where = query.boxes, None
+    boxes, where, days, overlays = query.boxes, None, query.span, None
     if query.cql is not None:
         text, lang, crs = query.cql
         movers = movers_to_crs84(check_crs("filter-crs", crs))
-        condition = parse_filter(text, lang, found_in.layer_id, boxes is not None, movers)
+        condition = parse_filter(
+            text, lang, found_in.layer_id, boxes is not None, movers, days is not None
+        )
         boxes = condition.boxes if boxes is None else boxes
         where = (condition.sql, condition.args) if condition.sql != "1" else None
+        days = condition.days if days is None else days
+        if condition.event_types is not None:
+            overlays = tuple(overlay_of("events", {"event_type": t}) for t in condition.event_types)
     return Filter(
         layers=(found_in.layer_id,),
+        overlays=overlays,
         families=found_in.families,
         boxes=boxes,
         nowhere=query.boxes is not None,
         where=where,
-        days=query.span,
+        days=days,
         # A feature with no date has no temporal geometry: every datetime matches it
-        # (/req/core/fc-time-response C).
-        undated=True,
+        # (/req/core/fc-time-response C); a filter's T_INTERSECTS is NULL for it.
+        undated=query.span is not None or days is None,
         equals=tuple((k, values[k]) for k in ("kind", "event_type") if k in values),
         article=values.get("article_id"),
         text=query.text,

@@ -121,6 +121,11 @@ class Condition:
     sql: str
     args: tuple
     boxes: tuple[Box, ...] | None = None
+    #: The days of a top-level ``T_INTERSECTS(datetime, ...)`` (an end None: open), which
+    #: undated features do not meet; None if it has none.
+    days: tuple[int | None, int | None] | None = None
+    #: The event types of a top-level ``event_type = ...`` or ``event_type IN (...)``.
+    event_types: tuple[str, ...] | None = None
 
     def on(self, alias: str) -> str:
         return self.sql.replace("{f}", alias)
@@ -608,12 +613,15 @@ def parse_filter(
     layer_id: str,
     has_boxes: bool = False,
     movers: Movers | None = None,
+    has_days: bool = False,
 ) -> Condition:
     """Return the condition of a ``filter`` parameter on a layer's features.
 
     ``lang``: ``filter-lang`` (default cql2-text). ``has_boxes``: the request has a ``bbox``
     already, so a BBOX in the filter is tested as SQL rather than given to the R*Tree.
     ``movers``: for a ``filter-crs`` other than CRS84, what moves its coordinates into CRS84.
+    ``has_days``: the request has a ``datetime`` already (whose window undated features
+    meet), so a T_INTERSECTS in the filter is tested as SQL.
     """
     if layer_id not in LAYER_IDS:
         raise ValueError(layer_id)
@@ -629,15 +637,56 @@ def parse_filter(
         if isinstance(tree, dict) and tree.get("op") == "and" and isinstance(tree.get("args"), list)
         else [tree]
     )
-    boxes = None
-    if not has_boxes:
-        for index, conjunct in enumerate(conjuncts):
-            boxes = _top_box(conjunct)
-            if boxes is not None:
-                del conjuncts[index]
-                break
+    # What the index's R*Trees answer with the other parameters is taken out of the SQL: a
+    # box, a time window and event types at the top level (each once).
+    boxes = _take(conjuncts, _top_box) if not has_boxes else None
+    days = _take(conjuncts, lambda c: _top_days(c, translator)) if not has_days else None
+    types = _take(conjuncts, _top_types) if layer_id == "events" else None
     if not conjuncts:
-        return Condition("1", (), boxes)
+        return Condition("1", (), boxes, days, types)
     parts = [translator.predicate(c) for c in conjuncts]
     sql = " AND ".join(f"({p.sql})" for p in parts)
-    return Condition(sql, sum((p.args for p in parts), ()), boxes)
+    return Condition(sql, sum((p.args for p in parts), ()), boxes, days, types)
+
+
+def _take(conjuncts: list, read: Callable[[object], object]):
+    """The first conjunct ``read`` makes something of, removed from the list; else None."""
+    for index, conjunct in enumerate(conjuncts):
+        found = read(conjunct)
+        if found is not None:
+            del conjuncts[index]
+            return found
+    return None
+
+
+def _top_days(node: object, translator: _Translator) -> tuple[int | None, int | None] | None:
+    """The days of ``T_INTERSECTS(datetime, <date, timestamp or interval of them>)``."""
+    if not (isinstance(node, dict) and str(node.get("op", "")).lower() == "t_intersects"):
+        return None
+    args = node.get("args")
+    if not isinstance(args, list) or len(args) != 2 or args[0] != {"property": "datetime"}:
+        return None
+    other = args[1]
+    if not isinstance(other, dict):
+        return None
+    if "date" in other or "timestamp" in other:
+        day = translator.day(other.get("date", other.get("timestamp")))
+        return day, day
+    ends = other.get("interval")
+    if not isinstance(ends, list) or len(ends) != 2 or not all(isinstance(e, str) for e in ends):
+        return None
+    first, last = (None if e == ".." else translator.day(e) for e in ends)
+    return first, last
+
+
+def _top_types(node: object) -> tuple[str, ...] | None:
+    """The types of ``event_type = 'x'`` or ``event_type IN ('x', ...)``."""
+    if not isinstance(node, dict) or node.get("op") not in ("=", "in"):
+        return None
+    args = node.get("args")
+    if not isinstance(args, list) or len(args) != 2 or args[0] != {"property": "event_type"}:
+        return None
+    values = args[1] if node["op"] == "in" else [args[1]]
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        return None
+    return tuple(values)

@@ -125,7 +125,7 @@ def _where(
                 flt, boxes=None, nowhere=False, overlays=_tile_overlays(db, flt)
             )
             where, more = _where(db, placeless, "x")
-            sql += f" UNION ALL SELECT x.n FROM features x WHERE {where} "
+            sql += f" UNION ALL SELECT x.n FROM features x INDEXED BY features_tile WHERE {where} "
             sql += "AND x.qk IS NULL AND x.bw IS NULL"
             found = [*found, *more]
         clauses.append(sql if rows else f"{alias}.n IN ({sql})")
@@ -254,7 +254,10 @@ def _count(db: sqlite3.Connection, flt: Filter, cap: int | None) -> int | None:
                 flt, boxes=None, nowhere=False, overlays=_tile_overlays(db, flt)
             )
             where, args = _where(db, narrowed)
-            nowhere = f"SELECT 1 FROM features f WHERE {where} AND f.qk IS NULL AND f.bw IS NULL"
+            nowhere = (
+                f"SELECT 1 FROM features f INDEXED BY features_tile WHERE {where} "
+                "AND f.qk IS NULL AND f.bw IS NULL"
+            )
             found += _capped(db, nowhere, args, None if cap is None else cap - found)
     else:
         where, args = _where(db, flt)
@@ -381,6 +384,10 @@ def _page(db: sqlite3.Connection, flt: Filter, limit: int, offset: int, order: s
         walked = _window_walk(db, flt, limit, offset)
         if walked is not None:
             return walked
+    if order == "layer" and flt.undated and _walks_window(dataclasses.replace(flt, undated=False)):
+        walked = _undated_then_walk(db, flt, limit, offset)
+        if walked is not None:
+            return walked
     hint, clause, more = "", "", list[object]()
     if order != "rank":
         hint, clause, more = _plan(db, flt, order, limit, offset)
@@ -462,6 +469,26 @@ def _window_walk(db: sqlite3.Connection, flt: Filter, limit: int, offset: int) -
     if len(walked) < need and cut:
         return None  # the reads ran out before the page was full: the matches are few
     return rows + walked
+
+
+def _undated_then_walk(db: sqlite3.Connection, flt: Filter, limit: int, offset: int) -> list | None:
+    """A page of events in their order for a time window that also matches the undated ones
+    (as an OGC ``datetime`` does): those first, as they sort, then the window's walk."""
+    where, args = _where(db, dataclasses.replace(flt, days=None), rows=True)
+    head = (
+        "FROM features f INDEXED BY features_time "
+        f"WHERE f.layer = 'events' AND f.day_start IS NULL AND {where}"
+    )
+    columns = "f.n, f.layer, f.name_vi, f.n_named, f.body"
+    rows = db.execute(
+        f"SELECT {columns} {head} ORDER BY f.sort LIMIT ? OFFSET ?", [*args, limit, offset]
+    ).fetchall()
+    if len(rows) == limit:
+        return rows
+    undated = int(db.execute(f"SELECT count(*) {head}", args).fetchone()[0])
+    dated = dataclasses.replace(flt, undated=False)
+    walked = _window_walk(db, dated, limit - len(rows), max(0, offset - undated))
+    return None if walked is None else rows + walked
 
 
 def _dated_then_undated(db: sqlite3.Connection, flt: Filter, limit: int, offset: int) -> list:
