@@ -49,6 +49,12 @@ def _query(name: str, description: str, schema: dict, **extra) -> dict:
     }
 
 
+def _crs_query(name: str, description: str) -> dict:
+    """A parameter naming one of the supported CRSs by URI (Part 2's fragment)."""
+    schema = {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS), "default": CRS84}
+    return _query(name, description, schema, style="form", explode=False)
+
+
 def _parameters(api: Service) -> dict:
     formats = ["json", "html"]
     return {
@@ -127,22 +133,16 @@ def _parameters(api: Service) -> dict:
             "article_id", "Only features with a source in this article.", _string("An article id")
         ),
         "kind": _query("kind", "Only features of this kind.", _string("e.g. city, road")),
-        "crs": _query(
+        "crs": _crs_query(
             "crs",
             "The CRS of the geometries returned (Part 2): CRS84 (the default), EPSG:4326 "
             "(latitude first) or EPSG:3857 (metres); the Content-Crs header names it. JSON "
             "and GeoJSON only: CSV, KML and GeoPackage files are in CRS84.",
-            {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS), "default": CRS84},
-            style="form",
-            explode=False,
         ),
-        "bbox-crs": _query(
+        "bbox-crs": _crs_query(
             "bbox-crs",
             "The CRS of bbox (Part 2), in its own axis order: CRS84 (the default), EPSG:4326 "
             "(minlat,minlon,maxlat,maxlon) or EPSG:3857 (metres).",
-            {"type": "string", "format": "uri", "enum": list(SUPPORTED_CRS), "default": CRS84},
-            style="form",
-            explode=False,
         ),
         "filter": _query(
             "filter",

@@ -127,9 +127,6 @@ class Condition:
     #: The event types of a top-level ``event_type = ...`` or ``event_type IN (...)``.
     event_types: tuple[str, ...] | None = None
 
-    def on(self, alias: str) -> str:
-        return self.sql.replace("{f}", alias)
-
 
 # -- reading the expression ------------------------------------------------------------------
 def _depth(text: str) -> int:
