@@ -275,7 +275,7 @@ def test_many_points_are_clusters_at_low_zoom(many, many_dir: Path) -> None:
     singles = {spec["id"] for spec in body["features"]}
     assert singles <= points, "a point not in a cluster is drawn alone"
     assert sum(c["count"] for c in body["clusters"]) + len(singles) == body["total"]
-    assert len(body["clusters"]) + len(singles) <= 64, "at most an 8 x 8 grid"
+    assert len(body["clusters"]) + len(singles) <= 16, "at most a 4 x 4 grid"
     # Points are in clusters or alone in their cell; lines and areas are still drawn whole.
     assert set(_ids(_both(many, tile))) == (expected - points) | singles
     west, south, east, north = _bounds(*tile)
@@ -315,12 +315,14 @@ def _cell(lon: float, lat: float, z: int) -> tuple[int, int]:
     return x, y
 
 
+@pytest.mark.parametrize("z", [8, 9])
 def test_a_crowded_tile_shows_clusters_and_the_points_alone_in_their_cell(
-    many, many_dir: Path
+    many, many_dir: Path, z: int
 ) -> None:
-    # Zoom 8 around (46, 40): 150 of the generated points, 0.1 degree apart, on a grid of
-    # 8 x 8 cells a tile (zoom 11 cells, 0.18 degree wide): one to four points a cell.
-    tile = (8, *_cell(46.05, 40.05, 8))
+    # Around (46, 40): the generated points, 0.1 degree apart, on a grid of 4 x 4 cells a
+    # tile: at zoom 9, cells of zoom 11 (0.18 degree wide, counted in the index as they are),
+    # one to four points a cell; at zoom 8, cells of zoom 10 (four counted cells to one).
+    tile = (z, *_cell(46.05, 40.05, z))
     body = _tile(many, tile).get_json()
     points = _expected(many_dir, tile) & _point_ids(many_dir)
     assert queries.TILE_POINTS < body["total"] == len(points) <= queries.SMALL_MAP
@@ -328,12 +330,24 @@ def test_a_crowded_tile_shows_clusters_and_the_points_alone_in_their_cell(
     per_cell: dict[tuple[int, int], set[str]] = {}
     for fid in points:
         lon, lat = layers[fid]["geometry"]["coordinates"][:2]
-        per_cell.setdefault(_cell(lon, lat, tile[0] + 3), set()).add(fid)
+        per_cell.setdefault(_cell(lon, lat, tile[0] + 2), set()).add(fid)
+    assert len(per_cell) <= 16, "at most a 4 x 4 grid"
     alone = {next(iter(ids)) for ids in per_cell.values() if len(ids) == 1}
-    assert alone and len(alone) < len(points)
+    if z == 9:
+        assert alone and len(alone) < len(points)
     assert {spec["id"] for spec in body["features"]} == alone
     counts = sorted(c["count"] for c in body["clusters"])
     assert counts == sorted(len(ids) for ids in per_cell.values() if len(ids) > 1)
+    # Each cluster's position is the mean of its points, its bounds theirs or its cell's.
+    for cluster in body["clusters"]:
+        cell = _cell(cluster["lon"], cluster["lat"], tile[0] + 2)
+        coords = [layers[fid]["geometry"]["coordinates"][:2] for fid in per_cell[cell]]
+        assert cluster["count"] == len(coords)
+        assert cluster["lon"] == pytest.approx(sum(c[0] for c in coords) / len(coords), abs=1e-5)
+        assert cluster["lat"] == pytest.approx(sum(c[1] for c in coords) / len(coords), abs=1e-5)
+        west, south, east, north = cluster["bbox"]
+        assert all(west - 1e-6 <= c[0] <= east + 1e-6 for c in coords)
+        assert all(south - 1e-6 <= c[1] <= north + 1e-6 for c in coords)
 
 
 def test_a_small_map_draws_every_point_of_a_crowded_tile(tmp_path: Path) -> None:

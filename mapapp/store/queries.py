@@ -622,10 +622,10 @@ def _tile_overlays(db: sqlite3.Connection, flt: Filter) -> tuple[str, ...]:
     return chosen
 
 
-#: A tile with more points than this shows them as clusters: a 256-pixel tile holds 64
-#: markers at one to a 32-pixel square (a marker is 14 to 26 pixels wide); more cover each
-#: other, and cost the browser time to draw and to move at every zoom and pan.
-TILE_POINTS = 64
+#: A tile with more points than this shows them as clusters: a 256-pixel tile holds 32
+#: markers at one to a 45-pixel square (a marker is 14 to 26 pixels wide, its label more);
+#: more cover each other, and cost the browser time to draw and to move at every zoom and pan.
+TILE_POINTS = 32
 #: A map whose overlays shown hold at most this many features draws each of them at every zoom
 #: (up to this many in one tile), as a map of a few articles should.
 SMALL_MAP = 200
@@ -659,11 +659,40 @@ def _counted(flt: Filter) -> bool:
 
 
 def _cell_zoom(z: int) -> int:
-    """Return the zoom of the grid a tile of zoom ``z`` clusters on: 8 x 8 cells a tile, or
-    4 x 4 where that grid is one the index keeps counts for."""
-    if z + 3 not in CELL_ZOOMS and z + 2 in CELL_ZOOMS:
-        return z + 2
-    return min(z + 3, QK_ZOOM)
+    """Return the zoom of the grid a tile of zoom ``z`` clusters on: 4 x 4 cells a tile (a
+    cell of 64 pixels holds a cluster's disc, 30 to 52 pixels wide, without overlap)."""
+    return min(z + 2, QK_ZOOM)
+
+
+def _counted_zoom(zc: int) -> int | None:
+    """Return the zoom of the running cell counts that make the grid of zoom ``zc``: its own,
+    or the next (four of its cells to one), or None if neither is counted."""
+    for zs in (zc, zc + 1):
+        if zs in CELL_ZOOMS:
+            return zs
+    return None
+
+
+def _merge_cells(rows: list[tuple], levels: int) -> list[tuple]:
+    """Return the cell rows ``rows`` (cell, n, sum lon, sum lat, west, south, east, north)
+    merged into the cells ``levels`` zooms up (4 ** levels of them to one)."""
+    if not levels:
+        return rows
+    merged: dict[int, list] = {}
+    for cell, n, sx, sy, w, s, e, nn in rows:
+        key = int(cell) >> (2 * levels)
+        into = merged.get(key)
+        if into is None:
+            merged[key] = [key, n, sx, sy, w, s, e, nn]
+            continue
+        into[1] += n
+        into[2] += sx
+        into[3] += sy
+        if into[4] is not None and w is not None:
+            into[4:] = [min(into[4], w), min(into[5], s), max(into[6], e), max(into[7], nn)]
+        else:
+            into[4:] = [None, None, None, None]
+    return [tuple(row) for row in merged.values()]
 
 
 def _cell_box(zc: int, cell: int) -> list[float]:
@@ -686,7 +715,7 @@ def tile(
     shapes: bool = True,
 ) -> Tile:
     """Return tile z/x/y of the map for ``flt``: every matching point feature in it if at most
-    ``max_features``, else clusters on a grid of 8 x 8 (or 4 x 4) cells a tile (count, mean
+    ``max_features``, else clusters on a grid of 4 x 4 cells a tile (count, mean
     position, bounds), a cell of one point showing that point; plus the lines and areas that
     cross it (at most ``MAX_SHAPES``).
     ``points`` or ``shapes`` False leaves out the points or the lines and areas.
@@ -748,13 +777,18 @@ def _tile_points(
     if z > QK_ZOOM:
         in_tile += " AND f.lon >= ? AND f.lon < ? AND f.lat > ? AND f.lat <= ?"
         targs += [west, east, south, north]
-    if counted and zc in CELL_ZOOMS and z <= QK_ZOOM:
-        cells = db.execute(
-            f"SELECT cell, sum(n), sum(sx), sum(sy), NULL, NULL, NULL, NULL FROM cells "
-            f"WHERE overlay IN ({marks}) AND z = ? AND cell BETWEEN ? AND ? GROUP BY cell "
-            "HAVING sum(n) > 0",
-            [*chosen, zc, first >> shift, last >> shift],
-        ).fetchall()
+    zs = _counted_zoom(zc) if counted and z <= QK_ZOOM else None
+    if zs is not None:
+        stored = 2 * (QK_ZOOM - zs)
+        cells = _merge_cells(
+            db.execute(
+                f"SELECT cell, sum(n), sum(sx), sum(sy), NULL, NULL, NULL, NULL FROM cells "
+                f"WHERE overlay IN ({marks}) AND z = ? AND cell BETWEEN ? AND ? GROUP BY cell "
+                "HAVING sum(n) > 0",
+                [*chosen, zs, first >> stored, last >> stored],
+            ).fetchall(),
+            zs - zc,
+        )
     else:
         cells = db.execute(
             "SELECT f.qk >> ? AS cell, count(*), sum(f.lon), sum(f.lat), min(f.lon), "

@@ -30,7 +30,8 @@ __all__ = [
 #: of about 600 m at the equator. A tile of zoom z <= QK_ZOOM is one contiguous key range.
 QK_ZOOM = 16
 #: The zooms whose grid cells hold a running count of the points in them (see ``index``): a map
-#: tile of zoom z is drawn from the cells of zoom z + 3 (8 x 8 cells a tile) or z + 2.
+#: tile of zoom z clusters on the cells of zoom z + 2 (4 x 4 cells a tile): these counts, or
+#: those of zoom z + 3 four to one.
 CELL_ZOOMS = (3, 5, 7, 9, 11)
 _MERCATOR_LAT = 85.0511287798
 

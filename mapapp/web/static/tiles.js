@@ -228,21 +228,7 @@
     const body = document.createElement("span");
     body.className = "mapapp-cluster-count";
     body.textContent = layer._formatCount(cluster.count);
-    // Styled here, so that the layer needs no stylesheet of its own (map.css may override).
-    Object.assign(body.style, {
-      display: "flex",
-      alignItems: "center",
-      justifyContent: "center",
-      width: "100%",
-      height: "100%",
-      boxSizing: "border-box",
-      borderRadius: "50%",
-      border: "2px solid #fff",
-      background: "rgba(31, 59, 87, 0.85)",
-      color: "#fff",
-      font: "bold 12px/1 system-ui, sans-serif",
-      boxShadow: "0 0 0 3px rgba(31, 59, 87, 0.3)",
-    });
+    // Styled by map.css (a class, not inline styles: a view draws hundreds of these).
     const marker = L.marker([cluster.lat, cluster.lon], {
       icon: L.divIcon({
         html: body,
