@@ -273,7 +273,16 @@ def index():
         "search_limit": 8,
         "messages": {
             key: t(f"control.{key}")
-            for key in ("layers", "zoom_in", "zoom_out", "close", "more", "failed", "unplaced")
+            for key in (
+                "layers",
+                "zoom_in",
+                "zoom_out",
+                "close",
+                "fold",
+                "more",
+                "failed",
+                "unplaced",
+            )
         },
         "home": _render_cache().get(store.version(), ("home",), lambda: _home(store))
         or maplayout.HOME_BOUNDS,

@@ -281,6 +281,16 @@ class Watched:
         self.page.wait_for_selector("body[data-explore=ready]")
         self.page.evaluate("() => mapappTiles.idle()")
 
+    def open_layers(self) -> None:
+        """Unfold the layer list (the page opens with it folded), as its button does."""
+        if not self.page.locator(".leaflet-control-layers-expanded").count():
+            self.page.locator(".leaflet-control-layers-toggle").click()
+
+    def open_legend(self) -> None:
+        """Unfold the legend (the page opens with it folded), as its title does."""
+        if not self.page.locator("#map-legend[open]").count():
+            self.page.locator("#map-legend summary").click()
+
     def wait_until_still(self) -> None:
         """Wait until the map neither pans nor zooms (a popup's autopan, a fly to a feature):
         a click during the animation may land beside its target on a slow machine."""

@@ -146,6 +146,7 @@ def test_url_state_survives_reload_and_history(open_page, explore_server) -> Non
     page = watched.page
     page.select_option("#filter-type", "deployment")
     set_window(page, "2020-11-01", "2020-11-30")
+    watched.open_layers()
     page.locator(
         '.leaflet-control-layers-overlays label:has(.ov[data-overlay="places"]) input'
     ).uncheck()
@@ -271,6 +272,7 @@ def test_switching_layers_adds_no_history_entry(open_page, explore_server) -> No
     watched.open_explorer()
     page = watched.page
     before = page.evaluate("() => history.length")
+    watched.open_layers()
     box = page.locator(
         '.leaflet-control-layers-overlays label:has(.ov[data-overlay="places"]) input'
     )

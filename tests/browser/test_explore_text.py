@@ -72,6 +72,7 @@ def test_download_what_is_shown_is_exactly_what_is_drawn(open_page, explore_serv
     watched.open_explorer()
     page = watched.page
     set_window(page, "2020-11-01", "2020-11-30")
+    watched.open_layers()
     page.locator(
         '.leaflet-control-layers-overlays label:has(.ov[data-overlay="regions"]) input'
     ).uncheck()

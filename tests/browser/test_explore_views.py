@@ -48,6 +48,8 @@ def test_vietnamese_interface(open_page, server) -> None:
     open_explorer(watched, "/?lang=vi")
     page = watched.page
     assert page.locator("html").get_attribute("lang") == "vi"
+    watched.open_layers()
+    watched.open_legend()
     overlays = page.locator(".leaflet-control-layers-overlays .ov-title").all_inner_texts()
     assert overlays[:4] == [
         "Địa danh",
@@ -98,7 +100,6 @@ def test_screenshot_of_the_time_control_in_use(open_page, repo_server) -> None:
     watched = open_page(repo_server)
     open_explorer(watched, "/?map=7/40.1/46.2&from=2020-11-21&to=2020-11-24")
     page = watched.page
-    page.locator("#map-legend summary").click()  # folded, to show the map
     page.locator("#time-from-slider").focus()
     assert page.locator("#time-window").inner_text() == "21 Nov 2020 – 24 Nov 2020"
     save(page, "explore-time.png", "screenshot-time.png")
@@ -136,14 +137,17 @@ def test_layout_follows_the_viewport_as_it_changes(open_page, explore_server) ->
     watched.open_explorer("/")
     page = watched.page
     expanded = ".leaflet-control-layers-expanded"
-    assert page.locator(expanded).count() == 1, "wide: the layer list stands open"
-    assert page.locator("#map-legend").evaluate("legend => legend.open")
+    assert page.locator(expanded).count() == 0, "the panels start folded: the map first"
+    assert not page.locator("#map-legend").evaluate("legend => legend.open")
+    # The reader opens the layer list: wide, it stays as the reader left it.
+    page.locator(".leaflet-control-layers-toggle").click()
+    assert page.locator(expanded).count() == 1
     # Panels folded (or open), and Leaflet sizes the map to its container as the layout has it.
-    laid_out = """([wide, width]) => {
+    laid_out = """([layers, width]) => {
         const map = window.mapappRegistry.map;
         const frame = map.getContainer().clientWidth;
-        return Boolean(document.querySelector('.leaflet-control-layers-expanded')) === wide
-            && document.querySelector('#map-legend').open === wide
+        return Boolean(document.querySelector('.leaflet-control-layers-expanded')) === layers
+            && document.querySelector('#map-legend').open === false
             && (width === null || frame === width) && map.getSize().x === frame;
     }"""
     empty = {"x": 300, "y": 300}  # a spot of the map with no feature, at either size
@@ -156,8 +160,9 @@ def test_layout_follows_the_viewport_as_it_changes(open_page, explore_server) ->
     assert page.locator(expanded).count() == 0
     assert not page.locator(".leaflet-popup").count(), "the tap hit no feature"
     page.set_viewport_size({"width": 1280, "height": 800})
+    # Wide again: the layer list the reader opened is open again, the legend still folded.
     page.wait_for_function(laid_out, arg=[True, None])
-    # Wide again: the layer list stays open whatever is clicked.
+    # And it stays open whatever is clicked.
     page.locator(".leaflet-container").click(position=empty)
     assert page.locator(expanded).count() == 1
     assert not page.locator(".leaflet-popup").count(), "the click hit no feature"

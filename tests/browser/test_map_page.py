@@ -24,8 +24,13 @@ def test_page_loads_every_feature_with_no_error_and_no_foreign_request(
     watched = open_page(request.getfixturevalue(which))
     watched.open_map()
     watched.page.wait_for_selector(".leaflet-tile-loaded")
+    # The layer list and the legend start folded, a click away.
+    assert watched.page.locator(".leaflet-control-layers-toggle").is_visible()
+    assert watched.page.locator("#map-legend summary").is_visible()
+    watched.open_layers()
+    watched.open_legend()
     assert watched.page.locator(".leaflet-control-layers-expanded").is_visible()
-    assert watched.page.locator("#map-legend").is_visible()
+    assert watched.page.locator("#map-legend .legend-sections").is_visible()
     assert not watched.problems()
 
 
@@ -35,6 +40,7 @@ def test_each_overlay_switches_its_features_off_and_on(open_page, server) -> Non
     page = watched.page
     members = server.overlay_members()
     everything = set().union(*members.values())
+    watched.open_layers()
     labels = page.locator(".leaflet-control-layers-overlays .ov").evaluate_all(
         "els => els.map(e => e.dataset.overlay)"
     )

@@ -27,6 +27,7 @@ for (const link of document.querySelectorAll(".skip-link")) {
     e.preventDefault();
     // The list: its current row (the one Tab reaches); anything else: itself.
     const into = target.getAttribute("role") === "listbox" ? target.querySelector('[tabindex="0"]') : null;
+    if (target.id === "map-controls") setLayers(true); // the layers, open to choose from
     if (!into && !target.hasAttribute("tabindex") && target.tabIndex < 0) target.tabIndex = -1;
     (into || target).focus();
   });
@@ -265,43 +266,167 @@ $("#unplaced-close").addEventListener("click", () => {
   if (id && list.rowOf(id)) list.rowOf(id).focus();
 });
 
-// While a popup is open the legend folds away, so that it never hides the popup.
+// -- the panels on the map: the layer list and the legend ----------------------------------
+// Both start folded, so the map is seen first; a reader who opens or folds one is
+// remembered (localStorage) for the next visit. An open popup is never under a panel: on a
+// phone a popup folds them, elsewhere a panel folds if the popup, once panned into view,
+// would be under it. A popup closing opens nothing again.
 const legend = $("#map-legend");
-let legendWasOpen = false;
+const control = registry.control;
+const PANELS_KEY = "mapapp.panels";
+
+function storedPanels() {
+  try {
+    const stored = JSON.parse(localStorage.getItem(PANELS_KEY) || "{}");
+    return stored && typeof stored === "object" ? stored : {};
+  } catch (error) {
+    return {}; // storage off (a private window) or not ours: the defaults
+  }
+}
+
+function rememberPanel(name, open) {
+  try {
+    localStorage.setItem(PANELS_KEY, JSON.stringify({ ...storedPanels(), [name]: open }));
+  } catch (error) {
+    // storage off: the choice lasts as long as the page
+  }
+}
+
+const controlBox = control.getContainer();
+const layersLink = control._layersLink;
+
+function layersOpen() {
+  return controlBox.classList.contains("leaflet-control-layers-expanded");
+}
+
+function setLayers(open) {
+  if (open) control.expand();
+  else control.collapse();
+  layersLink.setAttribute("aria-expanded", String(open));
+  padPopups();
+}
+
+// A fold button heads the open list; the folded control is Leaflet's toggle (its icon).
+const foldButton = document.createElement("button");
+foldButton.type = "button";
+foldButton.className = "layers-fold";
+foldButton.textContent = "×";
+label(foldButton, data.messages.fold);
+foldButton.setAttribute("aria-controls", "map-controls");
+foldButton.addEventListener("click", () => {
+  setLayers(false);
+  rememberPanel("layers", false);
+  layersLink.focus();
+});
+control._section.prepend(foldButton);
+layersLink.setAttribute("aria-controls", "map-controls");
+layersLink.addEventListener("click", () => {
+  // Leaflet's own handler has opened the list.
+  rememberPanel("layers", true);
+  setLayers(true);
+});
+legend.querySelector("summary").addEventListener("click", () => {
+  // The click's default action toggles the details after this handler.
+  rememberPanel("legend", !legend.open);
+});
+
+/** Fold the panels a popup's box meets (all of them on a phone); a folded one it still
+ * meets (the legend's title, the layers' button) is hidden until the popup closes. */
+function clearPopup(popup) {
+  const element = popup && popup.getElement();
+  if (!element || !map.hasLayer(popup)) return;
+  if (NARROW.matches) foldPanels();
+  const box = element.getBoundingClientRect();
+  const meets = (panel) => {
+    const r = panel.getBoundingClientRect();
+    return r.width > 0 && r.left < box.right && box.left < r.right && r.top < box.bottom && box.top < r.bottom;
+  };
+  if (layersOpen() && meets(controlBox)) setLayers(false);
+  if (legend.open && meets(legend)) legend.open = false;
+  for (const panel of [controlBox, legend]) {
+    if (meets(panel)) panel.classList.add("under-popup");
+  }
+}
+
+function unhidePanels() {
+  for (const panel of [controlBox, legend]) panel.classList.remove("under-popup");
+}
 
 const sourceId = (popup) => popup && popup._source && popup._source.mapappId;
+let afterPan = null;
 
 map.on("popupopen", (e) => {
   label(e.popup.getElement().querySelector(".leaflet-popup-close-button"), data.messages.close);
+  unhidePanels();
+  if (NARROW.matches) foldPanels(); // before the popup is fitted to the room left
+  fitPopup(e.popup);
+  clearPopup(e.popup);
+  // Where the popup stands once its pan (if any) has ended.
+  if (afterPan) map.off("moveend", afterPan);
+  afterPan = () => {
+    map.off("moveend", afterPan);
+    afterPan = null;
+    clearPopup(e.popup);
+  };
+  map.on("moveend", afterPan);
   const id = sourceId(e.popup);
   if (!id) return;
   hideDetails();
   state.sel = id;
   list.highlight(id);
   writeUrl(true);
-  legendWasOpen = legendWasOpen || legend.open;
-  legend.open = false;
 });
 map.on("popupclose", (e) => {
+  if (afterPan) map.off("moveend", afterPan);
+  afterPan = null;
+  unhidePanels();
   const id = sourceId(e.popup);
   if (!id) return;
-  // Unfold the legend again unless another popup opened in its place.
-  setTimeout(() => {
-    if (state.sel) return;
-    legend.open = legend.open || legendWasOpen;
-    legendWasOpen = false;
-  }, 0);
   if (state.sel !== id) return;
   state.sel = null;
   list.highlight(null);
   writeUrl(false);
 });
 
-/** Make popups pan clear of the layer list on the right (on a phone it is folded). */
+/** Keep a popup inside the room its pan leaves on the map: no wider or taller (a phone).
+ * Its content's margins and the tip below it take about 30 and 60 pixels. */
+function fitPopup(popup) {
+  const size = map.getSize();
+  const options = popup.options;
+  const [left, top] = registry.popup.autoPanPaddingTopLeft;
+  const [right, bottom] = registry.popup.autoPanPaddingBottomRight;
+  const width = Math.max(160, size.x - left - right - 30);
+  const height = Math.max(120, size.y - top - bottom - 60);
+  const same = (a, b) => String(a) === String(b);
+  if (
+    options.maxWidth <= width && options.maxHeight && options.maxHeight <= height
+    && same(options.autoPanPaddingTopLeft, [left, top])
+    && same(options.autoPanPaddingBottomRight, [right, bottom])
+  ) return;
+  // The layout may have changed since the popup was made (a phone turned, the list folded).
+  options.autoPanPaddingTopLeft = [left, top];
+  options.autoPanPaddingBottomRight = [right, bottom];
+  options.maxWidth = Math.min(options.maxWidth, width);
+  options.minWidth = Math.min(options.minWidth || 50, options.maxWidth);
+  options.maxHeight = Math.min(options.maxHeight || height, height);
+  popup.update();
+}
+
+/** Make popups pan clear of the controls: the layer list on the right, the zoom buttons on
+ * the left; on a phone, clear of the row of folded controls at the top. */
 function padPopups() {
-  const right = NARROW.matches ? 12 : controlWidth() + 20;
+  if (NARROW.matches) {
+    const top = map.getContainer().getBoundingClientRect().top;
+    let below = 0; // the lowest edge of the controls along the top
+    for (const c of map.getContainer().querySelectorAll(".leaflet-top .leaflet-control")) {
+      below = Math.max(below, c.getBoundingClientRect().bottom - top);
+    }
+    registry.popup.autoPanPaddingTopLeft = [8, Math.round(below) + 8];
+    registry.popup.autoPanPaddingBottomRight = [8, 8];
+    return;
+  }
   registry.popup.autoPanPaddingTopLeft = [56, 12];
-  registry.popup.autoPanPaddingBottomRight = [right, 12];
+  registry.popup.autoPanPaddingBottomRight = [controlWidth() + 20, 12];
 }
 padPopups();
 
@@ -479,24 +604,27 @@ window.addEventListener("popstate", () => {
   refreshLinks();
 });
 
-// On a phone the panels fold away so the map stays visible; a tap opens them.
+// On a phone the panels stay folded so the map stays visible; a tap opens them. Wider, they
+// open as the reader left them (unless a feature, a sentence or an article is to be seen).
 function foldPanels() {
-  registry.control.collapse();
+  setLayers(false);
   legend.open = false;
-  legendWasOpen = false; // nor does a popup closing unfold the legend
+}
+
+function openPanels() {
+  const stored = storedPanels();
+  const busy = Boolean(state.sel || state.sentence || state.article);
+  setLayers(stored.layers === true);
+  legend.open = stored.legend === true && !busy;
 }
 if (NARROW.matches) foldPanels();
-map.on("click", () => NARROW.matches && registry.control.collapse());
+else openPanels();
+map.on("click", () => NARROW.matches && setLayers(false));
 // The layout follows the viewport (a phone turned, a window resized) as a fresh load would.
 NARROW.addEventListener("change", () => {
   map.invalidateSize(); // the layout resized the map's container: Leaflet must re-measure it
-  if (NARROW.matches) {
-    foldPanels();
-  } else {
-    registry.control.expand();
-    // Open as the page opens wide: unless a popup or a sentence's features would be under it.
-    legend.open = !(state.sel || state.sentence || state.article);
-  }
+  if (NARROW.matches) foldPanels();
+  else openPanels();
   padPopups();
 });
 // Leaflet's own controls speak the page's language too.
