@@ -51,7 +51,7 @@ validate: setup
 	$(BIN)/mapapp validate
 
 screenshots: setup system-deps ## Refresh the README screenshots in docs/
-	MAPAPP_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser -k screenshot
+	MAPAPP_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser -k "screenshot or test_layouts"
 
 bench: setup ## Run the benchmarks (results: benchmarks/README.md); the OGC one needs ~4 GB and minutes
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -96,11 +96,11 @@ def test_panels_start_compact_and_details_fit_the_viewport(open_page, explore_se
         assert fit["width"] <= size["width"]
         if size is PHONE:
             assert not page.locator(".leaflet-control-layers-expanded").count()
+    if size is PHONE:
+        save(page, "layout-phone.png", "screenshot-phone-details.png")
     page.locator(".leaflet-popup-close-button").click()
     assert not page.locator(".under-popup").count(), "panels come back when the popup closes"
     assert not page.locator("#map-legend[open]").count(), "a popup closing opens nothing"
-    if size is PHONE:
-        save(page, "layout-phone.png", "screenshot-phone-details.png")
 
 
 def test_a_laptop_remembers_the_panels_the_reader_opened(open_page, explore_server):
