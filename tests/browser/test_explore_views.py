@@ -105,6 +105,25 @@ def test_screenshot_of_the_time_control_in_use(open_page, repo_server) -> None:
     save(page, "explore-time.png", "screenshot-time.png")
 
 
+def test_time_sliders_announce_days(open_page, repo_server) -> None:
+    """The sliders speak dates (aria-valuetext), in the page's language, as they move."""
+    watched = open_page(repo_server)
+    open_explorer(watched, "/?from=2020-11-21&to=2020-11-24")
+    page = watched.page
+    start, end = page.locator("#time-from-slider"), page.locator("#time-to-slider")
+    assert start.get_attribute("aria-valuetext") == "21 Nov 2020"
+    assert end.get_attribute("aria-valuetext") == "24 Nov 2020"
+    start.focus()
+    page.keyboard.press("ArrowRight")  # a day on
+    page.wait_for_function(
+        "() => document.querySelector('#time-from-slider')"
+        ".getAttribute('aria-valuetext') === '22 Nov 2020'"
+    )
+    assert page.locator("#time-window").inner_text() == "22 Nov 2020 – 24 Nov 2020"
+    open_explorer(watched, "/?lang=vi&from=2020-11-21&to=2020-11-24")
+    assert page.locator("#time-from-slider").get_attribute("aria-valuetext") == "21/11/2020"
+
+
 def test_screenshot_on_a_phone_map_and_list_stack(open_page, repo_server) -> None:
     watched = open_page(repo_server)
     watched.page.set_viewport_size(PHONE)

@@ -132,6 +132,9 @@ export class TimeBar {
     const [a, b] = [index(from), index(to)];
     this.q("#time-from-slider").value = a;
     this.q("#time-to-slider").value = b;
+    // A screen reader announces the day a slider stands at, not its index among the days.
+    this.q("#time-from-slider").setAttribute("aria-valuetext", formatDay(this.stops[a], this.lang));
+    this.q("#time-to-slider").setAttribute("aria-valuetext", formatDay(this.stops[b], this.lang));
     const width = Math.max(1, last);
     this.q(".time-rug").style.setProperty("--a", `${(100 * a) / width}%`);
     this.q(".time-rug").style.setProperty("--b", `${(100 * b) / width}%`);
